@@ -1,0 +1,57 @@
+/** One error class for everything Shoal reports, with a machine-readable `code`. */
+
+export type ShoalErrorCode =
+  // wire codec
+  | 'codec-truncated'
+  | 'codec-oversized'
+  | 'codec-malformed'
+  | 'codec-bad-version'
+  // peers
+  | 'peer-protocol'
+  | 'peer-timeout'
+  | 'peer-closed'
+  | 'peer-absent'
+  | 'transport-closed'
+  | 'transport-error'
+  // origin
+  | 'http-status'
+  | 'http-network'
+  | 'http-timeout'
+  // tracker
+  | 'tracker-warning'
+  // other
+  | 'aborted'
+  | 'config-invalid'
+  | 'storage-failed'
+  | 'destroyed';
+
+export type ShoalErrorSource = 'http' | 'p2p' | 'tracker' | 'storage' | 'config' | 'engine';
+
+export interface ShoalErrorOptions {
+  source: ShoalErrorSource;
+  /** True when the operation cannot be retried and the caller must give up (only HTTP failures reach the player). */
+  fatal?: boolean;
+  cause?: unknown;
+  /** HTTP status, when `code` is `http-status`. */
+  status?: number;
+}
+
+export class ShoalError extends Error {
+  readonly code: ShoalErrorCode;
+  readonly source: ShoalErrorSource;
+  readonly fatal: boolean;
+  readonly status?: number;
+
+  constructor(code: ShoalErrorCode, message: string, options: ShoalErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ShoalError';
+    this.code = code;
+    this.source = options.source;
+    this.fatal = options.fatal ?? false;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+export function isShoalError(value: unknown): value is ShoalError {
+  return value instanceof ShoalError;
+}
