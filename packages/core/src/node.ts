@@ -1,0 +1,2 @@
+/** Node-only additions to `@shoal/core`. Never import this from browser code. */
+export { installNodeEndOfCandidatesFix } from './transport/node-wrtc';
