@@ -1,0 +1,105 @@
+/** The one typed configuration of a Shoal engine, its documented defaults and a validating merge. */
+import { ShoalError } from './errors';
+import type { RTCConfigurationLike } from './tracker/tracker-client';
+
+export interface ShoalConfig {
+  /**
+   * Identifies the stream's swarm: viewers with the same swarm id trade segments. Set it when one stream
+   * is served under several manifest URLs (CDN hostnames).
+   * @default the manifest URL without query string or fragment
+   */
+  swarmId: string | undefined;
+  /**
+   * WebTorrent WebSocket trackers to announce to. Any WebTorrent tracker works (bittorrent-tracker,
+   * wt-tracker, Aquatic); a dead one is a `tracker:warning`, never a playback error.
+   * @default ['wss://tracker.openwebtorrent.com', 'wss://tracker.webtorrent.dev']
+   */
+  trackerUrls: string[];
+  /**
+   * RTCPeerConnection configuration (STUN/TURN servers).
+   * @default { iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] }
+   */
+  rtcConfig: RTCConfigurationLike;
+  /** Whether to use peers at all. When false, every segment comes from HTTP and nothing is announced. @default true */
+  p2pEnabled: boolean;
+  /** Whether to serve segments to peers. A viewer with uploads off still downloads from peers. @default true */
+  uploadEnabled: boolean;
+  /** Most peer connections per swarm. Each costs an RTCPeerConnection (memory, a thread in some browsers). @default 12 */
+  maxPeers: number;
+  /** Offers sent through the tracker and not answered within this time are closed. @default 15000 */
+  offerTimeoutMs: number;
+  /** How often to re-announce while fewer than `maxPeers` peers are connected. @default 20000 */
+  announceIntervalMs: number;
+  /** A requested block not received within this time is asked of another peer (or HTTP). @default 4000 */
+  peerRequestTimeoutMs: number;
+  /** Blocks requested from one peer and not yet received, at most. Higher fills long links; lower spreads a segment over more peers. @default 16 */
+  peerPipelineBlocks: number;
+  /** An HTTP request that has not finished within this time fails with `http-timeout`. @default 20000 */
+  httpTimeoutMs: number;
+  /** Byte cap of the in-memory segment store; least-recently-used segments are evicted past it. @default 268435456 (256 MiB) */
+  storageCapBytes: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
+  swarmId: undefined,
+  trackerUrls: ['wss://tracker.openwebtorrent.com', 'wss://tracker.webtorrent.dev'],
+  rtcConfig: { iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] },
+  p2pEnabled: true,
+  uploadEnabled: true,
+  maxPeers: 12,
+  offerTimeoutMs: 15_000,
+  announceIntervalMs: 20_000,
+  peerRequestTimeoutMs: 4_000,
+  peerPipelineBlocks: 16,
+  httpTimeoutMs: 20_000,
+  storageCapBytes: 256 * 1024 * 1024,
+});
+
+type Check = (value: unknown) => string | undefined;
+
+const positiveInteger: Check = (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : 'a positive integer';
+const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
+const stringList: Check = (v) =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of URLs';
+const optionalString: Check = (v) =>
+  v === undefined || (typeof v === 'string' && v.length > 0) ? undefined : 'a non-empty string';
+const object: Check = (v) => (typeof v === 'object' && v !== null ? undefined : 'an object');
+
+const CHECKS: Record<keyof ShoalConfig, Check> = {
+  swarmId: optionalString,
+  trackerUrls: stringList,
+  rtcConfig: object,
+  p2pEnabled: boolean,
+  uploadEnabled: boolean,
+  maxPeers: positiveInteger,
+  offerTimeoutMs: positiveInteger,
+  announceIntervalMs: positiveInteger,
+  peerRequestTimeoutMs: positiveInteger,
+  peerPipelineBlocks: positiveInteger,
+  httpTimeoutMs: positiveInteger,
+  storageCapBytes: positiveInteger,
+};
+
+/**
+ * Defaults overlaid with `overrides`. Throws `ShoalError('config-invalid')` naming the first bad key:
+ * unknown keys (likely typos) and values of the wrong kind (negative sizes, zero timeouts).
+ */
+export function mergeConfig(overrides: Partial<ShoalConfig> = {}): ShoalConfig {
+  for (const [key, value] of Object.entries(overrides)) {
+    const check = CHECKS[key as keyof ShoalConfig];
+    if (!check) {
+      throw new ShoalError('config-invalid', `Unknown Shoal config key "${key}"`, { source: 'config', fatal: true });
+    }
+    if (value === undefined && key !== 'swarmId') continue;
+    const problem = check(value);
+    if (problem) {
+      throw new ShoalError('config-invalid', `Shoal config "${key}" must be ${problem}, got ${JSON.stringify(value)}`, {
+        source: 'config',
+        fatal: true,
+      });
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_CONFIG, ...defined } as ShoalConfig;
+}

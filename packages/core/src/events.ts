@@ -1,0 +1,27 @@
+/** Every event a Shoal engine emits, with its payload: one map, so `engine.on(name, fn)` is fully typed. */
+import type { ShoalError } from './errors';
+import type { SegmentKey } from './types';
+
+export type SegmentSource = 'http' | 'p2p' | 'cache';
+
+export interface SegmentLoadedEvent {
+  key: SegmentKey;
+  source: SegmentSource;
+  sizeBytes: number;
+  /** Bytes that came from peers (the rest from HTTP or the cache). */
+  p2pBytes: number;
+  durationMs: number;
+  /** Peer ids that sent at least one block. */
+  peers: string[];
+}
+
+export interface ShoalEvents {
+  'peer:connected': (event: { peerId: string }) => void;
+  /** `reason` is set when the peer was dropped for misbehaving or its connection failed. */
+  'peer:closed': (event: { peerId: string; reason?: ShoalError }) => void;
+  'segment:loaded': (event: SegmentLoadedEvent) => void;
+  'segment:failed': (event: { key: SegmentKey; error: ShoalError }) => void;
+  'bytes:downloaded': (event: { source: 'http' | 'p2p'; bytes: number; peerId?: string }) => void;
+  'bytes:uploaded': (event: { bytes: number; peerId: string }) => void;
+  'tracker:warning': (event: { error: ShoalError }) => void;
+}

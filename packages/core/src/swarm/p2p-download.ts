@@ -1,0 +1,202 @@
+/**
+ * Downloads one segment from peers, block by block. Blocks are handed out round-robin to every usable
+ * peer that holds the segment (so one segment is assembled from several peers at once), at most
+ * `pipelineBlocks` outstanding per peer. A peer that closes, answers `absent` or times out loses only its
+ * outstanding blocks, which go to the other peers. When no usable peer is left, or `stop()` is called,
+ * the download ends incomplete and `missingRanges()` says exactly which bytes HTTP must still fetch.
+ */
+import type { Clock, TimerHandle } from '../clock/clock';
+import type { ShoalError } from '../errors';
+import type { ByteRange, SegmentKey } from '../types';
+import { BLOCK_BYTES } from '../wire/messages';
+import type { Peer } from './peer';
+
+export interface P2PDownloadOptions {
+  key: SegmentKey;
+  sizeBytes: number;
+  clock: Clock;
+  /** Most blocks outstanding per peer. */
+  pipelineBlocks: number;
+  /** A block not received within this time is re-requested elsewhere and its peer set aside. */
+  requestTimeoutMs: number;
+  /** Each received block, as it arrives. */
+  onBlock?: (peerId: string, offsetBytes: number, payload: Uint8Array) => void;
+}
+
+export interface P2PDownloadOutcome {
+  complete: boolean;
+  /** Why it ended incomplete (the last peer failure), when it did. */
+  lastError?: ShoalError;
+}
+
+interface InFlight {
+  peer: Peer;
+  requestId: number;
+  timer: TimerHandle;
+}
+
+const enum BlockState {
+  Missing,
+  InFlight,
+  Done,
+}
+
+export class P2PDownload {
+  readonly bytes: Uint8Array;
+  private readonly options: P2PDownloadOptions;
+  private readonly state: BlockState[];
+  private readonly inFlight = new Map<number, InFlight>();
+  private readonly peers: Peer[] = [];
+  private readonly servedBy = new Set<string>();
+  private readonly outstandingPerPeer = new Map<string, number>();
+  private doneBlocks = 0;
+  private receivedBytes = 0;
+  private ended = false;
+  private lastError: ShoalError | undefined;
+  private resolve!: (outcome: P2PDownloadOutcome) => void;
+  readonly finished: Promise<P2PDownloadOutcome>;
+
+  constructor(options: P2PDownloadOptions) {
+    this.options = options;
+    this.bytes = new Uint8Array(options.sizeBytes);
+    this.state = new Array<BlockState>(Math.ceil(options.sizeBytes / BLOCK_BYTES)).fill(BlockState.Missing);
+    this.finished = new Promise((resolve) => (this.resolve = resolve));
+    if (this.state.length === 0) this.end(true);
+  }
+
+  /** Peer ids that delivered at least one block. */
+  get peerIds(): string[] {
+    return [...this.servedBy];
+  }
+
+  get p2pBytes(): number {
+    return this.receivedBytes;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Offer a peer that holds the segment; it starts receiving requests at once. */
+  addPeer(peer: Peer): void {
+    if (this.ended || peer.isClosed || this.peers.includes(peer)) return;
+    this.peers.push(peer);
+    this.outstandingPerPeer.set(peer.id, 0);
+    this.pump();
+  }
+
+  /** End now, cancelling outstanding requests; received blocks are kept. */
+  stop(): void {
+    this.end(false);
+  }
+
+  /** Byte ranges (inclusive, within the segment) not received, merged. */
+  missingRanges(): ByteRange[] {
+    const ranges: ByteRange[] = [];
+    for (let block = 0; block < this.state.length; block++) {
+      if (this.state[block] === BlockState.Done) continue;
+      const startByte = block * BLOCK_BYTES;
+      const endByte = Math.min(startByte + BLOCK_BYTES, this.options.sizeBytes) - 1;
+      const last = ranges[ranges.length - 1];
+      if (last && last.endByte + 1 === startByte) last.endByte = endByte;
+      else ranges.push({ startByte, endByte });
+    }
+    return ranges;
+  }
+
+  /** Write bytes obtained elsewhere (HTTP) into the segment. */
+  fill(range: ByteRange, bytes: Uint8Array): void {
+    this.bytes.set(bytes, range.startByte);
+  }
+
+  private pump(): void {
+    if (this.ended) return;
+    let assigned = true;
+    while (assigned) {
+      assigned = false;
+      for (const peer of this.peers) {
+        if (!this.canRequestFrom(peer)) continue;
+        const block = this.state.indexOf(BlockState.Missing);
+        if (block < 0) return;
+        this.requestBlock(peer, block);
+        assigned = true;
+      }
+    }
+    if (this.inFlight.size === 0 && this.doneBlocks < this.state.length) this.end(false);
+  }
+
+  private canRequestFrom(peer: Peer): boolean {
+    return !peer.isClosed && !peer.chokedByRemote && (this.outstandingPerPeer.get(peer.id) ?? 0) < this.options.pipelineBlocks;
+  }
+
+  private requestBlock(peer: Peer, block: number): void {
+    const offsetBytes = block * BLOCK_BYTES;
+    const lengthBytes = Math.min(BLOCK_BYTES, this.options.sizeBytes - offsetBytes);
+    this.state[block] = BlockState.InFlight;
+    this.outstandingPerPeer.set(peer.id, (this.outstandingPerPeer.get(peer.id) ?? 0) + 1);
+    const requestId = peer.request(this.options.key, offsetBytes, lengthBytes, {
+      onData: (offset, payload) => {
+        this.bytes.set(payload, offset);
+        this.receivedBytes += payload.byteLength;
+        this.servedBy.add(peer.id);
+        this.options.onBlock?.(peer.id, offset, payload);
+      },
+      onComplete: () => {
+        this.settle(block);
+        this.state[block] = BlockState.Done;
+        this.doneBlocks++;
+        if (this.doneBlocks === this.state.length) this.end(true);
+        else this.pump();
+      },
+      onFail: (error) => {
+        this.settle(block);
+        this.state[block] = BlockState.Missing;
+        this.setAside(peer, error);
+      },
+    });
+    const timer = this.options.clock.setTimeout(() => {
+      const flight = this.inFlight.get(block);
+      if (!flight) return;
+      flight.peer.cancel(flight.requestId);
+      this.settle(block);
+      this.state[block] = BlockState.Missing;
+      // Received bytes of a partly delivered block are simply overwritten when it is fetched again.
+      this.setAside(peer, undefined);
+    }, this.options.requestTimeoutMs);
+    this.inFlight.set(block, { peer, requestId, timer });
+  }
+
+  /** Forget a block's in-flight bookkeeping. */
+  private settle(block: number): void {
+    const flight = this.inFlight.get(block);
+    if (!flight) return;
+    this.options.clock.clearTimeout(flight.timer);
+    this.inFlight.delete(block);
+    this.outstandingPerPeer.set(flight.peer.id, Math.max(0, (this.outstandingPerPeer.get(flight.peer.id) ?? 1) - 1));
+  }
+
+  /** Stop using a peer for this segment: cancel its other blocks and hand them to the rest. */
+  private setAside(peer: Peer, error: ShoalError | undefined): void {
+    if (error) this.lastError = error;
+    const index = this.peers.indexOf(peer);
+    if (index >= 0) this.peers.splice(index, 1);
+    for (const [block, flight] of [...this.inFlight]) {
+      if (flight.peer !== peer) continue;
+      peer.cancel(flight.requestId);
+      this.settle(block);
+      this.state[block] = BlockState.Missing;
+    }
+    this.pump();
+  }
+
+  private end(complete: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const [block, flight] of [...this.inFlight]) {
+      flight.peer.cancel(flight.requestId);
+      this.settle(block);
+      this.state[block] = BlockState.Missing;
+    }
+    this.resolve(complete ? { complete } : { complete, ...(this.lastError ? { lastError: this.lastError } : {}) });
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The peers of one stream's swarm: accepts connected transports from the tracker (up to `maxPeers`),
+ * runs a Peer session on each, keeps every peer told what we hold (a full set on connect, then diffs),
+ * and serves their requests through the Uploader.
+ */
+import EventEmitter from 'eventemitter3';
+import type { Clock } from '../clock/clock';
+import type { ShoalError } from '../errors';
+import type { TrackerClient } from '../tracker/tracker-client';
+import type { Transport } from '../transport/transport';
+import type { SegmentKey } from '../types';
+import type { HeldSegment, RenditionHoldings } from '../wire/messages';
+import { Peer } from './peer';
+import { Uploader, type UploaderOptions } from './uploader';
+
+export interface SwarmEvents {
+  'peer:connected': (peer: Peer) => void;
+  'peer:closed': (peer: Peer, reason?: ShoalError) => void;
+  /** A peer's holdings changed: a segment may have become available. */
+  'holdings:changed': (peer: Peer, renditionId: string, segmentIds: number[]) => void;
+  'tracker:warning': (error: ShoalError) => void;
+}
+
+export interface SwarmOptions {
+  swarmHashHex: string;
+  clock: Clock;
+  maxPeers: number;
+  uploadEnabled: boolean;
+  /** What we hold now, for the full set sent to each new peer. */
+  localHoldings(): RenditionHoldings[];
+  readSegment: UploaderOptions['readSegment'];
+  onUploaded: UploaderOptions['onUploaded'];
+}
+
+export class Swarm extends EventEmitter<SwarmEvents> {
+  private readonly options: SwarmOptions;
+  private readonly sessions = new Map<string, Peer>();
+  private readonly uploader: Uploader;
+  private tracker: TrackerClient | undefined;
+  private playing: string[] = [];
+  private destroyed = false;
+
+  constructor(options: SwarmOptions) {
+    super();
+    this.options = options;
+    this.uploader = new Uploader({
+      isUploadEnabled: () => options.uploadEnabled,
+      readSegment: options.readSegment,
+      onUploaded: options.onUploaded,
+    });
+  }
+
+  /** Take peers from this tracker client and start it. */
+  join(tracker: TrackerClient): void {
+    this.tracker = tracker;
+    tracker.on('peer', this.onTransport);
+    tracker.on('warning', this.onTrackerWarning);
+    tracker.setWantedPeers(this.options.maxPeers);
+    tracker.start();
+  }
+
+  /** Connected peers that completed the handshake. */
+  get peers(): Peer[] {
+    return [...this.sessions.values()].filter((p) => p.isReady && !p.isClosed);
+  }
+
+  /** Ready peers that announced this segment, with what they said of it. */
+  peersHolding(key: SegmentKey): Array<{ peer: Peer; held: HeldSegment }> {
+    const result: Array<{ peer: Peer; held: HeldSegment }> = [];
+    for (const peer of this.peers) {
+      const held = peer.holds(key);
+      if (held) result.push({ peer, held });
+    }
+    return result;
+  }
+
+  /** Add a live transport (from the tracker, or directly in tests). */
+  addTransport(transport: Transport): void {
+    this.onTransport(transport);
+  }
+
+  announceHave(key: SegmentKey, sizeBytes: number, partial = false): void {
+    const holdings = [{ renditionId: key.renditionId, segments: [{ segmentId: key.segmentId, sizeBytes, partial }] }];
+    for (const peer of this.peers) peer.sendHave(holdings);
+  }
+
+  announceLost(key: SegmentKey): void {
+    for (const peer of this.peers) peer.sendLost(key.renditionId, [key.segmentId]);
+  }
+
+  /** The renditions we play now, told to every peer (they prefer neighbours that play the same). */
+  setPlaying(renditionIds: string[]): void {
+    if (renditionIds.join() === this.playing.join()) return;
+    this.playing = [...renditionIds];
+    for (const peer of this.peers) peer.sendInterest(this.playing);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (this.tracker) {
+      this.tracker.off('peer', this.onTransport);
+      this.tracker.off('warning', this.onTrackerWarning);
+      this.tracker.destroy();
+    }
+    this.uploader.destroy();
+    for (const peer of [...this.sessions.values()]) peer.close('normal');
+    this.sessions.clear();
+    this.removeAllListeners();
+  }
+
+  private readonly onTrackerWarning = (error: ShoalError): void => {
+    this.emit('tracker:warning', error);
+  };
+
+  private readonly onTransport = (transport: Transport): void => {
+    if (this.destroyed || this.sessions.has(transport.remotePeerId)) {
+      transport.destroy();
+      return;
+    }
+    const peer = new Peer(transport, {
+      clock: this.options.clock,
+      swarmHashHex: this.options.swarmHashHex,
+      uploadEnabled: this.options.uploadEnabled,
+      playing: this.playing,
+    });
+    if (this.sessions.size >= this.options.maxPeers) {
+      peer.close('tooManyPeers');
+      return;
+    }
+    this.sessions.set(peer.id, peer);
+    this.updateWantedPeers();
+    peer.once('ready', () => {
+      this.uploader.attach(peer);
+      this.emit('peer:connected', peer);
+    });
+    peer.on('holdings', (renditionId, segmentIds) => this.emit('holdings:changed', peer, renditionId, segmentIds));
+    peer.once('closed', (reason) => {
+      const wasReady = peer.isReady;
+      this.sessions.delete(peer.id);
+      this.uploader.detach(peer);
+      this.updateWantedPeers();
+      if (wasReady || reason) this.emit('peer:closed', peer, reason);
+    });
+    peer.start(this.options.localHoldings());
+  };
+
+  private updateWantedPeers(): void {
+    if (this.destroyed) return;
+    this.tracker?.setWantedPeers(Math.max(0, this.options.maxPeers - this.sessions.size));
+  }
+}
