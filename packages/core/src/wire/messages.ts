@@ -21,6 +21,7 @@ export const BLOCK_BYTES = 63 * 1024;
 /** Longest rendition id (UTF-8 bytes). */
 export const MAX_RENDITION_ID_BYTES = 64;
 
+/** The type byte that starts every frame. Receivers skip frames whose type byte they do not know. */
 export const MessageType = {
   handshake: 0x00,
   haveSet: 0x01,
@@ -54,7 +55,10 @@ export interface RenditionHoldings {
 export interface HandshakeMessage {
   type: 'handshake';
   version: number;
-  /** 20 bytes as 40 hex chars: the swarm's info-hash, so peers of another swarm are refused. */
+  /**
+   * 20 bytes as 40 hex chars (decoded in lower case): the swarm's info-hash, so peers of another swarm
+   * are refused.
+   */
   swarmHashHex: string;
   /** Whether this peer serves requests at all. */
   uploadEnabled: boolean;

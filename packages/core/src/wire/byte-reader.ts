@@ -1,0 +1,111 @@
+/**
+ * Bounds-checked big-endian reader over one received frame. Reading past the end throws a
+ * `codec-truncated` `ShoalError`; a value no valid sender produces throws `codec-malformed`. The decoder
+ * catches both and turns them into a failed `DecodeResult`.
+ */
+import { malformed, truncated } from './codec-errors';
+import { MAX_RENDITION_ID_BYTES } from './messages';
+
+const TWO_POW_32 = 0x1_0000_0000;
+/** Largest high word of a u64 that is still a safe integer: 2^53-1 = 0x1FFFFF_FFFFFFFF. */
+const MAX_SAFE_HIGH_WORD = 0x1f_ffff;
+
+/** `fatal`: invalid UTF-8 throws instead of decoding to U+FFFD, so a bad id never aliases a good one. */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+export class ByteReader {
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private offsetBytes: number;
+
+  constructor(bytes: Uint8Array, startByte = 0) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.offsetBytes = startByte;
+  }
+
+  get remainingBytes(): number {
+    return this.bytes.length - this.offsetBytes;
+  }
+
+  get positionBytes(): number {
+    return this.offsetBytes;
+  }
+
+  u8(field: string): number {
+    this.need(1, field);
+    const value = this.view.getUint8(this.offsetBytes);
+    this.offsetBytes += 1;
+    return value;
+  }
+
+  u16(field: string): number {
+    this.need(2, field);
+    const value = this.view.getUint16(this.offsetBytes);
+    this.offsetBytes += 2;
+    return value;
+  }
+
+  u32(field: string): number {
+    this.need(4, field);
+    const value = this.view.getUint32(this.offsetBytes);
+    this.offsetBytes += 4;
+    return value;
+  }
+
+  /** An unsigned 64-bit integer; values above 2^53-1 are malformed (no valid sender encodes them). */
+  u64(field: string): number {
+    this.need(8, field);
+    const high = this.view.getUint32(this.offsetBytes);
+    const low = this.view.getUint32(this.offsetBytes + 4);
+    if (high > MAX_SAFE_HIGH_WORD) throw malformed(`${field} exceeds 2^53-1`);
+    this.offsetBytes += 8;
+    return high * TWO_POW_32 + low;
+  }
+
+  /** A view (not a copy) of the next `lengthBytes` bytes. */
+  bytesView(lengthBytes: number, field: string): Uint8Array {
+    this.need(lengthBytes, field);
+    const view = this.bytes.subarray(this.offsetBytes, this.offsetBytes + lengthBytes);
+    this.offsetBytes += lengthBytes;
+    return view;
+  }
+
+  /** A view of everything left in the frame. */
+  rest(): Uint8Array {
+    const view = this.bytes.subarray(this.offsetBytes);
+    this.offsetBytes = this.bytes.length;
+    return view;
+  }
+
+  /** A rendition id: u8 length (1..MAX_RENDITION_ID_BYTES) + UTF-8. */
+  renditionId(field = 'renditionId'): string {
+    const lengthBytes = this.u8(`${field} length`);
+    if (lengthBytes === 0) throw malformed(`${field} is empty`);
+    if (lengthBytes > MAX_RENDITION_ID_BYTES) {
+      throw malformed(`${field} length ${lengthBytes} exceeds ${MAX_RENDITION_ID_BYTES}`);
+    }
+    const bytes = this.bytesView(lengthBytes, field);
+    try {
+      return utf8Decoder.decode(bytes);
+    } catch {
+      throw malformed(`${field} is not valid UTF-8`);
+    }
+  }
+
+  /** Throws `codec-malformed` if bytes are left over: every non-`data` message has an exact length. */
+  end(messageName: string): void {
+    if (this.remainingBytes !== 0) {
+      throw malformed(`${messageName}: ${this.remainingBytes} unexpected trailing byte(s)`);
+    }
+  }
+
+  private need(lengthBytes: number, field: string): void {
+    if (this.offsetBytes + lengthBytes > this.bytes.length) {
+      throw truncated(
+        `frame ends at byte ${this.bytes.length} while reading ${field} ` +
+          `(needs ${lengthBytes} byte(s) from byte ${this.offsetBytes})`,
+      );
+    }
+  }
+}
