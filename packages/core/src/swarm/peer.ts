@@ -7,7 +7,7 @@ import EventEmitter from 'eventemitter3';
 import type { Clock, TimerHandle } from '../clock/clock';
 import { ShoalError } from '../errors';
 import type { Transport } from '../transport/transport';
-import { decodeMessage, encodeHoldings, encodeMessage } from '../wire/codec';
+import { decodeMessage, encodeHoldings, encodeLost, encodeMessage } from '../wire/codec';
 import type {
   AbsentReasonName,
   DataMessage,
@@ -131,7 +131,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   sendLost(renditionId: string, segmentIds: number[]): void {
-    this.send({ type: 'lost', renditionId, segmentIds });
+    this.sendFrames(encodeLost(renditionId, segmentIds));
   }
 
   sendInterest(playing: string[]): void {

@@ -1,0 +1,18 @@
+/** `@shoal/core`: the public surface. Adapters import only from here. */
+export { ShoalEngine } from './engine';
+export type { ShoalPlatform, StreamsDescription, LoadSegmentOptions, LoadSegmentResult, ShoalStats } from './engine';
+export { DEFAULT_CONFIG, mergeConfig } from './config';
+export type { ShoalConfig } from './config';
+export { ShoalError, isShoalError } from './errors';
+export type { ShoalErrorCode, ShoalErrorSource } from './errors';
+export type { ShoalEvents, SegmentLoadedEvent, SegmentSource } from './events';
+export type { ByteRange, Segment, SegmentKey, RenditionMetadata } from './types';
+export type { Clock, TimerHandle } from './clock/clock';
+export { systemClock } from './clock/system-clock';
+export type { Transport, TransportEvents } from './transport/transport';
+export type { TrackerClient, TrackerClientOptions, TrackerClientEvents } from './tracker/tracker-client';
+export type { SegmentStorage, StoredSegmentInfo } from './storage/segment-storage';
+export { MemoryStorage } from './storage/memory-storage';
+export { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
+export { swarmIdFromManifestUrl, infoHashFromSwarmId, renditionIdOf, createPeerId } from './swarm/swarm-identity';
+export { PROTOCOL_VERSION, MAX_MESSAGE_BYTES, BLOCK_BYTES } from './wire/messages';
