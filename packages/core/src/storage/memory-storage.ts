@@ -1,7 +1,9 @@
 import type { Clock } from '../clock/clock';
-import type { SegmentKey } from '../types';
-import type { SegmentStorage, StoredSegmentInfo } from './segment-storage';
+import { ShoalError } from '../errors';
 import { segmentKeyString } from '../segment-key';
+import type { SegmentKey } from '../types';
+import { chooseEvictions, type IncomingSegment } from './eviction';
+import type { PlaybackContext, SegmentStorage, StoredSegmentInfo } from './segment-storage';
 
 interface Entry {
   info: StoredSegmentInfo;
@@ -9,20 +11,39 @@ interface Entry {
 }
 
 export interface MemoryStorageOptions {
+  /** Bytes held at most (the engine passes `ShoalConfig.storageCapBytes`, 256 MiB by default). */
   capBytes: number;
   clock: Clock;
-  /** Called for each segment evicted to stay under the cap. */
+  /** Called for each held segment that eviction (or a too-large replacement) dropped; not on `delete`/`destroy`. */
   onEvict?: (key: SegmentKey) => void;
+  /** Where playback is at first; update with `setPlaybackContext`. Without one, eviction is least-recently-used. */
+  playbackContext?: PlaybackContext;
+  /** Live: media seconds of segments kept behind the playhead. @default DEFAULT_LIVE_KEEP_BEHIND_SEC (30) */
+  liveKeepBehindSec?: number;
 }
 
-/** Segments in memory, with a byte cap: past it the least-recently-used segments are evicted. */
+/**
+ * Segments in memory under a byte cap. Which segments go is `chooseEvictions` (see `eviction.ts`): live
+ * drops segments behind the keep-behind window at once; over the cap, segments behind the playhead go
+ * before those ahead of it. Eviction runs on `put` and on `setPlaybackContext`.
+ */
 export class MemoryStorage implements SegmentStorage {
   private readonly entries = new Map<string, Entry>();
   private readonly options: MemoryStorageOptions;
+  private playback: PlaybackContext | undefined;
   private used = 0;
+  private destroyed = false;
 
   constructor(options: MemoryStorageOptions) {
+    if (!(Number.isFinite(options.capBytes) && options.capBytes > 0)) {
+      throw new ShoalError('config-invalid', `MemoryStorage: capBytes must be a positive number, got ${options.capBytes}`, { source: 'config', fatal: true });
+    }
+    const keepBehindSec = options.liveKeepBehindSec;
+    if (keepBehindSec !== undefined && !(Number.isFinite(keepBehindSec) && keepBehindSec >= 0)) {
+      throw new ShoalError('config-invalid', `MemoryStorage: liveKeepBehindSec must be >= 0, got ${keepBehindSec}`, { source: 'config', fatal: true });
+    }
     this.options = options;
+    this.playback = options.playbackContext;
   }
 
   get usedBytes(): number {
@@ -41,12 +62,19 @@ export class MemoryStorage implements SegmentStorage {
   }
 
   async put(key: SegmentKey, bytes: Uint8Array): Promise<void> {
+    if (this.destroyed) return;
     const id = segmentKeyString(key);
-    this.remove(id);
-    const info = { renditionId: key.renditionId, segmentId: key.segmentId, sizeBytes: bytes.byteLength, lastUsedMs: this.options.clock.now() };
-    this.entries.set(id, { info, bytes });
-    this.used += bytes.byteLength;
-    this.evictOverCap(id);
+    const incoming: IncomingSegment = { renditionId: key.renditionId, segmentId: key.segmentId, sizeBytes: bytes.byteLength };
+    const fits = incoming.sizeBytes <= this.options.capBytes;
+    this.evict(fits ? incoming : undefined);
+    const replaced = this.remove(id);
+    if (!fits) {
+      // The new bytes cannot be held, and the old copy must not pass for them.
+      if (replaced) this.options.onEvict?.(keyOf(replaced.info));
+      return;
+    }
+    this.entries.set(id, { info: { ...incoming, lastUsedMs: this.options.clock.now() }, bytes });
+    this.used += incoming.sizeBytes;
   }
 
   async delete(key: SegmentKey): Promise<void> {
@@ -57,27 +85,42 @@ export class MemoryStorage implements SegmentStorage {
     return [...this.entries.values()].map((e) => ({ ...e.info }));
   }
 
+  setPlaybackContext(context: PlaybackContext | undefined): void {
+    if (this.destroyed) return;
+    this.playback = context;
+    this.evict(undefined);
+  }
+
   destroy(): void {
+    this.destroyed = true;
     this.entries.clear();
     this.used = 0;
+    this.playback = undefined;
   }
 
-  private remove(id: string): boolean {
+  private remove(id: string): Entry | undefined {
     const entry = this.entries.get(id);
-    if (!entry) return false;
+    if (!entry) return undefined;
     this.entries.delete(id);
     this.used -= entry.bytes.byteLength;
-    return true;
+    return entry;
   }
 
-  private evictOverCap(keepId: string): void {
-    if (this.used <= this.options.capBytes) return;
-    const byAge = [...this.entries.entries()].sort((a, b) => a[1].info.lastUsedMs - b[1].info.lastUsedMs);
-    for (const [id, entry] of byAge) {
-      if (this.used <= this.options.capBytes) break;
-      if (id === keepId) continue;
-      this.remove(id);
-      this.options.onEvict?.(entry.info);
-    }
+  /** Evicts what `chooseEvictions` picks, making room for `incoming` when given. */
+  private evict(incoming: IncomingSegment | undefined): void {
+    const keys = chooseEvictions({
+      stored: [...this.entries.values()].map((e) => e.info),
+      capBytes: this.options.capBytes,
+      incoming,
+      playback: this.playback,
+      liveKeepBehindSec: this.options.liveKeepBehindSec,
+    });
+    // Remove them all before telling anyone, so a callback sees a consistent store.
+    const removed = keys.map((key) => this.remove(segmentKeyString(key))).filter((e): e is Entry => e !== undefined);
+    for (const entry of removed) this.options.onEvict?.(keyOf(entry.info));
   }
+}
+
+function keyOf(info: StoredSegmentInfo): SegmentKey {
+  return { renditionId: info.renditionId, segmentId: info.segmentId };
 }

@@ -7,15 +7,50 @@ export interface StoredSegmentInfo extends SegmentKey {
   lastUsedMs: number;
 }
 
+/**
+ * Where playback is, as eviction needs it: a plain snapshot, replaced (never mutated) when the playhead
+ * moves on or the player switches rendition. A segment's position is
+ * `(segmentId - playheadSegmentId) * secondsPerSegmentId` seconds from the playhead: negative behind it,
+ * 0 the segment playing, positive ahead.
+ */
+export interface PlaybackContext {
+  /** A live (or still growing event) stream; false for VOD. */
+  live: boolean;
+  /**
+   * Per `renditionId`, the `segmentId` at the playhead: the segment playing, or for a rendition not
+   * playing, its segment at the same media time.
+   */
+  playheadSegmentIds: Readonly<Record<string, number>>;
+  /**
+   * The playhead `segmentId` of renditions missing from `playheadSegmentIds`, for streams whose ids line
+   * up across renditions (HLS media sequence numbers usually do; start times in ms always do). Without it
+   * their segments have no known position and are evicted least-recently-used first.
+   */
+  defaultPlayheadSegmentId?: number;
+  /**
+   * Media seconds per unit of `segmentId`: the (target) segment duration when ids are sequence numbers,
+   * 0.001 when ids are start times in milliseconds.
+   */
+  secondsPerSegmentId: number;
+}
+
 export interface SegmentStorage {
-  /** Total bytes held. */
+  /** Total bytes held. Never above the implementation's cap once a `put` has resolved. */
   readonly usedBytes: number;
   has(key: SegmentKey): boolean;
   /** Resolves `undefined` when absent. */
   get(key: SegmentKey): Promise<Uint8Array | undefined>;
+  /** Stores (or replaces) a segment, evicting others to stay under the cap; one larger than the cap is not held. */
   put(key: SegmentKey, bytes: Uint8Array): Promise<void>;
   delete(key: SegmentKey): Promise<void>;
   /** Every held segment, synchronously (implementations keep an in-memory index). */
   list(): StoredSegmentInfo[];
+  /**
+   * Where playback is, so eviction keeps what the player and its peers still need (see `chooseEvictions`
+   * in `eviction.ts`); `undefined` forgets it (plain least-recently-used). May evict at once (live
+   * segments that fell behind the keep-behind window). Optional: the engine calls it when present.
+   */
+  setPlaybackContext?(context: PlaybackContext | undefined): void;
+  /** Drops everything; idempotent. Nothing is held afterwards, even by a later `put`. */
   destroy(): void;
 }
