@@ -35,6 +35,8 @@ export interface SwarmOptions {
 export class Swarm extends EventEmitter<SwarmEvents> {
   private readonly options: SwarmOptions;
   private readonly sessions = new Map<string, Peer>();
+  /** Sessions superseded by a newer connection to the same peer: their close is not a departure. */
+  private readonly replaced = new WeakSet<Peer>();
   private readonly uploader: Uploader;
   private tracker: TrackerClient | undefined;
   private playing: string[] = [];
@@ -114,9 +116,17 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   };
 
   private readonly onTransport = (transport: Transport): void => {
-    if (this.destroyed || this.sessions.has(transport.remotePeerId)) {
+    if (this.destroyed) {
       transport.destroy();
       return;
+    }
+    // Two peers that offered to each other at once get two connections; the tracker client keeps the one
+    // both sides agree on and hands it over again: it replaces the session we have.
+    const replaced = this.sessions.get(transport.remotePeerId);
+    if (replaced) {
+      this.sessions.delete(replaced.id);
+      this.replaced.add(replaced);
+      replaced.destroy();
     }
     const peer = new Peer(transport, {
       clock: this.options.clock,
@@ -137,6 +147,7 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     peer.on('holdings', (renditionId, segmentIds) => this.emit('holdings:changed', peer, renditionId, segmentIds));
     peer.once('closed', (reason) => {
       const wasReady = peer.isReady;
+      if (this.replaced.has(peer)) return;
       this.sessions.delete(peer.id);
       this.uploader.detach(peer);
       this.updateWantedPeers();
