@@ -8,6 +8,7 @@
 import { systemClock } from '../src/clock/system-clock';
 import { DEFAULT_CONFIG } from '../src/config';
 import { P2PDownload } from '../src/swarm/p2p-download';
+import { completeSegment } from '../src/swarm/partial-segment';
 import { Swarm } from '../src/swarm/swarm';
 import { SimplePeerTransport } from '../src/transport/simple-peer-transport';
 import { connectedPair, type SimplePeer } from './node-pair';
@@ -46,7 +47,7 @@ async function shoalThroughput(): Promise<number> {
   const key = { renditionId: 'bench', segmentId: 1 };
   const swarmHashHex = 'ab'.repeat(20);
   const common = { swarmHashHex, clock: systemClock, maxPeers: 4, uploadEnabled: true, onUploaded: () => {} };
-  const server = new Swarm({ ...common, localHoldings: () => [{ renditionId: 'bench', segments: [{ segmentId: 1, sizeBytes: TOTAL_BYTES, partial: false }] }], readSegment: async () => segment });
+  const server = new Swarm({ ...common, localHoldings: () => [{ renditionId: 'bench', segments: [{ segmentId: 1, sizeBytes: TOTAL_BYTES, partial: false }] }], readSegment: async () => completeSegment(segment) });
   const client = new Swarm({ ...common, localHoldings: () => [], readSegment: async () => undefined });
   const connected = new Promise<void>((resolve) => client.once('peer:connected', () => resolve()));
   server.addTransport(new SimplePeerTransport(a, { remotePeerId: 'b'.repeat(40) }));

@@ -15,6 +15,7 @@ import { segmentKeyString } from './segment-key';
 import { MemoryStorage } from './storage/memory-storage';
 import type { SegmentStorage } from './storage/segment-storage';
 import { P2PDownload } from './swarm/p2p-download';
+import { completeSegment } from './swarm/partial-segment';
 import { Swarm } from './swarm/swarm';
 import { createPeerId, infoHashFromSwarmId, swarmIdFromManifestUrl } from './swarm/swarm-identity';
 import type { TrackerClient, TrackerClientOptions } from './tracker/tracker-client';
@@ -94,7 +95,10 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       maxPeers: this.config.maxPeers,
       uploadEnabled: this.config.uploadEnabled,
       localHoldings: () => this.localHoldings(),
-      readSegment: (key) => this.storage.get(key),
+      readSegment: async (key) => {
+        const bytes = await this.storage.get(key);
+        return bytes && completeSegment(bytes);
+      },
       onUploaded: (peerId, bytes) => {
         this.totals.uploadedBytes += bytes;
         this.emit('bytes:uploaded', { bytes, peerId });
@@ -235,7 +239,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   ): Promise<LoadSegmentResult> {
     if (source !== 'cache' && !this.destroyed) {
       await this.storage.put(key, bytes);
-      this.swarm?.announceHave(key, bytes.byteLength);
+      // A segment larger than the whole cap is not stored: then it is not announced either.
+      if (this.storage.has(key)) this.swarm?.announceHave(key, bytes.byteLength);
     }
     this.segmentsBySource[source]++;
     const event: SegmentLoadedEvent = { key, source, sizeBytes: bytes.byteLength, p2pBytes, durationMs: this.clock.now() - startMs, peers };

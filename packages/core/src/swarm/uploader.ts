@@ -5,15 +5,22 @@
  */
 import type { SegmentKey } from '../types';
 import { BLOCK_BYTES, type RequestMessage } from '../wire/messages';
+import type { ServableSegment } from './partial-segment';
 import type { Peer } from './peer';
+
+/**
+ * How long a request for bytes of a partial segment (cut-through) may wait for them to arrive before we
+ * answer `absent`. Below the requester's block timeout, so it hears `absent` rather than timing out.
+ */
+export const RELAY_WAIT_MS = 3_000;
 
 /** Above this many bytes queued in a data channel, wait for `drain`. 1 MiB ≈ 16 blocks: keeps the pipe full at LAN speeds. */
 export const UPLOAD_HIGH_WATER_MARK_BYTES = 1024 * 1024;
 
 export interface UploaderOptions {
   isUploadEnabled(): boolean;
-  /** The bytes of a held segment, or undefined. */
-  readSegment(key: SegmentKey): Promise<Uint8Array | undefined>;
+  /** A held segment, complete or still arriving; undefined when not held. */
+  readSegment(key: SegmentKey): Promise<ServableSegment | undefined>;
   onUploaded(peerId: string, bytes: number): void;
 }
 
@@ -86,14 +93,20 @@ export class Uploader {
   }
 
   private async serveOne(peer: Peer, queue: PeerQueue, request: RequestMessage): Promise<void> {
-    const bytes = await this.options.readSegment({ renditionId: request.renditionId, segmentId: request.segmentId });
+    const segment = await this.options.readSegment({ renditionId: request.renditionId, segmentId: request.segmentId });
     const end = request.offsetBytes + request.lengthBytes;
-    if (!bytes || end > bytes.byteLength) return peer.sendAbsent(request.requestId, 'notHeld');
+    if (!segment || end > segment.bytes.byteLength) return peer.sendAbsent(request.requestId, 'notHeld');
     for (let offset = request.offsetBytes; offset < end; offset += BLOCK_BYTES) {
+      const blockEnd = Math.min(offset + BLOCK_BYTES, end);
+      // Cut-through: relay bytes of a segment we are still receiving as soon as they arrive.
+      if (segment.availableBytes < blockEnd && !(await segment.waitForBytes(blockEnd, RELAY_WAIT_MS))) {
+        if (!peer.isClosed && !queue.cancelled.delete(request.requestId)) peer.sendAbsent(request.requestId, 'notHeld');
+        return;
+      }
       if (peer.bufferedAmount > UPLOAD_HIGH_WATER_MARK_BYTES) await this.drained(peer);
       if (peer.isClosed || !this.queues.has(peer)) return;
       if (queue.cancelled.delete(request.requestId)) return;
-      const payload = bytes.subarray(offset, Math.min(offset + BLOCK_BYTES, end));
+      const payload = segment.bytes.subarray(offset, blockEnd);
       peer.sendData(request.requestId, offset, payload);
       this.options.onUploaded(peer.id, payload.byteLength);
     }

@@ -1,0 +1,110 @@
+/**
+ * A segment being downloaded (over HTTP or from peers) whose received bytes can already be served to
+ * other peers: cut-through relay. Tracks which blocks have arrived and the contiguous prefix available,
+ * and lets the Uploader wait for later bytes.
+ */
+import type { Clock, TimerHandle } from '../clock/clock';
+import type { SegmentKey } from '../types';
+import { BLOCK_BYTES } from '../wire/messages';
+
+interface Waiter {
+  endByte: number;
+  resolve: (available: boolean) => void;
+  timer: TimerHandle;
+}
+
+/** What the Uploader serves from: a whole held segment or a partial one still arriving. */
+export interface ServableSegment {
+  readonly bytes: Uint8Array;
+  readonly availableBytes: number;
+  waitForBytes(endByte: number, timeoutMs: number): Promise<boolean>;
+}
+
+/** A held, complete segment as a ServableSegment. */
+export function completeSegment(bytes: Uint8Array): ServableSegment {
+  return { bytes, availableBytes: bytes.byteLength, waitForBytes: async (endByte) => endByte <= bytes.byteLength };
+}
+
+export class PartialSegment implements ServableSegment {
+  readonly key: SegmentKey;
+  readonly bytes: Uint8Array;
+  private readonly blockDone: boolean[];
+  private contiguousBytes = 0;
+  private waiters: Waiter[] = [];
+  private failed = false;
+  private readonly clock: Clock;
+
+  constructor(key: SegmentKey, sizeBytes: number, clock: Clock) {
+    this.key = key;
+    this.clock = clock;
+    this.bytes = new Uint8Array(sizeBytes);
+    this.blockDone = new Array<boolean>(Math.ceil(sizeBytes / BLOCK_BYTES)).fill(false);
+  }
+
+  get sizeBytes(): number {
+    return this.bytes.byteLength;
+  }
+
+  /** Bytes available from the start without a gap. */
+  get availableBytes(): number {
+    return this.contiguousBytes;
+  }
+
+  get isFailed(): boolean {
+    return this.failed;
+  }
+
+  /** Bytes `[offsetBytes, offsetBytes + data.length)` arrived (`data` may be a view of `bytes` itself). */
+  received(offsetBytes: number, data: Uint8Array): void {
+    if (data.buffer !== this.bytes.buffer || data.byteOffset !== this.bytes.byteOffset + offsetBytes) this.bytes.set(data, offsetBytes);
+    const length = data.byteLength;
+    if (offsetBytes <= this.contiguousBytes && offsetBytes + length > this.contiguousBytes) {
+      // A write that extends the prefix (HTTP chunks): it grows even within a block.
+      this.contiguousBytes = Math.min(this.sizeBytes, offsetBytes + length);
+    }
+    const firstBlock = Math.floor(offsetBytes / BLOCK_BYTES);
+    const lastBlock = Math.floor((offsetBytes + length) / BLOCK_BYTES);
+    for (let block = firstBlock; block <= lastBlock && block < this.blockDone.length; block++) {
+      const blockEnd = Math.min((block + 1) * BLOCK_BYTES, this.sizeBytes);
+      if (offsetBytes <= block * BLOCK_BYTES && offsetBytes + length >= blockEnd) this.blockDone[block] = true;
+    }
+    let block = Math.floor(this.contiguousBytes / BLOCK_BYTES);
+    while (block < this.blockDone.length && this.blockDone[block]) block++;
+    this.contiguousBytes = Math.max(this.contiguousBytes, Math.min(block * BLOCK_BYTES, this.sizeBytes));
+    this.wakeWaiters();
+  }
+
+  /** Resolves true once bytes up to `endByte` (exclusive) are available, false on failure or timeout. */
+  waitForBytes(endByte: number, timeoutMs: number): Promise<boolean> {
+    if (this.contiguousBytes >= endByte) return Promise.resolve(true);
+    if (this.failed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        endByte,
+        resolve,
+        timer: this.clock.setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The download failed: every waiter gets false. */
+  fail(): void {
+    this.failed = true;
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
+    const still: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      if (this.contiguousBytes >= waiter.endByte || this.failed) {
+        this.clock.clearTimeout(waiter.timer);
+        waiter.resolve(!this.failed);
+      } else still.push(waiter);
+    }
+    this.waiters = still;
+  }
+}
