@@ -1,0 +1,322 @@
+/**
+ * The scheduler's policy: for each wanted segment, peers, HTTP or wait? A pure function of a snapshot
+ * (clock time, deadlines, who holds what, bandwidth estimates): no timers, no I/O, no randomness of its
+ * own. The engine builds a snapshot on every tick or event, calls `decide`, and acts on the decisions.
+ *
+ * Rules, in order, for segments by earliest deadline first:
+ * 1. A segment neither requested nor inside the look-ahead is never fetched; one being downloaded is cancelled.
+ * 2. Peers when they can deliver before the deadline with `safetyMarginMs` to spare: complete holders, or
+ *    partial holders (still downloading it) whose relay is expected to finish in time (cut-through).
+ * 3. Otherwise, for a segment the player asked for: HTTP, except a new live segment nobody holds. For those
+ *    only a few viewers (k / N of them, by the segment's lottery draw) fetch from the origin at once; the
+ *    others wait for it to appear in the swarm until HTTP plus the margin would no longer fit, then use HTTP.
+ * 4. Look-ahead segments the player has not asked for come from peers, or from the origin only when this
+ *    viewer is one of the rare segment's fetchers (so the swarm gets it); never from HTTP otherwise.
+ * 5. A peer download projected to miss its deadline is completed over HTTP (Range for the missing bytes),
+ *    when HTTP would finish sooner and the segment may use HTTP (rule 3 or 4).
+ * 6. At most `maxParallelHttp` and `maxParallelP2P` downloads at once. Running downloads are not preempted;
+ *    new ones start earliest deadline first, and the rest wait for a slot.
+ */
+import type { SegmentKey } from '../types';
+import type { TransferEstimate } from './bandwidth-estimator';
+import { isOriginFetcher, partialRelayFinishMs, requestMs, streamMs } from './estimates';
+
+export type SegmentState = 'idle' | 'p2p' | 'http' | 'done';
+
+/** A peer that announced the segment while still downloading it. */
+export interface PartialHolder {
+  peerId: string;
+  /** Clock ms when it announced the segment as partial: about when it started downloading it. */
+  announcedAtMs: number;
+}
+
+export interface SegmentSnapshot {
+  key: SegmentKey;
+  /** Size as announced by holders, else estimated (bitrate × duration). */
+  sizeBytes: number;
+  /** Clock ms when playback reaches the segment. Infinity while paused, if the engine so chooses. */
+  deadlineMs: number;
+  /** The player asked for it (a pending `loadSegment`). */
+  requestedByPlayer: boolean;
+  /**
+   * Inside the prefetch look-ahead, as the engine measures it in media time from the playhead (so pausing
+   * or a playback rate does not stretch it). Segments outside it are fetched only when requested.
+   */
+  inLookahead: boolean;
+  /** `p2p` and `http` are running downloads (a P2P download completed by a Range request is `http`). */
+  state: SegmentState;
+  /** Bytes already held: of the running download, or kept from an earlier, unfinished one. */
+  receivedBytes: number;
+  /** Measured rate of the running P2P download; undefined until its first byte. */
+  p2pBytesPerSecNow?: number;
+  /** Connected peers that hold all of it and serve uploads. */
+  holders: string[];
+  partialHolders: PartialHolder[];
+  /**
+   * This viewer's random draw for the segment, in [0, 1): drawn once per segment and kept, never redrawn
+   * per tick (else everyone eventually becomes a fetcher). See `isOriginFetcher`.
+   */
+  originLottery: number;
+}
+
+export interface SchedulerPolicyConfig {
+  /** Slack kept between an estimated finish and the deadline, for estimate error and jitter. */
+  safetyMarginMs: number;
+  /** Viewers expected to fetch each new live segment from the origin, whatever the swarm's size. */
+  originFetchersPerSegment: number;
+  /** Most HTTP downloads running at once (Range completions included). */
+  maxParallelHttp: number;
+  /** Most P2P downloads running at once (each may use several peers). */
+  maxParallelP2P: number;
+}
+
+export const DEFAULT_SCHEDULER_POLICY_CONFIG: Readonly<SchedulerPolicyConfig> = Object.freeze({
+  // The estimates are already the pessimistic side of two averages; one second more covers a TTFB spike
+  // (an origin cache miss) and leaves waiters several seconds of a typical 3 × 2 s live buffer to find peers.
+  safetyMarginMs: 1_000,
+  // With k fetchers on average, no viewer at all is chosen with probability ≈ e^-k (37 % for 1, 5 % for 3),
+  // and then every viewer falls back to the origin near its deadline. k = 3 keeps that rare at ~3 origin
+  // requests per segment per swarm; below 3 the stampedes cost more than the fetchers saved.
+  originFetchersPerSegment: 3,
+  // One for the segment the player needs next, one for a rare segment fetched for the swarm or a Range
+  // completion; more would split the link and slow the segment with the earliest deadline.
+  maxParallelHttp: 2,
+  // Each P2P download already spreads over every holder; three lets the look-ahead fill from peers while
+  // keeping each download's share of the link (and its finish time) predictable.
+  maxParallelP2P: 3,
+});
+
+export interface SchedulerSnapshot {
+  /** Clock ms, on the same scale as every deadline. */
+  nowMs: number;
+  /** A live stream: new segments appear and are rare until someone fetches them. */
+  live: boolean;
+  /** Viewers in the swarm, this one included (the tracker's count, else connected peers + 1). */
+  swarmSize: number;
+  /** `HttpEstimator.estimate()`. */
+  httpEstimate: TransferEstimate;
+  /** `P2PEstimator.estimate()`. */
+  p2pEstimate: TransferEstimate;
+  segments: SegmentSnapshot[];
+  config: SchedulerPolicyConfig;
+}
+
+export type P2PReason =
+  /** Complete holders can deliver before the deadline with the margin to spare. */
+  | 'p2p-fits'
+  /** Only partial holders, and relaying as their download arrives fits the deadline. */
+  | 'partial-fits'
+  /** Nothing fits any more, and peers are expected to finish sooner than HTTP. */
+  | 'p2p-faster-than-http'
+  /** Not asked for yet and too slow for the deadline, but HTTP is not allowed for it: start early. */
+  | 'p2p-prefetch';
+export type HttpReason =
+  /** Video on demand, nobody holds it, and the player asked. */
+  | 'no-holders'
+  /** Peers hold it but cannot deliver in time. */
+  | 'p2p-too-slow'
+  /** A new live segment nobody holds, and this viewer drew one of its origin fetches. */
+  | 'origin-fetcher'
+  /** Waiting for the swarm is over: HTTP plus the margin barely fits. */
+  | 'deadline-close';
+export type WaitReason =
+  /** A new live segment nobody holds; another viewer is expected to fetch it. */
+  | 'waiting-for-swarm'
+  /** Not asked for yet, nobody holds it, and this viewer is not its origin fetcher. */
+  | 'prefetch-waiting-for-peers'
+  | 'p2p-slots-full'
+  | 'http-slots-full';
+
+export type Decision =
+  | { action: 'p2p'; key: SegmentKey; reason: P2PReason; /** Peers to download from. */ peerIds: string[] }
+  | { action: 'http'; key: SegmentKey; reason: HttpReason }
+  /** Stop the running P2P download and fetch the missing bytes over HTTP. */
+  | { action: 'http-rest'; key: SegmentKey; reason: 'p2p-falling-behind' }
+  /**
+   * Start nothing. `untilMs` is when the decision would change with no event in between (Infinity when
+   * only an event can change it: a slot freeing, a holder appearing, the player asking). The engine
+   * decides again at the earliest `untilMs` and on every event.
+   */
+  | { action: 'wait'; key: SegmentKey; reason: WaitReason; untilMs: number }
+  /** Abort the running download: the segment is no longer wanted (the player seeked away). */
+  | { action: 'cancel'; key: SegmentKey; reason: 'not-wanted' };
+
+export type DecisionAction = Decision['action'];
+
+/** A decision before it is given its segment's key. */
+type Intent = WithoutKey<Decision>;
+type WithoutKey<D> = D extends unknown ? Omit<D, 'key'> : never;
+
+/** What one `decide` call knows, and the download slots still free as it goes. */
+interface Context {
+  snapshot: SchedulerSnapshot;
+  freeHttp: number;
+  freeP2P: number;
+}
+
+/** Decisions for the snapshot's segments: cancellations first, then by earliest deadline. */
+export function decide(snapshot: SchedulerSnapshot): Decision[] {
+  const decisions: Decision[] = [];
+  const open: SegmentSnapshot[] = [];
+  let runningHttp = 0;
+  let runningP2P = 0;
+  for (const segment of snapshot.segments) {
+    if (segment.state === 'done') continue;
+    const wanted = segment.requestedByPlayer || segment.inLookahead;
+    if (segment.state !== 'idle' && !wanted) {
+      decisions.push({ key: segment.key, action: 'cancel', reason: 'not-wanted' });
+      continue;
+    }
+    if (segment.state === 'http') runningHttp++;
+    if (segment.state === 'p2p') runningP2P++;
+    if (wanted) open.push(segment);
+  }
+  const context: Context = {
+    snapshot,
+    freeHttp: snapshot.config.maxParallelHttp - runningHttp,
+    freeP2P: snapshot.config.maxParallelP2P - runningP2P,
+  };
+  for (const segment of open.sort(byDeadline)) {
+    // A running HTTP download is left alone: it is the last resort already.
+    const intent =
+      segment.state === 'idle'
+        ? planIdle(segment, context)
+        : segment.state === 'p2p'
+          ? planRunningP2P(segment, context)
+          : undefined;
+    if (intent) decisions.push({ key: segment.key, ...admit(segment, intent, context) });
+  }
+  return decisions;
+}
+
+/** Earliest deadline first; the player's requests before prefetches; then by key, so ties are stable. */
+function byDeadline(a: SegmentSnapshot, b: SegmentSnapshot): number {
+  if (a.deadlineMs !== b.deadlineMs) return a.deadlineMs < b.deadlineMs ? -1 : 1;
+  if (a.requestedByPlayer !== b.requestedByPlayer) return a.requestedByPlayer ? -1 : 1;
+  if (a.key.renditionId !== b.key.renditionId) return a.key.renditionId < b.key.renditionId ? -1 : 1;
+  return a.key.segmentId - b.key.segmentId;
+}
+
+function remainingBytesOf(segment: SegmentSnapshot): number {
+  return Math.max(0, segment.sizeBytes - segment.receivedBytes);
+}
+
+/** The last clock ms at which starting HTTP still finishes `safetyMarginMs` before the deadline. */
+function latestHttpStartMs(segment: SegmentSnapshot, { snapshot }: Context): number {
+  const httpMs = requestMs(remainingBytesOf(segment), snapshot.httpEstimate);
+  return segment.deadlineMs - httpMs - snapshot.config.safetyMarginMs;
+}
+
+/** A new live segment nobody holds completely, and this viewer drew one of its origin fetches. */
+function isRareFetcher(segment: SegmentSnapshot, { snapshot }: Context): boolean {
+  if (!snapshot.live || segment.holders.length > 0) return false;
+  return isOriginFetcher({
+    originLottery: segment.originLottery,
+    originFetchersPerSegment: snapshot.config.originFetchersPerSegment,
+    swarmSize: snapshot.swarmSize,
+  });
+}
+
+/** Whether the origin may be asked for this segment at all (rules 3 and 4). */
+function mayUseHttp(segment: SegmentSnapshot, context: Context): boolean {
+  return segment.requestedByPlayer || isRareFetcher(segment, context);
+}
+
+interface P2PSource {
+  peerIds: string[];
+  finishMs: number;
+  fits: boolean;
+  viaPartial: boolean;
+}
+
+/**
+ * Peers that can serve the segment: every complete holder, plus the partial holders whose relay fits the
+ * deadline. Partial holders that cannot make it are no source at all; complete holders always are, and
+ * `fits` says whether they make the deadline.
+ */
+function p2pSource(segment: SegmentSnapshot, { snapshot }: Context): P2PSource | undefined {
+  const { nowMs, httpEstimate, p2pEstimate, config } = snapshot;
+  const remainingBytes = remainingBytesOf(segment);
+  const fitsDeadline = (finishMs: number): boolean => finishMs + config.safetyMarginMs <= segment.deadlineMs;
+  const partial = segment.partialHolders
+    .map((holder) => ({
+      peerId: holder.peerId,
+      finishMs: partialRelayFinishMs({
+        announcedAtMs: holder.announcedAtMs,
+        sizeBytes: segment.sizeBytes,
+        http: httpEstimate,
+        p2p: p2pEstimate,
+        nowMs,
+        remainingBytes,
+      }),
+    }))
+    .filter((holder) => fitsDeadline(holder.finishMs));
+  const partialIds = partial.map((holder) => holder.peerId);
+  if (segment.holders.length > 0) {
+    const finishMs = nowMs + requestMs(remainingBytes, p2pEstimate);
+    return { peerIds: [...segment.holders, ...partialIds], finishMs, fits: fitsDeadline(finishMs), viaPartial: false };
+  }
+  if (partial.length === 0) return undefined;
+  return { peerIds: partialIds, finishMs: Math.min(...partial.map((h) => h.finishMs)), fits: true, viaPartial: true };
+}
+
+/** What to do with a segment nobody is downloading yet (rules 2–4), before slot limits. */
+function planIdle(segment: SegmentSnapshot, context: Context): Intent {
+  const { nowMs, httpEstimate, live } = context.snapshot;
+  const source = p2pSource(segment, context);
+  if (source?.fits) {
+    return { action: 'p2p', reason: source.viaPartial ? 'partial-fits' : 'p2p-fits', peerIds: source.peerIds };
+  }
+  const httpFinishMs = nowMs + requestMs(remainingBytesOf(segment), httpEstimate);
+  if (source && source.finishMs <= httpFinishMs) {
+    return { action: 'p2p', reason: 'p2p-faster-than-http', peerIds: source.peerIds };
+  }
+  if (isRareFetcher(segment, context)) return { action: 'http', reason: 'origin-fetcher' };
+  if (!segment.requestedByPlayer) {
+    if (source) return { action: 'p2p', reason: 'p2p-prefetch', peerIds: source.peerIds };
+    return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilMs: Infinity };
+  }
+  if (source) return { action: 'http', reason: 'p2p-too-slow' };
+  if (!live) return { action: 'http', reason: 'no-holders' };
+  const untilMs = latestHttpStartMs(segment, context);
+  if (nowMs < untilMs) return { action: 'wait', reason: 'waiting-for-swarm', untilMs };
+  return { action: 'http', reason: 'deadline-close' };
+}
+
+/** Rule 5: a running P2P download projected to miss its deadline; undefined while it is on track. */
+function planRunningP2P(segment: SegmentSnapshot, context: Context): Intent | undefined {
+  const { nowMs, httpEstimate, p2pEstimate, config } = context.snapshot;
+  const remainingBytes = remainingBytesOf(segment);
+  const flowing = segment.p2pBytesPerSecNow !== undefined || segment.receivedBytes > 0;
+  const firstByteMs = flowing ? nowMs : nowMs + p2pEstimate.ttfbMs;
+  const p2pFinishMs = firstByteMs + streamMs(remainingBytes, segment.p2pBytesPerSecNow ?? p2pEstimate.bytesPerSec);
+  if (p2pFinishMs + config.safetyMarginMs <= segment.deadlineMs) return undefined;
+  if (!mayUseHttp(segment, context)) return undefined;
+  if (nowMs + requestMs(remainingBytes, httpEstimate) >= p2pFinishMs) return undefined;
+  return { action: 'http-rest', reason: 'p2p-falling-behind' };
+}
+
+/** Rule 6: start the intent if a slot is free, else wait for one (or, near the deadline, use HTTP instead). */
+function admit(segment: SegmentSnapshot, intent: Intent, context: Context): Intent {
+  switch (intent.action) {
+    case 'p2p': {
+      if (context.freeP2P > 0) {
+        context.freeP2P--;
+        return intent;
+      }
+      if (!segment.requestedByPlayer) return { action: 'wait', reason: 'p2p-slots-full', untilMs: Infinity };
+      const untilMs = latestHttpStartMs(segment, context);
+      if (context.snapshot.nowMs < untilMs) return { action: 'wait', reason: 'p2p-slots-full', untilMs };
+      return admit(segment, { action: 'http', reason: 'deadline-close' }, context);
+    }
+    case 'http':
+    case 'http-rest': {
+      if (context.freeHttp <= 0) return { action: 'wait', reason: 'http-slots-full', untilMs: Infinity };
+      context.freeHttp--;
+      if (intent.action === 'http-rest') context.freeP2P++;
+      return intent;
+    }
+    default:
+      return intent;
+  }
+}
