@@ -36,8 +36,30 @@ export interface ShoalConfig {
   peerPipelineBlocks: number;
   /** An HTTP request that has not finished within this time fails with `http-timeout`. @default 20000 */
   httpTimeoutMs: number;
-  /** Byte cap of the in-memory segment store; least-recently-used segments are evicted past it. @default 268435456 (256 MiB) */
+  /**
+   * Byte cap of the in-memory segment store. Past it, segments are evicted by playback position (see
+   * `storage/eviction.ts`): live, those far behind the playhead; VOD, least-recently-used behind it.
+   * @default 268435456 (256 MiB)
+   */
   storageCapBytes: number;
+  /**
+   * How far past the playhead (media seconds) segments may be fetched before the player asks: from peers
+   * when they hold them, from the origin only as a chosen fetcher of a new live segment. Bounded so a VOD
+   * viewer does not pull the whole film. @default 20
+   */
+  prefetchLookaheadSec: number;
+  /** Slack kept between a download's estimated finish and its deadline. @default 1000 */
+  safetyMarginMs: number;
+  /**
+   * A new live segment nobody holds is fetched from the origin by the viewer whose random, staggered turn
+   * comes first; the others relay it from that viewer. This many viewers per segment (each with
+   * probability k / swarm size) take their turn at once instead. @default 0
+   */
+  originFetchersPerSegment: number;
+  /** HTTP downloads at once. @default 2 */
+  maxParallelHttp: number;
+  /** Peer downloads at once (each may use several peers). @default 3 */
+  maxParallelP2P: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
@@ -53,12 +75,20 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   peerPipelineBlocks: 32,
   httpTimeoutMs: 20_000,
   storageCapBytes: 256 * 1024 * 1024,
+  prefetchLookaheadSec: 20,
+  safetyMarginMs: 1_000,
+  originFetchersPerSegment: 0,
+  maxParallelHttp: 2,
+  maxParallelP2P: 3,
 });
 
 type Check = (value: unknown) => string | undefined;
 
 const positiveInteger: Check = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : 'a positive integer';
+const nonNegativeNumber: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number ≥ 0';
+const positiveNumber: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'a number > 0');
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const stringList: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of URLs';
@@ -79,6 +109,11 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   peerPipelineBlocks: positiveInteger,
   httpTimeoutMs: positiveInteger,
   storageCapBytes: positiveInteger,
+  prefetchLookaheadSec: nonNegativeNumber,
+  safetyMarginMs: nonNegativeNumber,
+  originFetchersPerSegment: nonNegativeNumber,
+  maxParallelHttp: positiveInteger,
+  maxParallelP2P: positiveInteger,
 };
 
 /**

@@ -1,47 +1,45 @@
 /**
- * The Shoal engine: one per player and stream. It wires storage, the HTTP fetcher, the tracker and the
- * swarm, and answers `loadSegment`: from the cache, from peers that hold the segment, or from HTTP —
- * completing an unfinished peer download with a Range request for the missing bytes only. A peer can
- * never make `loadSegment` fail: only HTTP failing as the player's own loader would.
+ * The Shoal engine: one per player and stream. A facade that wires storage, the HTTP fetcher, the
+ * tracker, the swarm and the scheduler, and offers what adapters use: the stream's renditions and
+ * segments, playback state, `loadSegment`, a bandwidth estimate for ABR, stats and typed events.
+ * A peer can never make `loadSegment` fail: only HTTP failing as the player's own loader would.
  */
 import EventEmitter from 'eventemitter3';
 import type { Clock } from './clock/clock';
 import { systemClock } from './clock/system-clock';
 import { mergeConfig, type ShoalConfig } from './config';
 import { ShoalError } from './errors';
-import type { SegmentLoadedEvent, SegmentSource, ShoalEvents } from './events';
+import type { SegmentSource, ShoalEvents } from './events';
 import { HttpFetcher, type FetchLike } from './http/http-fetcher';
-import { segmentKeyString } from './segment-key';
+import { HttpEstimator, P2PEstimator, playerBandwidthEstimateBps } from './scheduler/bandwidth-estimator';
+import type { Decision } from './scheduler/policy';
+import { Scheduler } from './scheduler/scheduler';
+import type { LoadSegmentResult } from './scheduler/segment-task';
+import type { PlaybackState } from './scheduler/snapshot';
+import { StreamRegistry, type SegmentDescription, type StreamsDescription } from './scheduler/stream-registry';
 import { MemoryStorage } from './storage/memory-storage';
 import type { SegmentStorage } from './storage/segment-storage';
-import { P2PDownload } from './swarm/p2p-download';
 import { completeSegment } from './swarm/partial-segment';
 import { Swarm } from './swarm/swarm';
 import { createPeerId, infoHashFromSwarmId, swarmIdFromManifestUrl } from './swarm/swarm-identity';
 import type { TrackerClient, TrackerClientOptions } from './tracker/tracker-client';
 import { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
-import type { ByteRange, Segment, SegmentKey } from './types';
+import type { Segment, SegmentKey } from './types';
 import type { RenditionHoldings } from './wire/messages';
+import { playbackContextFor } from './scheduler/playback-context';
 
 /** What the engine needs from its host; every part has a default for browsers and Node. */
 export interface ShoalPlatform {
   clock?: Clock;
+  /** Called with every scheduling decision the engine acts on: for tracing and benchmarks. */
+  onDecision?: (decision: Decision, nowMs: number) => void;
   fetch?: FetchLike;
   storage?: SegmentStorage;
   createTrackerClient?: (options: TrackerClientOptions) => TrackerClient;
 }
 
-export interface StreamsDescription {
-  /** The manifest (master playlist / MPD) URL; the swarm id derives from it unless `swarmId` is configured. */
-  manifestUrl: string;
-}
-
 export interface LoadSegmentOptions {
   signal?: AbortSignal;
-}
-
-export interface LoadSegmentResult extends Omit<SegmentLoadedEvent, 'key'> {
-  bytes: Uint8Array;
 }
 
 export interface ShoalStats {
@@ -50,6 +48,7 @@ export interface ShoalStats {
   uploadedBytes: number;
   /** p2pBytes / (httpBytes + p2pBytes); 0 before any download. */
   p2pShare: number;
+  /** Connected peers in this stream's swarm. */
   peers: number;
   swarmId: string | undefined;
   segmentsBySource: Record<SegmentSource, number>;
@@ -59,9 +58,11 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   readonly config: ShoalConfig;
   readonly peerId: string = createPeerId();
   private readonly clock: Clock;
-  private readonly http: HttpFetcher;
   private readonly storage: SegmentStorage;
-  private readonly loading = new Map<string, Promise<LoadSegmentResult>>();
+  private readonly registry = new StreamRegistry();
+  private readonly httpEstimator = new HttpEstimator();
+  private readonly p2pEstimator = new P2PEstimator();
+  private readonly scheduler: Scheduler;
   private readonly platform: ShoalPlatform;
   private swarm: Swarm | undefined;
   private swarmId: string | undefined;
@@ -74,66 +75,95 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.config = mergeConfig(config);
     this.platform = platform;
     this.clock = platform.clock ?? systemClock;
-    this.http = new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock });
     this.storage = platform.storage ?? new MemoryStorage({
       capBytes: this.config.storageCapBytes,
       clock: this.clock,
       onEvict: (key) => this.swarm?.announceLost(key),
     });
-  }
-
-  /** Describe the stream; the first call joins its swarm. */
-  setStreams(streams: StreamsDescription): void {
-    this.assertAlive();
-    if (this.swarmId !== undefined) return;
-    this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(streams.manifestUrl);
-    if (!this.config.p2pEnabled) return;
-    const infoHashHex = infoHashFromSwarmId(this.swarmId);
-    const swarm = new Swarm({
-      swarmHashHex: infoHashHex,
+    const http = new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock });
+    const c = this.config;
+    this.scheduler = new Scheduler({
       clock: this.clock,
-      maxPeers: this.config.maxPeers,
-      uploadEnabled: this.config.uploadEnabled,
-      localHoldings: () => this.localHoldings(),
-      readSegment: async (key) => {
-        const bytes = await this.storage.get(key);
-        return bytes && completeSegment(bytes);
+      peerId: this.peerId,
+      registry: this.registry,
+      storage: this.storage,
+      http,
+      httpEstimator: this.httpEstimator,
+      p2pEstimator: this.p2pEstimator,
+      swarm: () => this.swarm,
+      policy: {
+        safetyMarginMs: c.safetyMarginMs,
+        originFetchersPerSegment: c.originFetchersPerSegment,
+        maxParallelHttp: c.maxParallelHttp,
+        maxParallelP2P: c.maxParallelP2P,
       },
-      onUploaded: (peerId, bytes) => {
-        this.totals.uploadedBytes += bytes;
-        this.emit('bytes:uploaded', { bytes, peerId });
+      prefetchLookaheadSec: c.prefetchLookaheadSec,
+      httpTimeoutMs: c.httpTimeoutMs,
+      pipelineBlocks: c.peerPipelineBlocks,
+      peerRequestTimeoutMs: c.peerRequestTimeoutMs,
+      ...(platform.onDecision ? { onDecision: platform.onDecision } : {}),
+      hooks: {
+        onDownloaded: (source, bytes, peerId) => {
+          this.totals[source === 'http' ? 'httpBytes' : 'p2pBytes'] += bytes;
+          this.emit('bytes:downloaded', peerId ? { source, bytes, peerId } : { source, bytes });
+        },
+        onLoaded: (task, result) => {
+          this.segmentsBySource[result.source]++;
+          const { bytes: _bytes, ...event } = result;
+          this.emit('segment:loaded', { key: task.key, ...event });
+        },
+        onFailed: (key, error) => this.emit('segment:failed', { key, error }),
       },
     });
-    swarm.on('peer:connected', (peer) => this.emit('peer:connected', { peerId: peer.id }));
-    swarm.on('peer:closed', (peer, reason) => this.emit('peer:closed', reason ? { peerId: peer.id, reason } : { peerId: peer.id }));
-    swarm.on('tracker:warning', (error) => this.emit('tracker:warning', { error }));
-    this.swarm = swarm;
-    const createTracker = this.platform.createTrackerClient ?? ((options) => new WebTorrentTrackerClient(options));
-    swarm.join(
-      createTracker({
-        infoHashHex,
-        peerId: this.peerId,
-        announceUrls: this.config.trackerUrls,
-        rtcConfig: this.config.rtcConfig,
-        offerTimeoutMs: this.config.offerTimeoutMs,
-        wantedPeers: this.config.maxPeers,
-        announceIntervalMs: this.config.announceIntervalMs,
-      }),
-    );
+  }
+
+  /** Describe the stream (renditions, segments, live or VOD); the first call joins its swarm. */
+  setStreams(streams: StreamsDescription): string[] {
+    this.assertAlive();
+    if (streams.live !== undefined) this.registry.live = streams.live;
+    const renditionIds = this.registry.setRenditions(streams.renditions ?? []);
+    if (this.swarmId === undefined) this.join(streams.manifestUrl);
+    this.scheduler.soon();
+    return renditionIds;
+  }
+
+  /** A rendition's current segment list (a live playlist refresh, or a playlist loaded later). */
+  updateStream(renditionId: string, segments: SegmentDescription[], options: { live?: boolean } = {}): void {
+    this.assertAlive();
+    if (options.live !== undefined) this.registry.live = options.live;
+    this.registry.updateSegments(renditionId, segments);
+    this.scheduler.soon();
+  }
+
+  /** Where the player is; adapters call this on time updates, seeks, buffer changes and level switches. */
+  setPlayback(playback: PlaybackState): void {
+    this.assertAlive();
+    this.scheduler.setPlayback(playback);
+    this.swarm?.setPlaying(playback.activeRenditions);
+    const context = playbackContextFor(this.registry, playback);
+    if (context) this.storage.setPlaybackContext?.(context);
   }
 
   /** Bytes of a segment: from the cache, peers, or HTTP. Rejects only when HTTP fails (or on abort). */
-  loadSegment(segment: Segment, options: LoadSegmentOptions = {}): Promise<LoadSegmentResult> {
+  async loadSegment(segment: Segment, options: LoadSegmentOptions = {}): Promise<LoadSegmentResult> {
     this.assertAlive();
-    const id = segmentKeyString(segment);
-    const running = this.loading.get(id);
-    if (running) return running;
-    const promise = this.load(segment, options).finally(() => this.loading.delete(id));
-    this.loading.set(id, promise);
-    return promise;
+    const key: SegmentKey = { renditionId: segment.renditionId, segmentId: segment.segmentId };
+    const cached = await this.storage.get(key);
+    if (cached) {
+      this.segmentsBySource.cache++;
+      const result = { source: 'cache' as const, sizeBytes: cached.byteLength, p2pBytes: 0, durationMs: 0, peers: [] };
+      this.emit('segment:loaded', { key, ...result });
+      return { bytes: cached, ...result };
+    }
+    return this.scheduler.request(segment, options.signal);
   }
 
-  /** How many connected peers announced this segment. */
+  /** Bits per second for the player's ABR: what HTTP alone sustains (peers neither raise nor lower it). */
+  getBandwidthEstimate(): number {
+    return playerBandwidthEstimateBps(this.httpEstimator, this.p2pEstimator);
+  }
+
+  /** How many connected peers announced this segment (complete or still downloading). */
   availability(key: SegmentKey): number {
     return this.swarm?.peersHolding(key).length ?? 0;
   }
@@ -152,101 +182,61 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     };
   }
 
-  /** Leave the swarm, close every connection and timer. Idempotent. */
+  /** Leave the swarm, close every connection and timer, reject pending loads. Idempotent. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.scheduler.destroy();
     this.swarm?.destroy();
     this.swarm = undefined;
     this.storage.destroy();
     this.removeAllListeners();
   }
 
-  private async load(segment: Segment, options: LoadSegmentOptions): Promise<LoadSegmentResult> {
-    const startMs = this.clock.now();
-    const key: SegmentKey = { renditionId: segment.renditionId, segmentId: segment.segmentId };
-    try {
-      const cached = await this.storage.get(key);
-      if (cached) return this.finish(key, cached, 'cache', startMs, 0, []);
-      const download = this.startP2P(key);
-      if (download) {
-        const outcome = await abortable(download.finished, options.signal, () => download.stop());
-        const p2pBytes = download.p2pBytes;
-        if (!outcome.complete) {
-          for (const range of download.missingRanges()) {
-            download.fill(range, await this.fetchHttp(segment, range, options.signal));
-          }
-        }
-        return await this.finish(key, download.bytes, outcome.complete ? 'p2p' : 'http', startMs, p2pBytes, download.peerIds);
-      }
-      const bytes = await this.fetchHttp(segment, undefined, options.signal);
-      return await this.finish(key, bytes, 'http', startMs, 0, []);
-    } catch (error) {
-      const failure = error instanceof ShoalError
-        ? error
-        : new ShoalError('http-network', String((error as Error)?.message ?? error), { source: 'http', fatal: true, cause: error });
-      if (failure.code !== 'aborted') this.emit('segment:failed', { key, error: failure });
-      throw failure;
-    }
-  }
-
-  /** A peer download of `key`, if a ready peer that serves holds all of it; undefined otherwise. */
-  private startP2P(key: SegmentKey): P2PDownload | undefined {
-    if (!this.swarm) return undefined;
-    const holders = this.swarm.peersHolding(key).filter(({ peer, held }) => peer.remoteUploadEnabled && !held.partial);
-    const first = holders[0];
-    if (!first) return undefined;
-    const sizeBytes = first.held.sizeBytes;
-    const download = new P2PDownload({
-      key,
-      sizeBytes,
+  private join(manifestUrl: string): void {
+    this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(manifestUrl);
+    if (!this.config.p2pEnabled) return;
+    const infoHashHex = infoHashFromSwarmId(this.swarmId);
+    const swarm = new Swarm({
+      swarmHashHex: infoHashHex,
       clock: this.clock,
-      pipelineBlocks: this.config.peerPipelineBlocks,
-      requestTimeoutMs: this.config.peerRequestTimeoutMs,
-      onBlock: (peerId, _offset, payload) => {
-        this.totals.p2pBytes += payload.byteLength;
-        this.emit('bytes:downloaded', { source: 'p2p', bytes: payload.byteLength, peerId });
+      maxPeers: this.config.maxPeers,
+      uploadEnabled: this.config.uploadEnabled,
+      localHoldings: () => this.localHoldings(),
+      readSegment: async (key) => {
+        const partial = this.scheduler.partial(key);
+        if (partial && !partial.isFailed) return partial;
+        const bytes = await this.storage.get(key);
+        return bytes && completeSegment(bytes);
+      },
+      onUploaded: (peerId, bytes) => {
+        this.totals.uploadedBytes += bytes;
+        this.emit('bytes:uploaded', { bytes, peerId });
       },
     });
-    for (const { peer, held } of holders) if (held.sizeBytes === sizeBytes) download.addPeer(peer);
-    return download;
-  }
-
-  /** Fetch the segment (or `rangeInSegment` of it) from the origin. */
-  private async fetchHttp(segment: Segment, rangeInSegment: ByteRange | undefined, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    const base = segment.byteRange?.startByte ?? 0;
-    const byteRange = rangeInSegment
-      ? { startByte: base + rangeInSegment.startByte, endByte: base + rangeInSegment.endByte }
-      : segment.byteRange;
-    const { bytes } = await this.http.fetch({
-      url: segment.url,
-      ...(byteRange ? { byteRange } : {}),
-      ...(signal ? { signal } : {}),
-      timeoutMs: this.config.httpTimeoutMs,
+    swarm.on('peer:connected', (peer) => {
+      this.emit('peer:connected', { peerId: peer.id });
+      this.scheduler.soon();
     });
-    this.totals.httpBytes += bytes.byteLength;
-    this.emit('bytes:downloaded', { source: 'http', bytes: bytes.byteLength });
-    return bytes;
-  }
-
-  private async finish(
-    key: SegmentKey,
-    bytes: Uint8Array,
-    source: SegmentSource,
-    startMs: number,
-    p2pBytes: number,
-    peers: string[],
-  ): Promise<LoadSegmentResult> {
-    if (source !== 'cache' && !this.destroyed) {
-      await this.storage.put(key, bytes);
-      // A segment larger than the whole cap is not stored: then it is not announced either.
-      if (this.storage.has(key)) this.swarm?.announceHave(key, bytes.byteLength);
-    }
-    this.segmentsBySource[source]++;
-    const event: SegmentLoadedEvent = { key, source, sizeBytes: bytes.byteLength, p2pBytes, durationMs: this.clock.now() - startMs, peers };
-    this.emit('segment:loaded', event);
-    const { key: _key, ...rest } = event;
-    return { bytes, ...rest };
+    swarm.on('peer:closed', (peer, reason) => {
+      this.emit('peer:closed', reason ? { peerId: peer.id, reason } : { peerId: peer.id });
+      this.scheduler.soon();
+    });
+    swarm.on('holdings:changed', () => this.scheduler.soon());
+    swarm.on('tracker:warning', (error) => this.emit('tracker:warning', { error }));
+    this.swarm = swarm;
+    const createTracker = this.platform.createTrackerClient ?? ((options) => new WebTorrentTrackerClient(options));
+    swarm.join(
+      createTracker({
+        infoHashHex,
+        peerId: this.peerId,
+        announceUrls: this.config.trackerUrls,
+        rtcConfig: this.config.rtcConfig,
+        offerTimeoutMs: this.config.offerTimeoutMs,
+        wantedPeers: this.config.maxPeers,
+        announceIntervalMs: this.config.announceIntervalMs,
+      }),
+    );
   }
 
   private localHoldings(): RenditionHoldings[] {
@@ -264,25 +254,6 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   }
 }
 
-/** `promise`, or a rejection with `aborted` when `signal` fires first (after calling `onAbort`). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort: () => void): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const abort = (): void => {
-      onAbort();
-      reject(new ShoalError('aborted', 'Aborted', { source: 'p2p' }));
-    };
-    if (signal.aborted) return abort();
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', abort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', abort);
-        reject(error);
-      },
-    );
-  });
-}
+export type { LoadSegmentResult } from './scheduler/segment-task';
+export type { PlaybackState } from './scheduler/snapshot';
+export type { StreamsDescription, RenditionDescription, SegmentDescription } from './scheduler/stream-registry';

@@ -1,6 +1,15 @@
 /** `@shoal/core`: the public surface. Adapters import only from here. */
 export { ShoalEngine } from './engine';
-export type { ShoalPlatform, StreamsDescription, LoadSegmentOptions, LoadSegmentResult, ShoalStats } from './engine';
+export type {
+  ShoalPlatform,
+  StreamsDescription,
+  RenditionDescription,
+  SegmentDescription,
+  PlaybackState,
+  LoadSegmentOptions,
+  LoadSegmentResult,
+  ShoalStats,
+} from './engine';
 export { DEFAULT_CONFIG, mergeConfig } from './config';
 export type { ShoalConfig } from './config';
 export { ShoalError, isShoalError } from './errors';
@@ -11,8 +20,11 @@ export type { Clock, TimerHandle } from './clock/clock';
 export { systemClock } from './clock/system-clock';
 export type { Transport, TransportEvents } from './transport/transport';
 export type { TrackerClient, TrackerClientOptions, TrackerClientEvents } from './tracker/tracker-client';
-export type { SegmentStorage, StoredSegmentInfo } from './storage/segment-storage';
+export type { SegmentStorage, StoredSegmentInfo, PlaybackContext } from './storage/segment-storage';
 export { MemoryStorage } from './storage/memory-storage';
 export { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
 export { swarmIdFromManifestUrl, infoHashFromSwarmId, renditionIdOf, createPeerId } from './swarm/swarm-identity';
 export { PROTOCOL_VERSION, MAX_MESSAGE_BYTES, BLOCK_BYTES } from './wire/messages';
+export { VirtualClock } from './clock/virtual-clock';
+export { createMemoryTransportPair, MemoryTransport } from './transport/memory-transport';
+export { SimplePeerTransport } from './transport/simple-peer-transport';

@@ -54,15 +54,17 @@ export interface SegmentSnapshot {
   partialHolders: PartialHolder[];
   /**
    * This viewer's random draw for the segment, in [0, 1): drawn once per segment and kept, never redrawn
-   * per tick (else everyone eventually becomes a fetcher). See `isOriginFetcher`.
+   * per tick (else everyone eventually becomes a fetcher). Places its origin turn: see `isRareFetcher`.
    */
   originLottery: number;
+  /** Clock ms when this viewer first wanted the segment (it entered the playlist or the look-ahead). */
+  wantedSinceMs: number;
 }
 
 export interface SchedulerPolicyConfig {
   /** Slack kept between an estimated finish and the deadline, for estimate error and jitter. */
   safetyMarginMs: number;
-  /** Viewers expected to fetch each new live segment from the origin, whatever the swarm's size. */
+  /** Viewers expected to fetch each new live segment from the origin at once, before the staggered turns. */
   originFetchersPerSegment: number;
   /** Most HTTP downloads running at once (Range completions included). */
   maxParallelHttp: number;
@@ -74,10 +76,9 @@ export const DEFAULT_SCHEDULER_POLICY_CONFIG: Readonly<SchedulerPolicyConfig> = 
   // The estimates are already the pessimistic side of two averages; one second more covers a TTFB spike
   // (an origin cache miss) and leaves waiters several seconds of a typical 3 × 2 s live buffer to find peers.
   safetyMarginMs: 1_000,
-  // With k fetchers on average, no viewer at all is chosen with probability ≈ e^-k (37 % for 1, 5 % for 3),
-  // and then every viewer falls back to the origin near its deadline. k = 3 keeps that rare at ~3 origin
-  // requests per segment per swarm; below 3 the stampedes cost more than the fetchers saved.
-  originFetchersPerSegment: 3,
+  // Immediate fetchers on top of the staggered turns: each adds ~one origin request per segment, and the
+  // stagger already guarantees one fetch in time, so none by default.
+  originFetchersPerSegment: 0,
   // One for the segment the player needs next, one for a rare segment fetched for the swarm or a Range
   // completion; more would split the link and slow the segment with the earliest deadline.
   maxParallelHttp: 2,
@@ -207,14 +208,39 @@ function latestHttpStartMs(segment: SegmentSnapshot, { snapshot }: Context): num
   return segment.deadlineMs - httpMs - snapshot.config.safetyMarginMs;
 }
 
-/** A new live segment nobody holds completely, and this viewer drew one of its origin fetches. */
-function isRareFetcher(segment: SegmentSnapshot, { snapshot }: Context): boolean {
-  if (!snapshot.live || segment.holders.length > 0) return false;
-  return isOriginFetcher({
-    originLottery: segment.originLottery,
-    originFetchersPerSegment: snapshot.config.originFetchersPerSegment,
-    swarmSize: snapshot.swarmSize,
-  });
+/**
+ * A new live segment nobody holds, and this viewer's origin turn has come. Turns are staggered: each
+ * viewer's falls at `wantedSinceMs + originLottery × (latest HTTP start − wantedSinceMs)`, a uniform draw
+ * over the slack it has. The viewer with the earliest turn fetches and announces the segment as partial
+ * on its first byte; everyone whose turn comes later finds a holder and relays instead. So the origin
+ * serves a new segment about once per swarm (more only when two turns fall within one announce delay,
+ * which grows with swarm size), and nobody waits past the time HTTP would still make the deadline.
+ * With `originFetchersPerSegment` k, a viewer whose draw is below k / swarmSize takes its turn at once
+ * (0 by default: the stagger alone spreads the load, and an early turn only adds duplicates).
+ */
+function isRareFetcher(segment: SegmentSnapshot, context: Context): boolean {
+  const { snapshot } = context;
+  if (!snapshot.live || segment.holders.length > 0 || segment.partialHolders.length > 0) return false;
+  // Fetching ahead for the swarm's sake needs a swarm: alone (or before the first peer connects), only
+  // what the player asks for goes to the origin.
+  if (!segment.requestedByPlayer && snapshot.swarmSize <= 1) return false;
+  if (
+    isOriginFetcher({
+      originLottery: segment.originLottery,
+      originFetchersPerSegment: snapshot.config.originFetchersPerSegment,
+      swarmSize: snapshot.swarmSize,
+    })
+  ) {
+    return true;
+  }
+  return snapshot.nowMs >= originTurnMs(segment, context);
+}
+
+/** When this viewer fetches a rare live segment itself if no peer has announced it by then. */
+function originTurnMs(segment: SegmentSnapshot, context: Context): number {
+  const latestMs = latestHttpStartMs(segment, context);
+  const since = Math.min(segment.wantedSinceMs, latestMs);
+  return since + segment.originLottery * (latestMs - since);
 }
 
 /** Whether the origin may be asked for this segment at all (rules 3 and 4). */
@@ -274,11 +300,12 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
   if (isRareFetcher(segment, context)) return { action: 'http', reason: 'origin-fetcher' };
   if (!segment.requestedByPlayer) {
     if (source) return { action: 'p2p', reason: 'p2p-prefetch', peerIds: source.peerIds };
-    return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilMs: Infinity };
+    const turnMs = live && segment.partialHolders.length === 0 ? originTurnMs(segment, context) : Infinity;
+    return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilMs: turnMs > nowMs ? turnMs : Infinity };
   }
   if (source) return { action: 'http', reason: 'p2p-too-slow' };
   if (!live) return { action: 'http', reason: 'no-holders' };
-  const untilMs = latestHttpStartMs(segment, context);
+  const untilMs = segment.partialHolders.length === 0 ? originTurnMs(segment, context) : latestHttpStartMs(segment, context);
   if (nowMs < untilMs) return { action: 'wait', reason: 'waiting-for-swarm', untilMs };
   return { action: 'http', reason: 'deadline-close' };
 }

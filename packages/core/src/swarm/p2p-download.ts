@@ -19,7 +19,9 @@ export interface P2PDownloadOptions {
   pipelineBlocks: number;
   /** A block not received within this time is re-requested elsewhere and its peer set aside. */
   requestTimeoutMs: number;
-  /** Each received block, as it arrives. */
+  /** Write into this buffer (of `sizeBytes`) instead of a new one: a PartialSegment's, for relaying. */
+  buffer?: Uint8Array;
+  /** Each received block, as it arrives (already written to `bytes`). */
   onBlock?: (peerId: string, offsetBytes: number, payload: Uint8Array) => void;
 }
 
@@ -50,6 +52,7 @@ export class P2PDownload {
   private readonly servedBy = new Set<string>();
   private readonly outstandingPerPeer = new Map<string, number>();
   private doneBlocks = 0;
+  private readonly startedAtMs: number;
   private receivedBytes = 0;
   private ended = false;
   private lastError: ShoalError | undefined;
@@ -58,9 +61,10 @@ export class P2PDownload {
 
   constructor(options: P2PDownloadOptions) {
     this.options = options;
-    this.bytes = new Uint8Array(options.sizeBytes);
+    this.bytes = options.buffer ?? new Uint8Array(options.sizeBytes);
     this.state = new Array<BlockState>(Math.ceil(options.sizeBytes / BLOCK_BYTES)).fill(BlockState.Missing);
     this.finished = new Promise((resolve) => (this.resolve = resolve));
+    this.startedAtMs = options.clock.now();
     if (this.state.length === 0) this.end(true);
   }
 
@@ -104,9 +108,10 @@ export class P2PDownload {
     return ranges;
   }
 
-  /** Write bytes obtained elsewhere (HTTP) into the segment. */
-  fill(range: ByteRange, bytes: Uint8Array): void {
-    this.bytes.set(bytes, range.startByte);
+  /** Bytes received per second so far; undefined before the first byte. */
+  bytesPerSecNow(nowMs: number): number | undefined {
+    if (this.receivedBytes === 0) return undefined;
+    return this.receivedBytes / Math.max(0.05, (nowMs - this.startedAtMs) / 1000);
   }
 
   private pump(): void {

@@ -37,6 +37,11 @@ export interface PeerEvents {
   closed: (reason?: ShoalError) => void;
 }
 
+/** A segment a peer announced, and when (for a partial one: about when its download started). */
+export interface HeldByPeer extends HeldSegment {
+  announcedAtMs: number;
+}
+
 /** Callbacks of one outgoing request. Exactly one of `onComplete`/`onFail` ends it. */
 export interface OutgoingRequestHandlers {
   onData(offsetBytes: number, payload: Uint8Array): void;
@@ -61,7 +66,7 @@ export interface PeerOptions {
 export class Peer extends EventEmitter<PeerEvents> {
   readonly id: string;
   /** What the remote holds: renditionId → segmentId → segment. */
-  readonly holdings = new Map<string, Map<number, HeldSegment>>();
+  readonly holdings = new Map<string, Map<number, HeldByPeer>>();
   remotePlaying: string[] = [];
   remoteUploadEnabled = false;
   /** The remote refuses our requests for now. */
@@ -104,7 +109,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.sendFrames(encodeHoldings('haveSet', holdings));
   }
 
-  holds(key: SegmentKey): HeldSegment | undefined {
+  holds(key: SegmentKey): HeldByPeer | undefined {
     return this.holdings.get(key.renditionId)?.get(key.segmentId);
   }
 
@@ -233,7 +238,12 @@ export class Peer extends EventEmitter<PeerEvents> {
         for (const { renditionId, segments } of message.holdings) {
           let held = this.holdings.get(renditionId);
           if (!held) this.holdings.set(renditionId, (held = new Map()));
-          for (const segment of segments) held.set(segment.segmentId, segment);
+          const nowMs = this.options.clock.now();
+          for (const segment of segments) {
+            const before = held.get(segment.segmentId);
+            const announcedAtMs = before?.partial && segment.partial ? before.announcedAtMs : nowMs;
+            held.set(segment.segmentId, { ...segment, announcedAtMs });
+          }
           this.emit('holdings', renditionId, segments.map((s) => s.segmentId));
         }
         return;

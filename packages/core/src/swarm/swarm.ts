@@ -9,8 +9,8 @@ import type { ShoalError } from '../errors';
 import type { TrackerClient } from '../tracker/tracker-client';
 import type { Transport } from '../transport/transport';
 import type { SegmentKey } from '../types';
-import type { HeldSegment, RenditionHoldings } from '../wire/messages';
-import { Peer } from './peer';
+import type { RenditionHoldings } from '../wire/messages';
+import { Peer, type HeldByPeer } from './peer';
 import { Uploader, type UploaderOptions } from './uploader';
 
 export interface SwarmEvents {
@@ -61,14 +61,19 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     tracker.start();
   }
 
+  peer(peerId: string): Peer | undefined {
+    const peer = this.sessions.get(peerId);
+    return peer?.isReady && !peer.isClosed ? peer : undefined;
+  }
+
   /** Connected peers that completed the handshake. */
   get peers(): Peer[] {
     return [...this.sessions.values()].filter((p) => p.isReady && !p.isClosed);
   }
 
   /** Ready peers that announced this segment, with what they said of it. */
-  peersHolding(key: SegmentKey): Array<{ peer: Peer; held: HeldSegment }> {
-    const result: Array<{ peer: Peer; held: HeldSegment }> = [];
+  peersHolding(key: SegmentKey): Array<{ peer: Peer; held: HeldByPeer }> {
+    const result: Array<{ peer: Peer; held: HeldByPeer }> = [];
     for (const peer of this.peers) {
       const held = peer.holds(key);
       if (held) result.push({ peer, held });

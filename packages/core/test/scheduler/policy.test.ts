@@ -34,6 +34,7 @@ function segment(segmentId: number, fields: Partial<SegmentSnapshot> = {}): Segm
     holders: [],
     partialHolders: [],
     originLottery: NOT_FETCHER,
+    wantedSinceMs: NOW,
     ...fields,
   };
 }

@@ -1,0 +1,82 @@
+/**
+ * The simulator's HTTP origin: a `fetch` that answers on the virtual clock after a first-byte delay and
+ * streams the body in chunks at a set bandwidth (so downloads progress and can be relayed). Counts
+ * requests and bytes per URL. Deterministic bytes per URL.
+ */
+import type { Clock } from '../src/clock/clock';
+import type { FetchLike } from '../src/http/http-fetcher';
+
+export interface SimOriginOptions {
+  clock: Clock;
+  ttfbMs: number;
+  bandwidthBytesPerSec: number;
+  sizeOf(url: string): number;
+  /** Refuse a URL not yet available (a live segment not produced yet): 404. */
+  isAvailable?(url: string): boolean;
+}
+
+const CHUNK_BYTES = 16 * 1024;
+
+export class SimOrigin {
+  readonly requests = new Map<string, number>();
+  /** Clock ms of every request per URL. */
+  readonly requestTimes = new Map<string, number[]>();
+  servedBytes = 0;
+  private readonly options: SimOriginOptions;
+
+  constructor(options: SimOriginOptions) {
+    this.options = options;
+  }
+
+  bytesOf(url: string): Uint8Array {
+    const size = this.options.sizeOf(url);
+    const bytes = new Uint8Array(size);
+    let seed = 0;
+    for (let i = 0; i < url.length; i++) seed = (Math.imul(seed, 31) + url.charCodeAt(i)) >>> 0;
+    for (let i = 0; i < size; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      bytes[i] = seed >>> 24;
+    }
+    return bytes;
+  }
+
+  readonly fetch: FetchLike = (url, init) => {
+    const { clock, ttfbMs, bandwidthBytesPerSec } = this.options;
+    this.requests.set(url, (this.requests.get(url) ?? 0) + 1);
+    this.requestTimes.set(url, [...(this.requestTimes.get(url) ?? []), clock.now()]);
+    const available = this.options.isAvailable?.(url) ?? true;
+    const whole = available ? this.bytesOf(url) : new Uint8Array(0);
+    const range = /^bytes=(\d+)-(\d+)$/.exec(init.headers['Range'] ?? '');
+    const body = range ? whole.subarray(Number(range[1]), Number(range[2]) + 1) : whole;
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(new Error('aborted'));
+      init.signal.addEventListener('abort', onAbort, { once: true });
+      clock.setTimeout(() => {
+        if (init.signal.aborted) return;
+        let offset = 0;
+        const reader = {
+          read: () =>
+            new Promise<{ done: boolean; value?: Uint8Array }>((resolveRead, rejectRead) => {
+              if (init.signal.aborted) return rejectRead(new Error('aborted'));
+              if (offset >= body.byteLength) return resolveRead({ done: true });
+              const chunk = body.subarray(offset, Math.min(offset + CHUNK_BYTES, body.byteLength));
+              offset += chunk.byteLength;
+              clock.setTimeout(() => {
+                if (init.signal.aborted) return rejectRead(new Error('aborted'));
+                this.servedBytes += chunk.byteLength;
+                resolveRead({ done: false, value: chunk });
+              }, (chunk.byteLength / bandwidthBytesPerSec) * 1000);
+            }),
+          cancel: async () => {},
+        };
+        resolve({
+          ok: available,
+          status: available ? (range ? 206 : 200) : 404,
+          headers: { get: (name: string) => (name.toLowerCase() === 'content-length' ? String(body.byteLength) : null) },
+          body: { getReader: () => reader },
+          arrayBuffer: async () => body.slice().buffer,
+        });
+      }, ttfbMs);
+    });
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Builds the policy's snapshot from the engine's live state: deadlines from the playhead and the player's
+ * buffer, who holds what, what runs, and the estimates. A pure function of its inputs; the only place
+ * that turns media time into clock time.
+ */
+import type { SegmentStorage } from '../storage/segment-storage';
+import type { Swarm } from '../swarm/swarm';
+import type { TransferEstimate } from './bandwidth-estimator';
+import type { SchedulerPolicyConfig, SchedulerSnapshot, SegmentSnapshot } from './policy';
+import type { SegmentTask } from './segment-task';
+import type { StreamRegistry } from './stream-registry';
+
+export interface PlaybackState {
+  positionSec: number;
+  /** Playback rate; 0 or less is treated as 1 (a paused player is about to play: stay ready). */
+  rate: number;
+  /** End of the buffered range that contains the playhead. */
+  bufferedUntilSec: number;
+  /** Renditions being played now (video and audio may be two). */
+  activeRenditions: string[];
+}
+
+/** Size assumed for a segment nobody has announced and the manifest gives no size for. */
+export const UNKNOWN_SEGMENT_SIZE_BYTES = 1024 * 1024;
+
+export interface SnapshotInput {
+  nowMs: number;
+  tasks: SegmentTask[];
+  registry: StreamRegistry;
+  swarm: Swarm | undefined;
+  playback: PlaybackState | undefined;
+  storage: SegmentStorage;
+  httpEstimate: TransferEstimate;
+  p2pEstimate: TransferEstimate;
+  policy: SchedulerPolicyConfig;
+  prefetchLookaheadSec: number;
+}
+
+export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
+  const { nowMs, playback, swarm, registry } = input;
+  const rate = playback && playback.rate > 0 ? playback.rate : 1;
+  const segments: SegmentSnapshot[] = [];
+  for (const task of input.tasks) {
+    const known = registry.segment(task.key);
+    const startTimeSec = known?.startTimeSec ?? task.segment.startTimeSec;
+    let deadlineMs: number;
+    let inLookahead = false;
+    if (playback && startTimeSec !== undefined) {
+      const aheadSec = startTimeSec - playback.positionSec;
+      const durationSec = known?.durationSec ?? task.segment.durationSec ?? 0;
+      inLookahead = aheadSec + durationSec > 0 && aheadSec < input.prefetchLookaheadSec && playback.activeRenditions.includes(task.key.renditionId);
+      // Playback reaches the segment when it reaches its start; not before the buffer in front of it runs dry.
+      const untilNeededSec = Math.max(0, Math.max(aheadSec, playback.bufferedUntilSec - playback.positionSec));
+      deadlineMs = nowMs + (untilNeededSec / rate) * 1000;
+    } else if (playback) {
+      deadlineMs = nowMs + (Math.max(0, playback.bufferedUntilSec - playback.positionSec) / rate) * 1000;
+    } else {
+      deadlineMs = nowMs; // nothing known of playback: as urgent as can be
+    }
+    const holders: string[] = [];
+    const partialHolders: SegmentSnapshot['partialHolders'] = [];
+    let announcedSize: number | undefined;
+    for (const { peer, held } of swarm?.peersHolding(task.key) ?? []) {
+      if (!peer.remoteUploadEnabled) continue;
+      announcedSize ??= held.sizeBytes;
+      if (held.partial) partialHolders.push({ peerId: peer.id, announcedAtMs: held.announcedAtMs });
+      else holders.push(peer.id);
+    }
+    const range = task.segment.byteRange;
+    const sizeBytes = task.partial?.sizeBytes ?? announcedSize ?? (range ? range.endByte - range.startByte + 1 : estimateSize(input, task));
+    const p2pBytesPerSecNow = task.p2p?.bytesPerSecNow(nowMs);
+    segments.push({
+      key: task.key,
+      sizeBytes,
+      deadlineMs,
+      requestedByPlayer: task.requestedByPlayer,
+      inLookahead,
+      state: task.state,
+      receivedBytes: task.receivedBytes,
+      ...(p2pBytesPerSecNow !== undefined ? { p2pBytesPerSecNow } : {}),
+      holders,
+      partialHolders,
+      originLottery: task.originLottery,
+      wantedSinceMs: task.createdAtMs,
+    });
+  }
+  return {
+    nowMs,
+    live: registry.live,
+    swarmSize: (swarm?.peers.length ?? 0) + 1,
+    httpEstimate: input.httpEstimate,
+    p2pEstimate: input.p2pEstimate,
+    segments,
+    config: input.policy,
+  };
+}
+
+/** Average size of stored segments of the same rendition, else the rendition's bitrate × duration. */
+function estimateSize(input: SnapshotInput, task: SegmentTask): number {
+  const same = input.storage.list().filter((s) => s.renditionId === task.key.renditionId);
+  if (same.length > 0) return Math.round(same.reduce((sum, s) => sum + s.sizeBytes, 0) / same.length);
+  return UNKNOWN_SEGMENT_SIZE_BYTES;
+}
+

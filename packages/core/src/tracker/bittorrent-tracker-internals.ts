@@ -1,0 +1,133 @@
+/**
+ * THE ONLY MODULE THAT DEALS WITH bittorrent-tracker's PRIVATE FIELDS AND QUIRKS (checked against 11.2.3,
+ * `lib/client/websocket-tracker.js`), for `WebTorrentTrackerClient`. If a later version renames the
+ * fields, `hookLibraryInternals` finds nothing and offers simply live the library's own 50 s.
+ */
+import type Client from 'bittorrent-tracker';
+
+import type { SimplePeerLike } from '../transport/simple-peer-transport';
+
+/** What Shoal uses of a `@thaunknown/simple-peer` instance made by the library. */
+export interface LibraryPeer extends SimplePeerLike {
+  /** Remote peer id (hex), set by the library once known (before `connect`). */
+  id?: string;
+  /** True for our offers, false for our answers to remote offers. */
+  readonly initiator: boolean;
+  once(event: 'connect' | 'close' | 'signal', listener: () => void): unknown;
+}
+
+export interface LibraryInternals {
+  /** Whether `peer` is one of our offers that nobody has answered yet. */
+  isUnansweredOffer(peer: LibraryPeer): boolean;
+  /** Removes an offer nobody answered from the library's books; true if it was one. */
+  forgetUnansweredOffer(peer: LibraryPeer): boolean;
+  /** Cancels reconnect timers the library's `destroy()` leaves running. */
+  cancelReconnects(): void;
+}
+
+/**
+ * Hooks a client just constructed (before `start()`). Each `client._trackers[i]` (one per announce URL,
+ * made once in the client's constructor) has:
+ * - `_createPeer(opts)`: makes every simple-peer, offers (`initiator: true`) and answers alike. Wrapped
+ *   here so `onPeerCreated` sees each one, including offers no one ever answers (never emitted).
+ * - `peers`: offer id → unanswered offer peer, each with a `trackerTimeout` (the library's 50 s). An
+ *   offer closed early must leave this map, or a late answer would `signal()` a destroyed peer and throw.
+ * - `reconnectTimer`: set after a socket failure; the library's `destroy()` does not clear it while
+ *   reconnecting, and it would open a new socket (and announce with offers) after destroy.
+ */
+export function hookLibraryInternals(client: Client, onPeerCreated: (peer: LibraryPeer) => void): LibraryInternals {
+  interface InternalTracker {
+    _createPeer?: (options?: object) => LibraryPeer;
+    peers?: Record<string, LibraryPeer & { trackerTimeout?: unknown }> | null;
+    reconnectTimer?: unknown;
+  }
+  const trackersField = (client as unknown as { _trackers?: unknown })._trackers;
+  const trackers: InternalTracker[] = Array.isArray(trackersField) ? [...trackersField] : [];
+  for (const tracker of trackers) {
+    const createPeer = tracker._createPeer;
+    if (typeof createPeer !== 'function') continue;
+    tracker._createPeer = function (this: InternalTracker, options?: object): LibraryPeer {
+      const peer = createPeer.call(this, options);
+      onPeerCreated(peer);
+      return peer;
+    };
+  }
+  const findOffer = (peer: LibraryPeer): { offers: NonNullable<InternalTracker['peers']>; offerId: string } | null => {
+    for (const tracker of trackers) {
+      const offers = tracker.peers;
+      if (!offers) continue;
+      for (const offerId of Object.keys(offers)) if (offers[offerId] === peer) return { offers, offerId };
+    }
+    return null;
+  };
+  return {
+    isUnansweredOffer: (peer) => findOffer(peer) !== null,
+    forgetUnansweredOffer(peer) {
+      const found = findOffer(peer);
+      if (!found) return false;
+      clearTimeout(found.offers[found.offerId]!.trackerTimeout as ReturnType<typeof setTimeout>);
+      delete found.offers[found.offerId];
+      return true;
+    },
+    cancelReconnects() {
+      for (const tracker of trackers) clearTimeout(tracker.reconnectTimer as ReturnType<typeof setTimeout>);
+    },
+  };
+}
+
+/**
+ * Clients of one swarm in one JavaScript realm, per tracker URL: announce URL + info-hash → instance
+ * numbers in use. Reference-counted: `claimOwnSockets` adds, its `release` removes.
+ */
+const instancesInRealm = new Map<string, Set<number>>();
+
+/** Query parameter that gives the second, third… client of a swarm in one realm its own WebSocket. */
+const INSTANCE_PARAM = 'shoal-instance';
+
+/**
+ * The library keeps ONE WebSocket per announce URL per realm (`socketPool` in websocket-tracker.js),
+ * shared by all its clients. Clients of different swarms sharing it is fine, but two clients of the SAME
+ * swarm (several players of one stream on a page, or several engines in one Node process) then both
+ * receive every offer sent to either (offers carry no recipient), both answer, and only the first answer
+ * counts: connections land on random pairs, and the other answers leave RTCPeerConnections behind.
+ * So the second and later concurrent clients of a swarm get `?shoal-instance=N` added to the URL: its
+ * own socket, and the tracker sees distinct connections as it would from separate pages. The first
+ * client of a swarm uses the URL unchanged.
+ */
+export function claimOwnSockets(
+  announceUrls: string[],
+  infoHashHex: string,
+): { announceUrls: string[]; release: () => void } {
+  const claimed: Array<{ key: string; instance: number }> = [];
+  const urls = announceUrls.map((url) => {
+    const poolKey = url.endsWith('/') ? url.slice(0, -1) : url; // as the library keys its pool
+    const key = `${poolKey} ${infoHashHex.toLowerCase()}`;
+    const inUse = instancesInRealm.get(key) ?? new Set<number>();
+    instancesInRealm.set(key, inUse);
+    let instance = 1;
+    while (inUse.has(instance)) instance++;
+    inUse.add(instance);
+    claimed.push({ key, instance });
+    if (instance === 1) return url;
+    try {
+      const withParam = new URL(url);
+      withParam.searchParams.set(INSTANCE_PARAM, String(instance));
+      return withParam.href;
+    } catch {
+      return url; // the library reports the invalid URL
+    }
+  });
+  let released = false;
+  return {
+    announceUrls: urls,
+    release() {
+      if (released) return;
+      released = true;
+      for (const { key, instance } of claimed) {
+        const inUse = instancesInRealm.get(key);
+        inUse?.delete(instance);
+        if (inUse?.size === 0) instancesInRealm.delete(key);
+      }
+    },
+  };
+}
