@@ -1,0 +1,125 @@
+// Builds @shoal/core (`npm run build -w packages/core`):
+// - dist/index.js       src/index.ts for browsers: one ES module with every dependency bundled (the
+//                       bittorrent-tracker client included), so players need no Node polyfills.
+// - dist/index.node.js  src/index.ts for Node: an ES module importing its dependencies from node_modules
+//                       (node-datachannel WebRTC through webrtc-polyfill). Picked by the "node" condition.
+// - dist/node.js        src/node.ts (Node-only additions, `@shoal/core/node`), dependencies external too,
+//                       so its WebRTC fix patches the same webrtc-polyfill that dist/index.node.js uses.
+// - dist/types/         declarations, emitted by ts-loader from tsconfig.build.json (browser build only).
+const fs = require('node:fs');
+const path = require('node:path');
+const webpack = require('webpack');
+
+const dist = path.resolve(__dirname, 'dist');
+
+/** Directory of an installed package, found the way Node looks (its `exports` may hide package.json). */
+function packageDir(name) {
+  for (const nodeModules of require.resolve.paths(name) ?? []) {
+    const dir = path.join(nodeModules, name);
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  throw new Error(`${name} is not installed`);
+}
+
+const uint8UtilBrowserBuild = path.join(packageDir('uint8-util'), 'dist/src/browser.js');
+
+/**
+ * ts-loader with tsconfig.build.json. The browser build type-checks and emits the declarations; the
+ * Node builds only transpile (same sources, no second check).
+ */
+function typescriptRule({ declarations }) {
+  return {
+    test: /\.ts$/,
+    exclude: /node_modules/,
+    use: {
+      loader: 'ts-loader',
+      options: {
+        configFile: path.resolve(__dirname, 'tsconfig.build.json'),
+        ...(declarations
+          ? { compilerOptions: { declaration: true, declarationDir: path.join(dist, 'types') } }
+          : { transpileOnly: true }),
+      },
+    },
+  };
+}
+
+const shared = {
+  mode: 'production',
+  context: __dirname,
+  devtool: 'source-map',
+  experiments: { outputModule: true },
+  performance: { hints: false },
+  // Sources import each other without extensions; `.js` specifiers may name `.ts` files.
+  resolve: { extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } },
+};
+
+/** Every bare import (a package or a Node built-in) stays an `import` of the installed module. */
+function externalPackages({ request }, callback) {
+  if (/^(node:|[a-z@])/i.test(request)) return callback(null, `module ${request}`);
+  return callback();
+}
+
+const browser = {
+  ...shared,
+  name: 'browser',
+  target: ['web', 'es2022'],
+  entry: { index: './src/index.ts' },
+  module: { rules: [typescriptRule({ declarations: true })] },
+  resolve: {
+    ...shared.resolve,
+    // Browser builds of dependencies: package.json `browser` fields and export conditions drop
+    // node-datachannel (webrtc-polyfill's browser build uses the native RTCPeerConnection), `ws`, `socks`,
+    // and bittorrent-tracker's HTTP/UDP trackers and server. `events` is the npm package.
+    aliasFields: ['browser'],
+    conditionNames: ['browser', 'import', 'module', 'default'],
+    mainFields: ['browser', 'module', 'main'],
+    alias: {
+      // uint8-util with fallbacks for Uint8Array.prototype.toHex & co. (ES2026): see build/uint8-util-browser.mjs.
+      'uint8-util$': path.resolve(__dirname, 'build/uint8-util-browser.mjs'),
+      'uint8-util-original$': uint8UtilBrowserBuild,
+      // Never reached in a browser (bittorrent-tracker's Node-only modules are already `false`), listed
+      // so that a stray import fails at build time instead of bundling a native module.
+      'node-datachannel': false,
+      ws: false,
+      socks: false,
+    },
+  },
+  plugins: [
+    // bittorrent-tracker reads `process.browser` (else it requires a TCP `port`, and "process is not defined").
+    new webpack.DefinePlugin({ 'process.browser': 'true' }),
+  ],
+  output: {
+    path: dist,
+    filename: '[name].js',
+    module: true,
+    library: { type: 'module' },
+    chunkFormat: 'module',
+  },
+};
+
+function nodeBuild(name, entry) {
+  return {
+    ...shared,
+    name,
+    target: 'node20',
+    entry,
+    module: { rules: [typescriptRule({ declarations: false })] },
+    externalsPresets: { node: true },
+    externalsType: 'module',
+    externals: [externalPackages],
+    optimization: { minimize: false },
+    output: {
+      path: dist,
+      filename: '[name].js',
+      module: true,
+      library: { type: 'module' },
+      chunkFormat: 'module',
+    },
+  };
+}
+
+module.exports = [
+  browser,
+  nodeBuild('node-index', { 'index.node': './src/index.ts' }),
+  nodeBuild('node-extras', { node: './src/node.ts' }),
+];
