@@ -4,7 +4,7 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShoalEngine, WebTorrentTrackerClient, infoHashFromSwarmId, type Segment, type Transport } from '@shoal/core';
+import { ShoalEngine, WebTorrentTrackerClient, createPeerId, infoHashFromSwarmId, type Segment, type Transport } from '@shoal/core';
 import { installNodeEndOfCandidatesFix } from '../packages/core/src/node';
 import { startOrigin, sha256, type TestOrigin } from './support/origin';
 import { startTracker, type TestTracker } from './support/tracker-server';
@@ -109,9 +109,10 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
   test('a peer that sends garbage is dropped; the others keep trading', async () => {
     const { engines: [a, b], manifestUrl } = await swarmOf(2);
     // A rogue: a raw tracker client in the same swarm that answers every connection with garbage.
+    const roguePeerId = createPeerId();
     const rogue = new WebTorrentTrackerClient({
       infoHashHex: infoHashFromSwarmId(a!.stats().swarmId!),
-      peerId: 'ff'.repeat(20),
+      peerId: roguePeerId,
       announceUrls: [tracker.url],
       rtcConfig: { iceServers: [] },
       offerTimeoutMs: 10_000,
@@ -127,7 +128,7 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
     const dropped: string[] = [];
     for (const engine of [a!, b!]) {
       engine.on('peer:closed', ({ peerId, reason }) => {
-        if (peerId === 'ff'.repeat(20) && reason?.code === 'peer-protocol') dropped.push(engine.peerId);
+        if (peerId === roguePeerId && reason?.code === 'peer-protocol') dropped.push(engine.peerId);
       });
     }
     rogue.start();

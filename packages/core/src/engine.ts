@@ -163,9 +163,9 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     return playerBandwidthEstimateBps(this.httpEstimator, this.p2pEstimator);
   }
 
-  /** How many connected peers announced this segment (complete or still downloading). */
+  /** How many connected peers hold all of this segment (not counting those still downloading it). */
   availability(key: SegmentKey): number {
-    return this.swarm?.peersHolding(key).length ?? 0;
+    return this.swarm?.peersHolding(key).filter(({ held }) => !held.partial).length ?? 0;
   }
 
   stats(): ShoalStats {
