@@ -163,9 +163,12 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     return playerBandwidthEstimateBps(this.httpEstimator, this.p2pEstimator);
   }
 
-  /** How many connected peers hold all of this segment (not counting those still downloading it). */
-  availability(key: SegmentKey): number {
-    return this.swarm?.peersHolding(key).filter(({ held }) => !held.partial).length ?? 0;
+  /**
+   * How many connected peers hold all of this segment; with `includePartial`, also those still
+   * downloading it (they relay what they have).
+   */
+  availability(key: SegmentKey, options: { includePartial?: boolean } = {}): number {
+    return this.swarm?.peersHolding(key).filter(({ held }) => options.includePartial || !held.partial).length ?? 0;
   }
 
   stats(): ShoalStats {

@@ -221,9 +221,9 @@ function latestHttpStartMs(segment: SegmentSnapshot, { snapshot }: Context): num
 function isRareFetcher(segment: SegmentSnapshot, context: Context): boolean {
   const { snapshot } = context;
   if (!snapshot.live || segment.holders.length > 0 || segment.partialHolders.length > 0) return false;
-  // Fetching ahead for the swarm's sake needs a swarm: alone (or before the first peer connects), only
-  // what the player asks for goes to the origin.
-  if (!segment.requestedByPlayer && snapshot.swarmSize <= 1) return false;
+  // Alone (or before the first peer connects) there is nobody to wait for: what the player asks for goes
+  // to the origin at once, and nothing is fetched ahead for a swarm that is not there.
+  if (snapshot.swarmSize <= 1) return segment.requestedByPlayer;
   if (
     isOriginFetcher({
       originLottery: segment.originLottery,
@@ -300,7 +300,7 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
   if (isRareFetcher(segment, context)) return { action: 'http', reason: 'origin-fetcher' };
   if (!segment.requestedByPlayer) {
     if (source) return { action: 'p2p', reason: 'p2p-prefetch', peerIds: source.peerIds };
-    const turnMs = live && segment.partialHolders.length === 0 ? originTurnMs(segment, context) : Infinity;
+    const turnMs = live && segment.partialHolders.length === 0 && context.snapshot.swarmSize > 1 ? originTurnMs(segment, context) : Infinity;
     return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilMs: turnMs > nowMs ? turnMs : Infinity };
   }
   if (source) return { action: 'http', reason: 'p2p-too-slow' };

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-// @ts-expect-error -- @thaunknown/simple-peer ships no type declarations
 import Peer from '@thaunknown/simple-peer/lite.js';
 import { systemClock } from '../../src/clock/system-clock';
 import { isShoalError } from '../../src/errors';
