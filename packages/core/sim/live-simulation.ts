@@ -95,9 +95,11 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
             { trackerUrls: ['sim://tracker'], ...options.config },
             {
               clock,
+              peerId: (i + 1).toString(16).padStart(40, '0'),
               fetch: origin.fetch,
               createTrackerClient: hub.createClient,
-              onDecision: (decision) => {
+              onDecision: (decision, nowMs) => {
+                if (process.env.SIM_TRACE_VIEWER === String(i)) console.log(`viewer ${i} @${(nowMs - epochMs).toFixed(1)}`, JSON.stringify(decision));
                 const name = `${decision.action}:${'reason' in decision ? decision.reason : ''}`;
                 decisions[name] = (decisions[name] ?? 0) + 1;
               },
@@ -113,7 +115,9 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
           let bufferedUntilSec = positionSec;
           let playing = false;
           let stalled = false;
-          let loading = false;
+          // The player loads the master and the media playlist before its first segment: two origin round trips.
+          let loading = true;
+          clock.setTimeout(() => (loading = false), 2 * (options.origin?.ttfbMs ?? 100));
           let listedUpTo = producedUpTo();
           const tick = (): void => {
             if (clock.now() >= endMs) {

@@ -31,6 +31,8 @@ import { playbackContextFor } from './scheduler/playback-context';
 /** What the engine needs from its host; every part has a default for browsers and Node. */
 export interface ShoalPlatform {
   clock?: Clock;
+  /** This viewer's peer id (40 hex chars); random by default. Simulations fix it to be repeatable. */
+  peerId?: string;
   /** Called with every scheduling decision the engine acts on: for tracing and benchmarks. */
   onDecision?: (decision: Decision, nowMs: number) => void;
   fetch?: FetchLike;
@@ -56,7 +58,7 @@ export interface ShoalStats {
 
 export class ShoalEngine extends EventEmitter<ShoalEvents> {
   readonly config: ShoalConfig;
-  readonly peerId: string = createPeerId();
+  readonly peerId: string;
   private readonly clock: Clock;
   private readonly storage: SegmentStorage;
   private readonly registry = new StreamRegistry();
@@ -74,6 +76,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     super();
     this.config = mergeConfig(config);
     this.platform = platform;
+    this.peerId = platform.peerId ?? createPeerId();
     this.clock = platform.clock ?? systemClock;
     this.storage = platform.storage ?? new MemoryStorage({
       capBytes: this.config.storageCapBytes,

@@ -52,6 +52,8 @@ export interface SegmentSnapshot {
   /** Connected peers that hold all of it and serve uploads. */
   holders: string[];
   partialHolders: PartialHolder[];
+  /** Peers that started fetching it from the origin and have no byte yet (they announce its size later). */
+  fetchingHolders?: number;
   /**
    * This viewer's random draw for the segment, in [0, 1): drawn once per segment and kept, never redrawn
    * per tick (else everyone eventually becomes a fetcher). Places its origin turn: see `isRareFetcher`.
@@ -221,6 +223,7 @@ function latestHttpStartMs(segment: SegmentSnapshot, { snapshot }: Context): num
 function isRareFetcher(segment: SegmentSnapshot, context: Context): boolean {
   const { snapshot } = context;
   if (!snapshot.live || segment.holders.length > 0 || segment.partialHolders.length > 0) return false;
+  if ((segment.fetchingHolders ?? 0) > 0) return false; // someone's turn came first: relay from it
   // Alone (or before the first peer connects) there is nobody to wait for: what the player asks for goes
   // to the origin at once, and nothing is fetched ahead for a swarm that is not there.
   if (snapshot.swarmSize <= 1) return segment.requestedByPlayer;
@@ -234,6 +237,11 @@ function isRareFetcher(segment: SegmentSnapshot, context: Context): boolean {
     return true;
   }
   return snapshot.nowMs >= originTurnMs(segment, context);
+}
+
+/** A peer is already downloading the segment (bytes flowing or still waiting for the origin's first). */
+function anyoneFetching(segment: SegmentSnapshot): boolean {
+  return segment.partialHolders.length > 0 || (segment.fetchingHolders ?? 0) > 0;
 }
 
 /** When this viewer fetches a rare live segment itself if no peer has announced it by then. */
@@ -300,12 +308,18 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
   if (isRareFetcher(segment, context)) return { action: 'http', reason: 'origin-fetcher' };
   if (!segment.requestedByPlayer) {
     if (source) return { action: 'p2p', reason: 'p2p-prefetch', peerIds: source.peerIds };
-    const turnMs = live && segment.partialHolders.length === 0 && context.snapshot.swarmSize > 1 ? originTurnMs(segment, context) : Infinity;
+    const turnMs = live && !anyoneFetching(segment) && context.snapshot.swarmSize > 1 ? originTurnMs(segment, context) : Infinity;
     return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilMs: turnMs > nowMs ? turnMs : Infinity };
   }
   if (source) return { action: 'http', reason: 'p2p-too-slow' };
+  if ((segment.fetchingHolders ?? 0) > 0) {
+    // A peer asked the origin for it and waits for its first byte: relay from it if that comes in time.
+    const untilMs = latestHttpStartMs(segment, context);
+    if (nowMs < untilMs) return { action: 'wait', reason: 'waiting-for-swarm', untilMs };
+    return { action: 'http', reason: 'deadline-close' };
+  }
   if (!live) return { action: 'http', reason: 'no-holders' };
-  const untilMs = segment.partialHolders.length === 0 ? originTurnMs(segment, context) : latestHttpStartMs(segment, context);
+  const untilMs = anyoneFetching(segment) ? latestHttpStartMs(segment, context) : originTurnMs(segment, context);
   if (nowMs < untilMs) return { action: 'wait', reason: 'waiting-for-swarm', untilMs };
   return { action: 'http', reason: 'deadline-close' };
 }

@@ -190,7 +190,8 @@ export class Scheduler {
 
   private startP2P(task: SegmentTask, peerIds: string[], fromPartialHolders: boolean): void {
     const swarm = this.options.swarm();
-    const holders = swarm ? swarm.peersHolding(task.key).filter(({ peer }) => peerIds.includes(peer.id)) : [];
+    // Holders still waiting for their own first byte announce size 0: they can serve once they re-announce.
+    const holders = swarm ? swarm.peersHolding(task.key).filter(({ peer, held }) => peerIds.includes(peer.id) && held.sizeBytes > 0) : [];
     const sizeBytes = holders[0]?.held.sizeBytes;
     if (!swarm || sizeBytes === undefined) return;
     const partial = this.ensurePartial(task, sizeBytes);
@@ -235,6 +236,9 @@ export class Scheduler {
     task.state = 'http';
     const base = task.segment.byteRange?.startByte ?? 0;
     const knownSize = task.partial?.sizeBytes ?? (task.segment.byteRange ? task.segment.byteRange.endByte - task.segment.byteRange.startByte + 1 : undefined);
+    // Tell peers at once that we are fetching it (size 0 while unknown), so nobody else's origin turn
+    // comes before they hear of it: the announce delay is one peer latency, not the origin's first byte.
+    if (!ranges) this.announcePartial(task, knownSize ?? 0);
     try {
       for (const range of ranges ?? [undefined]) {
         const startMs = this.options.clock.now();
@@ -276,11 +280,15 @@ export class Scheduler {
   private ensurePartial(task: SegmentTask, sizeBytes: number): PartialSegment {
     if (task.partial && task.partial.sizeBytes === sizeBytes) return task.partial;
     task.partial = new PartialSegment(task.key, sizeBytes, this.options.clock);
-    if (!task.announcedPartial) {
-      task.announcedPartial = true;
-      this.options.swarm()?.announceHave(task.key, sizeBytes, true);
-    }
+    this.announcePartial(task, sizeBytes);
     return task.partial;
+  }
+
+  /** Announce that we are downloading the segment (cut-through), again only when its size became known. */
+  private announcePartial(task: SegmentTask, sizeBytes: number): void {
+    if (task.announcedPartialSizeBytes === sizeBytes || (task.announcedPartialSizeBytes ?? 0) > 0) return;
+    task.announcedPartialSizeBytes = sizeBytes;
+    this.options.swarm()?.announceHave(task.key, sizeBytes, true);
   }
 
   private async complete(task: SegmentTask, source: 'http' | 'p2p'): Promise<void> {
@@ -293,7 +301,7 @@ export class Scheduler {
     this.dropTask(task, false);
     const swarm = this.options.swarm();
     if (this.options.storage.has(task.key)) swarm?.announceHave(task.key, bytes.byteLength, false);
-    else if (task.announcedPartial) swarm?.announceLost(task.key);
+    else if (task.announcedPartialSizeBytes !== undefined) swarm?.announceLost(task.key);
     const result: LoadSegmentResult = {
       bytes,
       source,
@@ -331,6 +339,6 @@ export class Scheduler {
   /** Forget a task; tell peers we will not have it after all, unless it was stored. */
   private dropTask(task: SegmentTask, announceLost = true): void {
     this.tasks.delete(segmentKeyString(task.key));
-    if (announceLost && task.announcedPartial && !this.options.storage.has(task.key)) this.options.swarm()?.announceLost(task.key);
+    if (announceLost && task.announcedPartialSizeBytes !== undefined && !this.options.storage.has(task.key)) this.options.swarm()?.announceLost(task.key);
   }
 }

@@ -25,8 +25,8 @@ export class SegmentTask {
   readonly createdAtMs: number;
   /** The bytes as they arrive, served to peers before the download completes (cut-through). */
   partial: PartialSegment | undefined;
-  /** We told peers we are downloading it. */
-  announcedPartial = false;
+  /** The size we told peers when announcing that we are downloading it (0: size not known yet). */
+  announcedPartialSizeBytes: number | undefined;
   p2p: P2PDownload | undefined;
   /** The P2P download relays a holder's own ongoing download: its speed says nothing of peers. */
   p2pFromPartialHolders = false;

@@ -60,11 +60,13 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     const holders: string[] = [];
     const partialHolders: SegmentSnapshot['partialHolders'] = [];
     let announcedSize: number | undefined;
+    let fetchingHolders = 0;
     for (const { peer, held } of swarm?.peersHolding(task.key) ?? []) {
       if (!peer.remoteUploadEnabled) continue;
-      announcedSize ??= held.sizeBytes;
-      if (held.partial) partialHolders.push({ peerId: peer.id, announcedAtMs: held.announcedAtMs });
-      else holders.push(peer.id);
+      if (held.sizeBytes > 0) announcedSize ??= held.sizeBytes;
+      if (!held.partial) holders.push(peer.id);
+      else if (held.sizeBytes > 0) partialHolders.push({ peerId: peer.id, announcedAtMs: held.announcedAtMs });
+      else fetchingHolders++; // asked the origin, no byte yet: it cannot serve, but it will
     }
     const range = task.segment.byteRange;
     const sizeBytes = task.partial?.sizeBytes ?? announcedSize ?? (range ? range.endByte - range.startByte + 1 : estimateSize(input, task));
@@ -80,6 +82,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       ...(p2pBytesPerSecNow !== undefined ? { p2pBytesPerSecNow } : {}),
       holders,
       partialHolders,
+      fetchingHolders,
       originLottery: task.originLottery,
       wantedSinceMs: task.createdAtMs,
     });

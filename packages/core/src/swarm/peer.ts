@@ -26,7 +26,7 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CANCELLED_IDS_REMEMBERED = 256;
 
 export interface PeerEvents {
-  /** Handshake done: the peer can be used. */
+  /** Handshake and the peer's full holdings received: it can be used. */
   ready: () => void;
   /** What the peer holds changed. */
   holdings: (renditionId: string, segmentIds: number[]) => void;
@@ -71,6 +71,9 @@ export class Peer extends EventEmitter<PeerEvents> {
   remoteUploadEnabled = false;
   /** The remote refuses our requests for now. */
   chokedByRemote = false;
+  /** Handshake received. */
+  private handshaken = false;
+  /** Handshake and full holdings received: the peer can be used. */
   isReady = false;
   /** Bytes received from / sent to this peer. */
   downloadedBytes = 0;
@@ -212,7 +215,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
     const message = decoded.message;
     if (message.type === 'unknown') return; // a later protocol's message: skipped
-    if (!this.isReady && message.type !== 'handshake' && message.type !== 'goodbye') {
+    if (!this.handshaken && message.type !== 'handshake' && message.type !== 'goodbye') {
       this.protocolError(`"${message.type}" before handshake`);
       return;
     }
@@ -222,16 +225,14 @@ export class Peer extends EventEmitter<PeerEvents> {
   private handle(message: WireMessage): void {
     switch (message.type) {
       case 'handshake':
-        if (this.isReady) return this.protocolError('Second handshake');
+        if (this.handshaken) return this.protocolError('Second handshake');
         if (message.swarmHashHex !== this.options.swarmHashHex) {
           this.send({ type: 'goodbye', reason: 'wrongSwarm' });
           return this.finish(new ShoalError('peer-protocol', 'Peer is in another swarm', { source: 'p2p' }));
         }
-        this.options.clock.clearTimeout(this.handshakeTimer);
-        this.isReady = true;
+        this.handshaken = true;
         this.remoteUploadEnabled = message.uploadEnabled;
         this.remotePlaying = message.playing;
-        this.emit('ready');
         return;
       case 'haveSet':
       case 'have':
@@ -245,6 +246,12 @@ export class Peer extends EventEmitter<PeerEvents> {
             held.set(segment.segmentId, { ...segment, announcedAtMs });
           }
           this.emit('holdings', renditionId, segments.map((s) => s.segmentId));
+        }
+        // Ready once we know what it holds: its full set always follows its handshake.
+        if (message.type === 'haveSet' && !this.isReady) {
+          this.options.clock.clearTimeout(this.handshakeTimer);
+          this.isReady = true;
+          this.emit('ready');
         }
         return;
       case 'lost': {

@@ -86,13 +86,17 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     this.onTransport(transport);
   }
 
+  /**
+   * Tell every session, ready or not: our handshake and full set went out when the session started, and
+   * frames stay in order, so a peer still handshaking must hear of what we got since.
+   */
   announceHave(key: SegmentKey, sizeBytes: number, partial = false): void {
     const holdings = [{ renditionId: key.renditionId, segments: [{ segmentId: key.segmentId, sizeBytes, partial }] }];
-    for (const peer of this.peers) peer.sendHave(holdings);
+    for (const peer of this.sessions.values()) peer.sendHave(holdings);
   }
 
   announceLost(key: SegmentKey): void {
-    for (const peer of this.peers) peer.sendLost(key.renditionId, [key.segmentId]);
+    for (const peer of this.sessions.values()) peer.sendLost(key.renditionId, [key.segmentId]);
   }
 
   /** The renditions we play now, told to every peer (they prefer neighbours that play the same). */
