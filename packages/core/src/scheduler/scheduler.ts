@@ -16,7 +16,7 @@ import type { ByteRange, Segment, SegmentKey } from '../types';
 import type { HttpEstimator, P2PEstimator } from './bandwidth-estimator';
 import { decide, type Decision, type SchedulerPolicyConfig } from './policy';
 import { lotteryDraw, SegmentTask, type LoadSegmentResult, type Waiter } from './segment-task';
-import { buildSnapshot, type PlaybackState } from './snapshot';
+import { buildSnapshot, httpEstimateForDeadlines, type PlaybackState } from './snapshot';
 import type { StreamRegistry } from './stream-registry';
 
 /** While downloads run, decide again at least this often (to catch a P2P download falling behind). */
@@ -134,7 +134,13 @@ export class Scheduler {
       swarm: this.options.swarm(),
       playback: this.playback,
       storage,
-      httpEstimate: this.options.httpEstimator.estimate(),
+      httpEstimate: httpEstimateForDeadlines(
+        this.options.httpEstimator.estimate(),
+        this.options.httpEstimator.hasGoodEstimate,
+        registry,
+        storage,
+        this.playback,
+      ),
       p2pEstimate: this.options.p2pEstimator.estimate(),
       policy: this.options.policy,
       prefetchLookaheadSec: this.options.prefetchLookaheadSec,

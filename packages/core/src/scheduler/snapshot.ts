@@ -105,3 +105,28 @@ function estimateSize(input: SnapshotInput, task: SegmentTask): number {
   return UNKNOWN_SEGMENT_SIZE_BYTES;
 }
 
+
+/**
+ * The HTTP estimate for deadlines. Before HTTP has been measured (a viewer fed by peers may never use
+ * it), the cold default (1 Mbit/s) would make every deadline look unreachable and send every viewer to
+ * the origin at once; but the player chose the rendition it plays because its bandwidth sustains that
+ * bitrate, so the media rate is a floor until real samples come in.
+ */
+export function httpEstimateForDeadlines(
+  measured: TransferEstimate,
+  hasGoodEstimate: boolean,
+  registry: StreamRegistry,
+  storage: SegmentStorage,
+  playback: PlaybackState | undefined,
+): TransferEstimate {
+  if (hasGoodEstimate || !playback) return measured;
+  let mediaBytesPerSec = 0;
+  for (const renditionId of playback.activeRenditions) {
+    const sizes = storage.list().filter((s) => s.renditionId === renditionId);
+    const durationSec = registry.typicalDurationSec(renditionId);
+    if (sizes.length === 0 || !durationSec) continue;
+    const averageBytes = sizes.reduce((sum, s) => sum + s.sizeBytes, 0) / sizes.length;
+    mediaBytesPerSec += averageBytes / durationSec;
+  }
+  return { ...measured, bytesPerSec: Math.max(measured.bytesPerSec, mediaBytesPerSec) };
+}

@@ -4,7 +4,7 @@
  * and serves their requests through the Uploader.
  */
 import EventEmitter from 'eventemitter3';
-import type { Clock } from '../clock/clock';
+import type { Clock, TimerHandle } from '../clock/clock';
 import type { ShoalError } from '../errors';
 import type { TrackerClient } from '../tracker/tracker-client';
 import type { Transport } from '../transport/transport';
@@ -12,6 +12,15 @@ import type { SegmentKey } from '../types';
 import type { RenditionHoldings } from '../wire/messages';
 import { Peer, type HeldByPeer } from './peer';
 import { Uploader, type UploaderOptions } from './uploader';
+import { choosePeerToDrop } from './neighbours';
+
+/**
+ * Connections accepted above `maxPeers` for a while: in a swarm where everyone is full, a newcomer would
+ * otherwise be refused by all and watch alone. The surplus is pruned once newcomers' grace has passed.
+ */
+export const PEER_SLACK = 2;
+/** A new neighbour is not pruned before it had this long to prove useful. */
+export const NEW_PEER_GRACE_MS = 10_000;
 
 export interface SwarmEvents {
   'peer:connected': (peer: Peer) => void;
@@ -39,6 +48,8 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   private readonly replaced = new WeakSet<Peer>();
   private readonly uploader: Uploader;
   private tracker: TrackerClient | undefined;
+  private pruneTimer: TimerHandle | undefined;
+  private readonly connectedAtMs = new WeakMap<Peer, number>();
   private playing: string[] = [];
   private destroyed = false;
 
@@ -114,6 +125,7 @@ export class Swarm extends EventEmitter<SwarmEvents> {
       this.tracker.off('warning', this.onTrackerWarning);
       this.tracker.destroy();
     }
+    this.options.clock.clearTimeout(this.pruneTimer);
     this.uploader.destroy();
     for (const peer of [...this.sessions.values()]) peer.close('normal');
     this.sessions.clear();
@@ -143,15 +155,17 @@ export class Swarm extends EventEmitter<SwarmEvents> {
       uploadEnabled: this.options.uploadEnabled,
       playing: this.playing,
     });
-    if (this.sessions.size >= this.options.maxPeers) {
+    if (this.sessions.size >= this.options.maxPeers + PEER_SLACK) {
       peer.close('tooManyPeers');
       return;
     }
     this.sessions.set(peer.id, peer);
     this.updateWantedPeers();
     peer.once('ready', () => {
+      this.connectedAtMs.set(peer, this.options.clock.now());
       this.uploader.attach(peer);
       this.emit('peer:connected', peer);
+      if (this.sessions.size > this.options.maxPeers) this.schedulePrune(NEW_PEER_GRACE_MS);
     });
     peer.on('holdings', (renditionId, segmentIds) => this.emit('holdings:changed', peer, renditionId, segmentIds));
     peer.once('closed', (reason) => {
@@ -164,6 +178,35 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     });
     peer.start(this.options.localHoldings());
   };
+
+  /** Over `maxPeers`: drop the least useful neighbours that are past their grace period. */
+  private schedulePrune(delayMs: number): void {
+    if (this.pruneTimer !== undefined || this.destroyed) return;
+    this.pruneTimer = this.options.clock.setTimeout(() => {
+      this.pruneTimer = undefined;
+      this.prune();
+    }, delayMs);
+  }
+
+  private prune(): void {
+    const nowMs = this.options.clock.now();
+    while (this.sessions.size > this.options.maxPeers) {
+      const candidates = this.peers
+        .filter((peer) => nowMs - (this.connectedAtMs.get(peer) ?? nowMs) >= NEW_PEER_GRACE_MS)
+        .map((peer) => ({
+          peer,
+          servedUsBytes: peer.downloadedBytes,
+          servedThemBytes: peer.uploadedBytes,
+          playsOurRenditions: peer.remotePlaying.some((id) => this.playing.includes(id)),
+        }));
+      const drop = choosePeerToDrop(candidates);
+      if (!drop) {
+        this.schedulePrune(NEW_PEER_GRACE_MS / 2);
+        return;
+      }
+      drop.close('tooManyPeers');
+    }
+  }
 
   private updateWantedPeers(): void {
     if (this.destroyed) return;
