@@ -51,14 +51,27 @@ export interface LiveSimulationResult {
   decisions: Record<string, number>;
 }
 
+/** The scenario when an option is left out. */
+export const DEFAULT_LIVE_SIMULATION = Object.freeze({
+  segmentDurationSec: 2,
+  /** 500 kB per 2 s segment: a 2 Mbit/s rendition. */
+  segmentSizeBytes: 500_000,
+  link: Object.freeze({ latencyMs: 20, bandwidthBytesPerSec: 3_000_000 }),
+  origin: Object.freeze({ ttfbMs: 100, bandwidthBytesPerSec: 2_500_000 }),
+  joinStaggerMs: 500,
+  liveSyncSegments: 3,
+  maxBufferSec: 30,
+  windowSegments: 6,
+});
+
 const TICK_MS = 100;
 
 export async function runLiveSimulation(options: LiveSimulationOptions): Promise<LiveSimulationResult> {
-  const segmentDurationSec = options.segmentDurationSec ?? 2;
-  const segmentSizeBytes = options.segmentSizeBytes ?? 500_000;
-  const liveSync = options.liveSyncSegments ?? 3;
-  const windowSegments = options.windowSegments ?? 6;
-  const maxBufferSec = options.maxBufferSec ?? 30;
+  const segmentDurationSec = options.segmentDurationSec ?? DEFAULT_LIVE_SIMULATION.segmentDurationSec;
+  const segmentSizeBytes = options.segmentSizeBytes ?? DEFAULT_LIVE_SIMULATION.segmentSizeBytes;
+  const liveSync = options.liveSyncSegments ?? DEFAULT_LIVE_SIMULATION.liveSyncSegments;
+  const windowSegments = options.windowSegments ?? DEFAULT_LIVE_SIMULATION.windowSegments;
+  const maxBufferSec = options.maxBufferSec ?? DEFAULT_LIVE_SIMULATION.maxBufferSec;
   const clock = new VirtualClock();
   // The stream has been running a while when the first viewer joins.
   const epochMs = 60_000;
@@ -67,11 +80,11 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
   const producedUpTo = (): number => Math.floor(clock.now() / 1000 / segmentDurationSec) - 1; // last complete segment
   const origin = new SimOrigin({
     clock,
-    ...(options.origin ?? { ttfbMs: 100, bandwidthBytesPerSec: 2_500_000 }),
+    ...(options.origin ?? DEFAULT_LIVE_SIMULATION.origin),
     sizeOf: () => segmentSizeBytes,
     isAvailable: (url) => Number(/\/(\d+)\.ts$/.exec(url)?.[1]) <= producedUpTo(),
   });
-  const hub = new MemoryTrackerHub({ clock, link: options.link ?? { latencyMs: 20, bandwidthBytesPerSec: 3_000_000 } });
+  const hub = new MemoryTrackerHub({ clock, link: options.link ?? DEFAULT_LIVE_SIMULATION.link });
   const playlist = (): SegmentDescription[] => {
     const edge = producedUpTo();
     const list: SegmentDescription[] = [];
@@ -117,7 +130,7 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
           let stalled = false;
           // The player loads the master and the media playlist before its first segment: two origin round trips.
           let loading = true;
-          clock.setTimeout(() => (loading = false), 2 * (options.origin?.ttfbMs ?? 100));
+          clock.setTimeout(() => (loading = false), 2 * (options.origin ?? DEFAULT_LIVE_SIMULATION.origin).ttfbMs);
           let listedUpTo = producedUpTo();
           const tick = (): void => {
             if (clock.now() >= endMs) {
@@ -161,7 +174,7 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
             clock.setTimeout(tick, TICK_MS);
           };
           tick();
-        }, i * (options.joinStaggerMs ?? 500));
+        }, i * (options.joinStaggerMs ?? DEFAULT_LIVE_SIMULATION.joinStaggerMs));
       }),
     );
   }

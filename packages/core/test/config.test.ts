@@ -1,0 +1,191 @@
+/**
+ * `mergeConfig`: defaults, overrides, and rejection of unknown keys and bad values with a
+ * `ShoalError('config-invalid')` naming the key. Also checks the documentation against the typed config:
+ * every key of `DEFAULT_CONFIG` has an `@default` in the JSDoc of `ShoalConfig`, and where the documented
+ * default is a literal it matches the value.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONFIG, mergeConfig, type ShoalConfig } from '../src/config';
+import { ShoalError } from '../src/errors';
+
+const CONFIG_SOURCE_PATH = fileURLToPath(new URL('../src/config.ts', import.meta.url));
+const DEFAULT_KEYS = Object.keys(DEFAULT_CONFIG) as Array<keyof ShoalConfig>;
+
+/** Sizes, counts and timeouts: must be positive integers, so zero is as wrong as negative. */
+const POSITIVE_INTEGER_KEYS = [
+  'maxPeers',
+  'offerTimeoutMs',
+  'announceIntervalMs',
+  'peerRequestTimeoutMs',
+  'peerPipelineBlocks',
+  'httpTimeoutMs',
+  'storageCapBytes',
+  'maxParallelHttp',
+  'maxParallelP2P',
+] as const satisfies ReadonlyArray<keyof ShoalConfig>;
+
+/** Margins and lookaheads where zero means "none": zero is allowed, negative and NaN are not. */
+const NON_NEGATIVE_KEYS = ['prefetchLookaheadSec', 'safetyMarginMs', 'originFetchersPerSegment'] as const satisfies ReadonlyArray<
+  keyof ShoalConfig
+>;
+
+/** Asserts `mergeConfig(overrides)` throws a fatal config ShoalError whose message names `key` and matches `message`. */
+function assertRejected(overrides: unknown, key: string, message: RegExp): void {
+  assert.throws(
+    () => mergeConfig(overrides as Partial<ShoalConfig>),
+    (error: unknown) => {
+      assert.ok(error instanceof ShoalError, `expected a ShoalError, got ${String(error)}`);
+      assert.equal(error.code, 'config-invalid');
+      assert.equal(error.source, 'config');
+      assert.equal(error.fatal, true);
+      assert.ok(error.message.includes(`"${key}"`), `message names the key "${key}": ${error.message}`);
+      assert.match(error.message, message);
+      return true;
+    },
+  );
+}
+
+describe('mergeConfig defaults', () => {
+  test('with no overrides it returns the defaults', () => {
+    assert.deepEqual(mergeConfig(), { ...DEFAULT_CONFIG });
+    assert.deepEqual(mergeConfig({}), { ...DEFAULT_CONFIG });
+  });
+
+  test('it returns a new object, not the frozen defaults', () => {
+    const config = mergeConfig();
+    assert.notEqual(config, DEFAULT_CONFIG);
+    config.maxPeers = 1;
+    assert.equal(DEFAULT_CONFIG.maxPeers, 12);
+  });
+
+  test('every default passes its own validation', () => {
+    assert.deepEqual(mergeConfig({ ...DEFAULT_CONFIG }), { ...DEFAULT_CONFIG });
+  });
+});
+
+describe('mergeConfig overrides', () => {
+  test('given keys replace the defaults, the rest keep them', () => {
+    const overrides: Partial<ShoalConfig> = {
+      swarmId: 'stream-42',
+      trackerUrls: ['wss://tracker.example'],
+      p2pEnabled: false,
+      maxPeers: 4,
+      httpTimeoutMs: 5_000,
+      safetyMarginMs: 0,
+      prefetchLookaheadSec: 7.5,
+    };
+    assert.deepEqual(mergeConfig(overrides), { ...DEFAULT_CONFIG, ...overrides });
+  });
+
+  test('an undefined override keeps the default', () => {
+    assert.equal(mergeConfig({ maxPeers: undefined }).maxPeers, DEFAULT_CONFIG.maxPeers);
+    assert.equal(mergeConfig({ p2pEnabled: undefined }).p2pEnabled, DEFAULT_CONFIG.p2pEnabled);
+  });
+
+  test('swarmId may be undefined', () => {
+    const config = mergeConfig({ swarmId: undefined });
+    assert.equal(config.swarmId, undefined);
+    assert.ok('swarmId' in config);
+  });
+
+  test('zero is allowed where it means "none"', () => {
+    for (const key of NON_NEGATIVE_KEYS) assert.equal(mergeConfig({ [key]: 0 })[key], 0, key);
+  });
+});
+
+describe('mergeConfig rejects', () => {
+  test('unknown keys, naming them', () => {
+    assertRejected({ maxPeer: 3 }, 'maxPeer', /Unknown Shoal config key/);
+    assertRejected({ tracker_urls: [] }, 'tracker_urls', /Unknown Shoal config key/);
+  });
+
+  for (const key of POSITIVE_INTEGER_KEYS) {
+    test(`${key}: negative, zero, NaN, Infinity and fractions`, () => {
+      for (const value of [-1, 0, Number.NaN, Number.POSITIVE_INFINITY, 1.5]) {
+        assertRejected({ [key]: value }, key, /must be a positive integer/);
+      }
+    });
+  }
+
+  for (const key of NON_NEGATIVE_KEYS) {
+    test(`${key}: negative, NaN and Infinity`, () => {
+      for (const value of [-1, -0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        assertRejected({ [key]: value }, key, /must be a number ≥ 0/);
+      }
+    });
+  }
+
+  test('the message shows the rejected value', () => {
+    assertRejected({ httpTimeoutMs: -250 }, 'httpTimeoutMs', /got -250/);
+    assertRejected({ storageCapBytes: '1GB' }, 'storageCapBytes', /got "1GB"/);
+  });
+
+  test('wrong types', () => {
+    assertRejected({ maxPeers: '12' }, 'maxPeers', /must be a positive integer/);
+    assertRejected({ p2pEnabled: 'yes' }, 'p2pEnabled', /must be true or false/);
+    assertRejected({ uploadEnabled: 1 }, 'uploadEnabled', /must be true or false/);
+    assertRejected({ trackerUrls: 'wss://tracker.example' }, 'trackerUrls', /must be a list of URLs/);
+    assertRejected({ trackerUrls: ['wss://tracker.example', 42] }, 'trackerUrls', /must be a list of URLs/);
+    assertRejected({ trackerUrls: [''] }, 'trackerUrls', /must be a list of URLs/);
+    assertRejected({ rtcConfig: null }, 'rtcConfig', /must be an object/);
+    assertRejected({ rtcConfig: 'stun:stun.example' }, 'rtcConfig', /must be an object/);
+    assertRejected({ swarmId: 42 }, 'swarmId', /must be a non-empty string/);
+    assertRejected({ swarmId: '' }, 'swarmId', /must be a non-empty string/);
+    assertRejected({ safetyMarginMs: '1000' }, 'safetyMarginMs', /must be a number ≥ 0/);
+  });
+});
+
+/** The JSDoc text of each member of `interface ShoalConfig`, by key, read from config.ts. */
+function shoalConfigDocs(): Map<string, string> {
+  const source = readFileSync(CONFIG_SOURCE_PATH, 'utf8');
+  const body = /export interface ShoalConfig \{([\s\S]*?)\n\}/.exec(source)?.[1];
+  assert.ok(body, 'config.ts declares `export interface ShoalConfig { ... }`');
+  const docs = new Map<string, string>();
+  // A doc block (not crossing its own `*/`) directly followed by `key:` or `key?:`.
+  const member = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(\w+)\??\s*:/g;
+  for (const [, doc, key] of body.matchAll(member)) docs.set(key!, doc!.replace(/^\s*\*\s?/gm, '').replace(/\s+/g, ' ').trim());
+  return docs;
+}
+
+/** The text after `@default` in a doc block, up to the next tag. */
+function documentedDefault(doc: string): string | undefined {
+  return /@default\b(.*?)(?=\s@\w|$)/.exec(doc)?.[1]?.trim();
+}
+
+/** String leaves of a default value (URLs in lists and objects). */
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringLeaves);
+  return [];
+}
+
+describe('documentation of ShoalConfig', () => {
+  const docs = shoalConfigDocs();
+
+  test('documents exactly the keys of DEFAULT_CONFIG', () => {
+    assert.deepEqual([...docs.keys()].sort(), [...DEFAULT_KEYS].sort());
+  });
+
+  for (const key of DEFAULT_KEYS) {
+    test(`${key} has an @default that matches DEFAULT_CONFIG`, () => {
+      const doc = docs.get(key);
+      assert.ok(doc, `ShoalConfig.${key} has a JSDoc block`);
+      const documented = documentedDefault(doc);
+      assert.ok(documented, `ShoalConfig.${key}'s JSDoc has a non-empty @default: "${doc}"`);
+      const value = DEFAULT_CONFIG[key];
+      if (typeof value === 'number') {
+        // `@default 268435456 (256 MiB)`: the first token is the value; `15_000` or `15,000` also read.
+        assert.equal(Number(documented.split(' ')[0]!.replace(/[_,]/g, '')), value, `@default ${documented}`);
+      } else if (typeof value === 'boolean') {
+        assert.equal(documented.split(' ')[0], String(value), `@default ${documented}`);
+      } else {
+        // Lists and objects: every URL in the value appears in the documented default. `undefined`
+        // (swarmId) is documented in prose, which only has to be there.
+        for (const leaf of stringLeaves(value)) assert.ok(documented.includes(leaf), `@default of ${key} mentions ${leaf}`);
+      }
+    });
+  }
+});
