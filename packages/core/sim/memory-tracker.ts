@@ -6,6 +6,7 @@
 import EventEmitter from 'eventemitter3';
 import type { Clock } from '../src/clock/clock';
 import type { TrackerClient, TrackerClientEvents, TrackerClientOptions } from '../src/tracker/tracker-client';
+import { mulberry32 } from './prng';
 import { createMemoryTransportPair, type MemoryLinkConditions, type MemoryTransport } from '../src/transport/memory-transport';
 
 export interface MemoryTrackerHubOptions {
@@ -99,13 +100,6 @@ export class MemoryTrackerHub {
     }
   }
 
-  /** A seeded PRNG (mulberry32), so every simulation run is the same. */
-  private seed = 0x5eed;
-  private random(): number {
-    this.seed = (this.seed + 0x6d2b79f5) >>> 0;
-    let t = this.seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  /** Seeded, so every simulation run is the same. */
+  private readonly random = mulberry32(0x5eed);
 }

@@ -129,12 +129,15 @@ export function mergeConfig(overrides: Partial<ShoalConfig> = {}): ShoalConfig {
     if (value === undefined && key !== 'swarmId') continue;
     const problem = check(value);
     if (problem) {
-      throw new ShoalError('config-invalid', `Shoal config "${key}" must be ${problem}, got ${JSON.stringify(value)}`, {
+      const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+      throw new ShoalError('config-invalid', `Shoal config "${key}" must be ${problem}, got ${shown}`, {
         source: 'config',
         fatal: true,
       });
     }
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  return { ...DEFAULT_CONFIG, ...defined } as ShoalConfig;
+  // Copies, so an engine that changes its lists or objects never changes the defaults of later ones.
+  const merged = { ...DEFAULT_CONFIG, ...defined } as ShoalConfig;
+  return { ...merged, trackerUrls: [...merged.trackerUrls], rtcConfig: structuredClone(merged.rtcConfig) };
 }

@@ -8,12 +8,12 @@
  * flight, and the other side learns of it `latencyMs` later (`close`), dropping whatever it sends
  * meanwhile.
  */
-import EventEmitter from 'eventemitter3';
 import type { Clock, TimerHandle } from '../clock/clock';
 import { ShoalError } from '../errors';
 import { MAX_MESSAGE_BYTES } from '../wire/messages';
 import { DEFAULT_LOW_WATER_MARK_BYTES } from './simple-peer-transport';
-import type { Transport, TransportEvents } from './transport';
+import type { Transport } from './transport';
+import { TransportEventSource } from './transport-emitter';
 
 /** Float slack when comparing times that went through `now + (due - now)`: far below any timer's resolution. */
 const TIME_EPSILON_MS = 1e-6;
@@ -71,17 +71,10 @@ interface MemoryTransportInit {
   conditions: MemoryLinkConditions;
 }
 
-type EventListener<E extends keyof TransportEvents> = EventEmitter.EventListener<TransportEvents, E>;
-
 /** One end of a `createMemoryTransportPair`; owns its outgoing link and every timer of that link. */
-export class MemoryTransport implements Transport {
+export class MemoryTransport extends TransportEventSource implements Transport {
   readonly remotePeerId: string;
   readonly lowWaterMarkBytes: number;
-  /**
-   * Composition, not inheritance: eventemitter3's generic `on` does not satisfy the contract's
-   * `on<E>(event: E, listener: TransportEvents[E])`, and nobody outside should be able to `emit`.
-   */
-  private readonly events = new EventEmitter<TransportEvents>();
   private readonly clock: Clock;
   private remote: MemoryTransport | undefined;
   private outgoing: MemoryLinkConditions;
@@ -98,6 +91,7 @@ export class MemoryTransport implements Transport {
 
   /** @internal Use `createMemoryTransportPair`. */
   constructor(init: MemoryTransportInit) {
+    super();
     this.clock = init.clock;
     this.remotePeerId = init.remotePeerId;
     this.lowWaterMarkBytes = init.lowWaterMarkBytes;
@@ -107,21 +101,6 @@ export class MemoryTransport implements Transport {
   /** @internal */
   connectTo(remote: MemoryTransport): void {
     this.remote = remote;
-  }
-
-  on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): this {
-    this.events.on(event, listener as EventListener<E>);
-    return this;
-  }
-
-  once<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): this {
-    this.events.once(event, listener as EventListener<E>);
-    return this;
-  }
-
-  off<E extends keyof TransportEvents>(event: E, listener?: TransportEvents[E]): this {
-    this.events.off(event, listener as EventListener<E> | undefined);
-    return this;
   }
 
   get bufferedAmount(): number {

@@ -13,12 +13,12 @@
  *   "User-Initiated Abort" `error` ~10 ms later). A remote leaving is a plain `close` here.
  * - Types are local (`SimplePeerLike`), so core needs neither DOM types nor simple-peer's.
  */
-import EventEmitter from 'eventemitter3';
 import { systemClock } from '../clock/system-clock';
 import type { Clock, TimerHandle } from '../clock/clock';
 import { ShoalError } from '../errors';
 import { MAX_MESSAGE_BYTES } from '../wire/messages';
-import type { Transport, TransportEvents } from './transport';
+import type { Transport } from './transport';
+import { TransportEventSource } from './transport-emitter';
 
 /**
  * `drain` threshold when none is given: four max-size frames. Enough queued for the SCTP stack to stay busy
@@ -36,8 +36,6 @@ const DRAIN_POLL_INTERVAL_MS = 20;
 const PEER_TEARDOWN_GRACE_MS = 1_000;
 
 type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
-type EventListener<E extends keyof TransportEvents> = EventEmitter.EventListener<TransportEvents, E>;
-
 /** The parts of an `RTCDataChannel` we use (browser native or webrtc-polyfill). */
 export interface DataChannelLike {
   readonly bufferedAmount: number;
@@ -70,14 +68,9 @@ export interface SimplePeerTransportOptions {
   lowWaterMarkBytes?: number;
 }
 
-export class SimplePeerTransport implements Transport {
+export class SimplePeerTransport extends TransportEventSource implements Transport {
   readonly remotePeerId: string;
   readonly lowWaterMarkBytes: number;
-  /**
-   * Composition, not inheritance: eventemitter3's generic `on` does not satisfy the contract's
-   * `on<E>(event: E, listener: TransportEvents[E])`, and nobody outside should be able to `emit`.
-   */
-  private readonly events = new EventEmitter<TransportEvents>();
   private readonly peer: SimplePeerLike;
   private readonly clock: Clock;
   private readonly channel: DataChannelLike | undefined;
@@ -88,6 +81,7 @@ export class SimplePeerTransport implements Transport {
 
   /** `peer` must have emitted `connect`; a peer already torn down gives a transport that closes at once. */
   constructor(peer: SimplePeerLike, options: SimplePeerTransportOptions) {
+    super();
     this.peer = peer;
     this.remotePeerId = options.remotePeerId;
     this.clock = options.clock ?? systemClock;
@@ -112,21 +106,6 @@ export class SimplePeerTransport implements Transport {
       // Let the caller attach listeners before `close`.
       void Promise.resolve().then(() => this.close());
     }
-  }
-
-  on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): this {
-    this.events.on(event, listener as EventListener<E>);
-    return this;
-  }
-
-  once<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): this {
-    this.events.once(event, listener as EventListener<E>);
-    return this;
-  }
-
-  off<E extends keyof TransportEvents>(event: E, listener?: TransportEvents[E]): this {
-    this.events.off(event, listener as EventListener<E> | undefined);
-    return this;
   }
 
   get bufferedAmount(): number {

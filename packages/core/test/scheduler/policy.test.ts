@@ -10,6 +10,7 @@ import {
 } from '../../src/scheduler/policy';
 import { originFetcherProbability } from '../../src/scheduler/estimates';
 import type { SegmentKey } from '../../src/types';
+import { mulberry32 } from '../../sim/prng';
 
 // Numbers every case is built on, so expected times can be checked by hand:
 // a 1,000,000-byte segment takes 100 + 1000 = 1,100 ms over HTTP and 100 + 2000 = 2,100 ms over P2P;
@@ -462,17 +463,6 @@ describe('scheduler policy: decide()', () => {
   });
 });
 
-/** A small deterministic PRNG (mulberry32), standing in for the engine's per-segment draws. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('scheduler policy: immediate origin fetchers scale with the swarm', () => {
   const k = WITH_IMMEDIATE_FETCHERS.originFetchersPerSegment;

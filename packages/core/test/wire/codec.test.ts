@@ -23,6 +23,7 @@ import {
   type RenditionHoldings,
   type WireMessage,
 } from '../../src/wire/messages';
+import { mulberry32 } from '../../sim/prng';
 
 const SWARM_HASH = '0123456789abcdef0123456789abcdef01234567';
 /** 64 UTF-8 bytes: 4-byte emoji x 16. */
@@ -401,20 +402,9 @@ describe('decodeMessage rejects bad frames without throwing', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so a failing fuzz case can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz: 20,000 random and mutated frames never throw; whatever decodes re-encodes', () => {
-  const random = prng(0x5a0a1);
+  const random = mulberry32(0x5a0a1);
   const validFrames = SAMPLES.map((message) => encodeMessage(message));
   const codes = new Set<ShoalErrorCode>([
     'codec-truncated',
