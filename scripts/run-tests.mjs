@@ -1,4 +1,4 @@
-// Runs every test file (`*.test.ts` under packages/*/test and test/) with Node's test runner and tsx.
+// Runs every test file (`*.test.ts` under packages/*/test, demo/test and test/) with Node's test runner and tsx.
 // Usage: node scripts/run-tests.mjs [filter-substring...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -26,7 +26,7 @@ function findTests(dir) {
 
 const filters = process.argv.slice(2);
 const packages = readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'test'));
-let files = [...packages, join(root, 'test')].flatMap(findTests).sort();
+let files = [...packages, join(root, 'demo', 'test'), join(root, 'test')].flatMap(findTests).sort();
 if (filters.length) files = files.filter((f) => filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('run-tests: no test files matched');

@@ -1,0 +1,113 @@
+#!/bin/sh
+# make-media.sh — the demo's test media, made from nothing but ffmpeg's own generators.
+#
+# What: 30 s of `testsrc2` video (a burnt-in rendition label, clock, frame number and segment number
+# when a DejaVu font is installed) and a `sine` tone that beeps once a second, encoded ONCE with libx264
+# (main profile, 24 fps, a keyframe every 48 frames and no scene-cut keyframes, so every segment is
+# exactly 2 s) and AAC, then packaged three times with `-c copy`:
+#   hls-ts/            master.m3u8, v0/ and v1/: VOD media playlists with MPEG-TS segments seg-<n>.ts
+#   hls-fmp4/          the same as fMP4: init_<i>.mp4 + seg-<n>.m4s
+#   hls-ts-byterange/  one media.ts per rendition, segments addressed by #EXT-X-BYTERANGE
+# Renditions: v0 640x360 ~280 kbit/s video + 48 kbit/s mono AAC; v1 320x180 ~100 kbit/s + 32 kbit/s.
+# Low bitrate and short on purpose: everything here is committed to git and stays a few MB.
+#
+# ffmpeg writes an empty master playlist when packaging with `-c copy` (it has no bitrates then), so
+# this script writes each master.m3u8 itself: BANDWIDTH is the peak segment bitrate of the TS packaging,
+# CODECS comes from the encoded stream's level.
+#
+# x264 runs on one thread (`-threads:v 1`): multi-threaded rate control is not bit-exact between runs, and
+# a rerun should not rewrite committed bytes.
+#
+# How to rerun (idempotent: it deletes and rewrites the three output folders, nothing else):
+#   sh demo/media/make-media.sh          # from the repository root, or from anywhere
+# Needs: ffmpeg and ffprobe (Debian `ffmpeg` 5.1 tested). Takes a few seconds.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+DURATION_SEC=30
+FPS=24
+SEGMENT_SEC=2
+GOP_FRAMES=$((FPS * SEGMENT_SEC))
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# Burnt-in text: rendition, stream clock, frame number and HLS segment number (floor(t / 2 s)).
+label() { # $1 = rendition name, $2 = font size in px, $3 = margin in px
+  if [ -f "$FONT" ]; then
+    printf "drawtext=fontfile=%s:fontsize=%s:fontcolor=white:box=1:boxcolor=black@0.6:x=%s:y=%s:" "$FONT" "$2" "$3" "$3"
+    printf "text='%s  %%{pts\\\\:hms}  frame %%{n}  seg %%{eif\\\\:floor(t/%s)\\\\:d}'" "$1" "$SEGMENT_SEC"
+  else
+    printf "null"
+  fi
+}
+
+echo "make-media: encoding ${DURATION_SEC} s of test video and audio"
+ffmpeg -hide_banner -loglevel error -y \
+  -f lavfi -i "testsrc2=size=640x360:rate=${FPS}:duration=${DURATION_SEC}" \
+  -f lavfi -i "sine=frequency=440:beep_factor=4:sample_rate=48000:duration=${DURATION_SEC}" \
+  -filter_complex "[0:v]split=2[a][b];[a]$(label 360p 28 12)[v0];[b]scale=320:180,setsar=1,$(label 180p 14 6)[v1]" \
+  -map "[v0]" -map "[v1]" -map 1:a -map 1:a \
+  -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -r "$FPS" -threads:v 1 \
+  -g "$GOP_FRAMES" -keyint_min "$GOP_FRAMES" -sc_threshold 0 -bf 0 \
+  -b:v:0 280k -maxrate:v:0 310k -bufsize:v:0 560k \
+  -b:v:1 100k -maxrate:v:1 110k -bufsize:v:1 200k \
+  -c:a aac -ac 1 -b:a:0 48k -b:a:1 32k \
+  -fflags +bitexact -flags:v +bitexact -flags:a +bitexact \
+  "$WORK/source.mkv"
+
+# $1 = output folder name, then extra muxer options. Stream order: v0 video, v0 audio, v1 video, v1 audio.
+package() {
+  out="$HERE/$1"
+  shift
+  rm -rf "$out"
+  mkdir -p "$out/v0" "$out/v1"
+  ffmpeg -hide_banner -loglevel error -y -i "$WORK/source.mkv" \
+    -map 0:0 -map 0:2 -map 0:1 -map 0:3 -c copy -fflags +bitexact \
+    -f hls -hls_time "$SEGMENT_SEC" -hls_playlist_type vod \
+    -var_stream_map "v:0,a:0,name:v0 v:1,a:1,name:v1" "$@"
+}
+
+echo "make-media: packaging hls-ts, hls-fmp4, hls-ts-byterange"
+package hls-ts -hls_flags independent_segments \
+  -hls_segment_filename "$HERE/hls-ts/%v/seg-%d.ts" "$HERE/hls-ts/%v/index.m3u8"
+package hls-fmp4 -hls_flags independent_segments -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 \
+  -hls_segment_filename "$HERE/hls-fmp4/%v/seg-%d.m4s" "$HERE/hls-fmp4/%v/index.m3u8"
+package hls-ts-byterange -hls_flags independent_segments+single_file \
+  -hls_segment_filename "$HERE/hls-ts-byterange/%v/media.ts" "$HERE/hls-ts-byterange/%v/index.m3u8"
+
+# Peak bitrate in bit/s over the TS segments of one rendition ($1 = v0 | v1).
+peak_bandwidth() {
+  max=0
+  for f in "$HERE/hls-ts/$1"/seg-*.ts; do
+    size=$(wc -c <"$f")
+    [ "$size" -gt "$max" ] && max=$size
+  done
+  echo $((max * 8 / SEGMENT_SEC))
+}
+
+# RFC 6381 codec string of the encoded video stream $1 (0 | 1): avc1.<profile 4d = Main><constraints 40><level>.
+video_codec() {
+  level=$(ffprobe -v error -select_streams "v:$1" -show_entries stream=level -of csv=p=0 "$WORK/source.mkv")
+  printf 'avc1.4d40%02x' "$level"
+}
+
+BW0=$(peak_bandwidth v0)
+BW1=$(peak_bandwidth v1)
+for variant in hls-ts hls-fmp4 hls-ts-byterange; do
+  version=6
+  [ "$variant" = hls-fmp4 ] && version=7
+  cat >"$HERE/$variant/master.m3u8" <<EOF
+#EXTM3U
+#EXT-X-VERSION:$version
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-STREAM-INF:BANDWIDTH=$BW0,RESOLUTION=640x360,FRAME-RATE=$FPS.000,CODECS="$(video_codec 0),mp4a.40.2"
+v0/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=$BW1,RESOLUTION=320x180,FRAME-RATE=$FPS.000,CODECS="$(video_codec 1),mp4a.40.2"
+v1/index.m3u8
+EOF
+done
+
+echo "make-media: done"
+du -sh "$HERE/hls-ts" "$HERE/hls-fmp4" "$HERE/hls-ts-byterange"
