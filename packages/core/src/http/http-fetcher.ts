@@ -34,7 +34,9 @@ export class HttpFetcher {
 
   constructor(options: { clock: Clock; fetch?: FetchLike }) {
     this.clock = options.clock;
-    const fallback = (globalThis as { fetch?: FetchLike }).fetch;
+    // Browsers require `fetch` to be called on the global object ("Illegal invocation" otherwise).
+    const global = globalThis as { fetch?: FetchLike };
+    const fallback = global.fetch ? global.fetch.bind(globalThis) : undefined;
     const impl = options.fetch ?? fallback;
     if (!impl) throw new ShoalError('config-invalid', 'No fetch implementation available', { source: 'config', fatal: true });
     this.fetchImpl = impl;

@@ -49,8 +49,11 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       const aheadSec = startTimeSec - playback.positionSec;
       const durationSec = known?.durationSec ?? task.segment.durationSec ?? 0;
       inLookahead = aheadSec + durationSec > 0 && aheadSec < input.prefetchLookaheadSec && playback.activeRenditions.includes(task.key.renditionId);
-      // Playback reaches the segment when it reaches its start; not before the buffer in front of it runs dry.
-      const untilNeededSec = Math.max(0, Math.max(aheadSec, playback.bufferedUntilSec - playback.positionSec));
+      // The player asks for a segment when it needs it: by the time its buffer runs dry (whatever the
+      // playhead says: before a live start it sits at 0, far from the segments). A segment fetched ahead
+      // is needed when playback reaches its start, and not before the buffer in front of it runs dry.
+      const bufferSec = Math.max(0, playback.bufferedUntilSec - playback.positionSec);
+      const untilNeededSec = task.requestedByPlayer ? bufferSec : Math.max(aheadSec, bufferSec);
       deadlineMs = nowMs + (untilNeededSec / rate) * 1000;
     } else if (playback) {
       deadlineMs = nowMs + (Math.max(0, playback.bufferedUntilSec - playback.positionSec) / rate) * 1000;
