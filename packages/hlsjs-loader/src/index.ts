@@ -1,2 +1,10 @@
-/** `@shoal/hlsjs-loader`: the hls.js loader. A stub until the hls.js issue fills it; it re-exports the engine. */
-export { ShoalEngine } from '@shoal/core';
+/**
+ * `@shoal/hlsjs-loader`: Shoal under hls.js 1.x (1.6, 1.7).
+ *
+ *   const engine = new ShoalEngine({ trackerUrls: ['wss://tracker.example.com'] });
+ *   const hls = new Hls({ ...shoalHlsConfig(engine) });
+ *   attachShoal(hls, engine);
+ */
+export { shoalHlsConfig, attachShoal } from './shoal-hls';
+export type { ShoalHlsConfig, ShoalHlsAttachment } from './shoal-hls';
+export { isShoalActive } from './support';

@@ -1,0 +1,170 @@
+/**
+ * Keeps the engine told what hls.js knows: the stream's renditions (manifest), their segment lists
+ * (every playlist load, live refreshes included), which renditions are loading and playing (level and
+ * audio track switches), and the playback state (media element events). Reads hls.js events only; its
+ * loaders never see this.
+ */
+import { isShoalError, type PlaybackState, type RenditionDescription, type ShoalEngine } from '@shoal/core';
+import type Hls from 'hls.js';
+import type {
+  AudioTrackLoadedData,
+  AudioTrackSwitchedData,
+  AudioTrackSwitchingData,
+  LevelLoadedData,
+  LevelSwitchedData,
+  LevelSwitchingData,
+  MediaAttachedData,
+} from 'hls.js';
+import { HlsEvents } from './hls-events';
+import { mediaPlayback, PLAYBACK_EVENTS, type MediaElementLike } from './media';
+import { audioTrackMetadata, audioTrackRenditionId, levelMetadata, levelRenditionId } from './rendition';
+import { segmentDescriptions } from './segments';
+
+export class EngineFeed {
+  private media: MediaElementLike | null = null;
+  /** The level hls.js loads fragments of (LEVEL_SWITCHING) and the one on screen (LEVEL_SWITCHED). */
+  private loadingLevel: string | undefined;
+  private playingLevel: string | undefined;
+  private audioTrack: string | undefined;
+  private destroyed = false;
+
+  constructor(
+    private readonly hls: Hls,
+    private readonly engine: ShoalEngine,
+  ) {
+    hls.on(HlsEvents.MANIFEST_PARSED, this.describeStreams, this);
+    hls.on(HlsEvents.AUDIO_TRACKS_UPDATED, this.describeStreams, this);
+    hls.on(HlsEvents.LEVEL_LOADED, this.onLevelLoaded, this);
+    hls.on(HlsEvents.AUDIO_TRACK_LOADED, this.onAudioTrackLoaded, this);
+    hls.on(HlsEvents.LEVEL_SWITCHING, this.onLevelSwitching, this);
+    hls.on(HlsEvents.LEVEL_SWITCHED, this.onLevelSwitched, this);
+    hls.on(HlsEvents.AUDIO_TRACK_SWITCHING, this.onAudioTrackSwitch, this);
+    hls.on(HlsEvents.AUDIO_TRACK_SWITCHED, this.onAudioTrackSwitch, this);
+    hls.on(HlsEvents.MEDIA_ATTACHED, this.onMediaAttached, this);
+    hls.on(HlsEvents.MEDIA_DETACHING, this.onMediaDetaching, this);
+    hls.on(HlsEvents.DESTROYING, this.destroy, this);
+    this.catchUp();
+  }
+
+  /** Stop listening to hls.js and the media element. Idempotent; hls.js's DESTROYING calls it too. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    const hls = this.hls;
+    hls.off(HlsEvents.MANIFEST_PARSED, this.describeStreams, this);
+    hls.off(HlsEvents.AUDIO_TRACKS_UPDATED, this.describeStreams, this);
+    hls.off(HlsEvents.LEVEL_LOADED, this.onLevelLoaded, this);
+    hls.off(HlsEvents.AUDIO_TRACK_LOADED, this.onAudioTrackLoaded, this);
+    hls.off(HlsEvents.LEVEL_SWITCHING, this.onLevelSwitching, this);
+    hls.off(HlsEvents.LEVEL_SWITCHED, this.onLevelSwitched, this);
+    hls.off(HlsEvents.AUDIO_TRACK_SWITCHING, this.onAudioTrackSwitch, this);
+    hls.off(HlsEvents.AUDIO_TRACK_SWITCHED, this.onAudioTrackSwitch, this);
+    hls.off(HlsEvents.MEDIA_ATTACHED, this.onMediaAttached, this);
+    hls.off(HlsEvents.MEDIA_DETACHING, this.onMediaDetaching, this);
+    hls.off(HlsEvents.DESTROYING, this.destroy, this);
+    this.setMedia(null);
+  }
+
+  /** Attached after `loadSource` or `attachMedia`: tell the engine what hls.js already has. */
+  private catchUp(): void {
+    const hls = this.hls;
+    if (hls.levels.length === 0) return;
+    this.describeStreams();
+    for (const level of hls.levels) {
+      if (level.details) this.updateStream(levelRenditionId(level), level.details);
+    }
+    for (const track of hls.audioTracks) {
+      const id = audioTrackRenditionId(track);
+      if (id && track.details) this.updateStream(id, track.details);
+    }
+    const loading = hls.levels[hls.loadLevel];
+    const playing = hls.levels[hls.currentLevel];
+    const audio = hls.audioTracks[hls.audioTrack];
+    this.loadingLevel = loading && levelRenditionId(loading);
+    this.playingLevel = playing && levelRenditionId(playing);
+    this.audioTrack = audio && audioTrackRenditionId(audio);
+    this.setMedia((hls.media as MediaElementLike | null) ?? null);
+  }
+
+  private describeStreams(): void {
+    const manifestUrl = this.hls.url;
+    if (!manifestUrl) return;
+    const renditions: RenditionDescription[] = this.hls.levels.map((level) => ({ metadata: levelMetadata(level) }));
+    for (const track of this.hls.audioTracks) {
+      if (track.url) renditions.push({ metadata: audioTrackMetadata(track) });
+    }
+    this.toEngine((engine) => engine.setStreams({ manifestUrl, renditions }));
+  }
+
+  private onLevelLoaded(_event: string, data: LevelLoadedData): void {
+    const level = data.levelInfo ?? this.hls.levels[data.level];
+    if (level) this.updateStream(levelRenditionId(level), data.details);
+  }
+
+  private onAudioTrackLoaded(_event: string, data: AudioTrackLoadedData): void {
+    const track = data.track ?? this.hls.audioTracks[data.id];
+    const id = track && audioTrackRenditionId(track);
+    if (id) this.updateStream(id, data.details);
+  }
+
+  private updateStream(renditionId: string, details: LevelLoadedData['details']): void {
+    const segments = segmentDescriptions(details.fragments);
+    this.toEngine((engine) => engine.updateStream(renditionId, segments, { live: details.live }));
+  }
+
+  private onLevelSwitching(_event: string, data: LevelSwitchingData): void {
+    this.loadingLevel = levelRenditionId(data);
+    this.reportPlayback();
+  }
+
+  private onLevelSwitched(_event: string, data: LevelSwitchedData): void {
+    const level = this.hls.levels[data.level];
+    this.playingLevel = level && levelRenditionId(level);
+    this.reportPlayback();
+  }
+
+  private onAudioTrackSwitch(_event: string, data: AudioTrackSwitchingData | AudioTrackSwitchedData): void {
+    this.audioTrack = audioTrackRenditionId(data);
+    this.reportPlayback();
+  }
+
+  private onMediaAttached(_event: string, data: MediaAttachedData): void {
+    this.setMedia(data.media as MediaElementLike);
+  }
+
+  private onMediaDetaching(): void {
+    this.setMedia(null);
+  }
+
+  private setMedia(media: MediaElementLike | null): void {
+    if (this.media === media) return;
+    for (const type of PLAYBACK_EVENTS) this.media?.removeEventListener(type, this.reportPlayback);
+    this.media = media;
+    for (const type of PLAYBACK_EVENTS) media?.addEventListener(type, this.reportPlayback);
+    this.reportPlayback();
+  }
+
+  /** An arrow function: it is the media element listener, added and removed by identity. */
+  private readonly reportPlayback = (): void => {
+    const media = this.media;
+    if (!media || this.destroyed) return;
+    const playback: PlaybackState = {
+      ...mediaPlayback(media, this.hls.config.maxBufferHole),
+      activeRenditions: [...new Set([this.loadingLevel, this.playingLevel, this.audioTrack])].filter(
+        (id): id is string => id !== undefined,
+      ),
+    };
+    this.toEngine((engine) => engine.setPlayback(playback));
+  };
+
+  /** Engine calls from player events: a destroyed engine ends the feed instead of throwing into hls.js. */
+  private toEngine(call: (engine: ShoalEngine) => void): void {
+    if (this.destroyed) return;
+    try {
+      call(this.engine);
+    } catch (error) {
+      if (isShoalError(error) && error.code === 'destroyed') this.destroy();
+      else throw error;
+    }
+  }
+}
