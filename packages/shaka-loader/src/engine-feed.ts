@@ -1,0 +1,127 @@
+/**
+ * Keeps the engine told what Shaka knows, through Shaka's public API only: the stream's renditions
+ * (`player.getManifest()`), their segment lists (each stream's `segmentIndex`, refreshed on manifest
+ * updates, track changes and every few seconds of playback), which renditions are active
+ * (`getVariantTracks()`), and the playback state (media element events).
+ */
+import { isShoalError, type PlaybackState, type ShoalEngine } from '@shoal/core';
+import { BUFFER_HOLE_TOLERANCE_SEC, bufferedUntilSec, PLAYBACK_EVENTS, type MediaElementLike } from './media';
+import { manifestKind, renditionsOf, type ShakaRendition } from './rendition';
+import { describeIndex } from './segments';
+import type { ShakaPlayer, ShakaStream } from './shaka';
+
+/** Player events after which the renditions or their segment lists may have changed. */
+const STREAM_EVENTS = ['streaming', 'loaded', 'trackschanged', 'variantchanged', 'adaptation', 'manifestupdated'] as const;
+
+/** How often, at most, segment lists are re-read on playback progress (live windows slide; 2 s segments). */
+const SEGMENT_REFRESH_INTERVAL_MS = 2000;
+
+export class EngineFeed {
+  private renditions = new Map<number, ShakaRendition>();
+  private manifestUrl: string | undefined;
+  private media: MediaElementLike | null = null;
+  private lastSegmentRefreshMs = -Infinity;
+  private destroyed = false;
+
+  constructor(
+    private readonly player: ShakaPlayer,
+    private readonly engine: ShoalEngine,
+  ) {
+    for (const type of STREAM_EVENTS) player.addEventListener(type, this.onStreamsChanged);
+    player.addEventListener('unloading', this.onUnloading);
+    this.onStreamsChanged();
+  }
+
+  /** The rendition of a Shaka stream, or undefined (text, images, a stream of another manifest). */
+  renditionOf(stream: ShakaStream | undefined): ShakaRendition | undefined {
+    if (!stream || this.destroyed) return undefined;
+    if (!this.renditions.has(stream.id)) this.describeStreams();
+    return this.renditions.get(stream.id);
+  }
+
+  /** Stop listening to Shaka and the media element. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const type of STREAM_EVENTS) this.player.removeEventListener(type, this.onStreamsChanged);
+    this.player.removeEventListener('unloading', this.onUnloading);
+    this.setMedia(null);
+    this.renditions.clear();
+  }
+
+  private readonly onStreamsChanged = (): void => {
+    if (this.destroyed) return;
+    this.describeStreams();
+    this.refreshSegments();
+    this.setMedia((this.player.getMediaElement() as MediaElementLike | null) ?? null);
+    this.reportPlayback();
+  };
+
+  private readonly onUnloading = (): void => {
+    this.renditions.clear();
+    this.manifestUrl = undefined;
+  };
+
+  private describeStreams(): void {
+    const manifest = this.player.getManifest();
+    const manifestUrl = this.player.getAssetUri();
+    if (!manifest || !manifestUrl) return;
+    this.renditions = renditionsOf(manifest.variants, manifestKind(this.player.getManifestType()));
+    this.manifestUrl = manifestUrl;
+    const renditions = [...this.renditions.values()].map(({ id, metadata }) => ({ id, metadata }));
+    this.toEngine((engine) => engine.setStreams({ manifestUrl, live: this.player.isLive(), renditions }));
+  }
+
+  /** Segment lists of the streams whose index Shaka has built (it builds them when it first needs them). */
+  private refreshSegments(): void {
+    if (this.manifestUrl === undefined) return;
+    this.lastSegmentRefreshMs = performance.now();
+    const live = this.player.isLive();
+    for (const { id, stream } of this.renditions.values()) {
+      if (!stream.segmentIndex) continue;
+      const segments = describeIndex(stream.segmentIndex);
+      this.toEngine((engine) => engine.updateStream(id, segments, { live }));
+    }
+  }
+
+  private setMedia(media: MediaElementLike | null): void {
+    if (this.media === media) return;
+    for (const type of PLAYBACK_EVENTS) this.media?.removeEventListener(type, this.reportPlayback);
+    this.media = media;
+    for (const type of PLAYBACK_EVENTS) media?.addEventListener(type, this.reportPlayback);
+  }
+
+  /** An arrow function: it is the media element listener, added and removed by identity. */
+  private readonly reportPlayback = (): void => {
+    const media = this.media;
+    if (!media || this.destroyed || this.manifestUrl === undefined) return;
+    if (performance.now() - this.lastSegmentRefreshMs >= SEGMENT_REFRESH_INTERVAL_MS) this.refreshSegments();
+    const positionSec = media.currentTime;
+    const playback: PlaybackState = {
+      positionSec,
+      rate: media.playbackRate,
+      bufferedUntilSec: bufferedUntilSec(media.buffered, positionSec, BUFFER_HOLE_TOLERANCE_SEC),
+      activeRenditions: this.activeRenditions(),
+    };
+    this.toEngine((engine) => engine.setPlayback(playback));
+  };
+
+  private activeRenditions(): string[] {
+    const active = this.player.getVariantTracks().find((track) => track.active);
+    const ids = [active?.videoId, active?.audioId]
+      .map((streamId) => (streamId === null || streamId === undefined ? undefined : this.renditions.get(streamId)?.id))
+      .filter((id): id is string => id !== undefined);
+    return [...new Set(ids)];
+  }
+
+  /** Engine calls from player events: a destroyed engine ends the feed instead of throwing into Shaka. */
+  private toEngine(call: (engine: ShoalEngine) => void): void {
+    if (this.destroyed) return;
+    try {
+      call(this.engine);
+    } catch (error) {
+      if (isShoalError(error) && error.code === 'destroyed') this.destroy();
+      else throw error;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The calls that put Shoal under a Shaka player:
+ *
+ *   registerShoal(shaka);                       // once per page, with the application's shaka namespace
+ *   const player = new shaka.Player();
+ *   const shoal = attachShoal(player, engine);  // before or after player.load(); shoal.destroy() to detach
+ *
+ * `attachShoal` adds a request filter to the player's networking engine that tags the player's media-segment
+ * requests (not init segments, manifests, playlists, keys or licenses) with their engine segment, and
+ * acquires the http/https scheme plugin (see `scheme.ts`) that serves tagged requests through the engine.
+ * When Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) it does nothing: the player is plain Shaka.
+ */
+import { ShoalError, type ShoalEngine } from '@shoal/core';
+import { EngineFeed } from './engine-feed';
+import { acquireScheme, routeRequest } from './scheme';
+import { describeReference } from './segments';
+import type { Shaka, ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaRequestType } from './shaka';
+import { isShoalActive } from './support';
+
+export interface ShoalShakaAttachment {
+  /** Whether Shoal serves this player's media segments (false: plain Shaka). */
+  readonly active: boolean;
+  /**
+   * Stop routing this player's requests and feeding the engine; the last attachment to go restores Shaka's
+   * default http/https plugin. Idempotent. Call it before `player.destroy()`.
+   */
+  destroy(): void;
+}
+
+const INACTIVE: ShoalShakaAttachment = Object.freeze({ active: false, destroy: () => {} });
+
+/**
+ * The Shaka namespaces `registerShoal` was given (normally one per page). Shaka's scheme registry is
+ * itself a global of its namespace; all of Shoal's per-namespace state lives in `scheme.ts`, keyed by it.
+ */
+const namespaces = new Set<Shaka>();
+const attachments = new WeakMap<ShakaPlayer, { engine: ShoalEngine; attachment: ShoalShakaAttachment }>();
+
+/** Make `shaka` known to `attachShoal`. Registers nothing in Shaka until a player is attached. Idempotent. */
+export function registerShoal(shaka: Shaka): void {
+  namespaces.add(shaka);
+}
+
+/**
+ * Serve `player`'s media segments through `engine` and feed the engine from the player. Calling it again
+ * for the same pair returns the same attachment.
+ */
+export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShakaAttachment {
+  if (!isShoalActive(engine)) return INACTIVE;
+  const existing = attachments.get(player);
+  if (existing) {
+    if (existing.engine === engine) return existing.attachment;
+    throw configError('attachShoal: this player is already attached to another engine');
+  }
+  const shaka = [...namespaces].find((candidate) => player instanceof candidate.Player);
+  if (!shaka) throw configError('attachShoal(player, engine) needs registerShoal(shaka) first, with the namespace the player comes from');
+  const networking = player.getNetworkingEngine();
+  if (!networking) throw configError('attachShoal: the player has no networking engine (destroyed?)');
+
+  const feed = new EngineFeed(player, engine);
+  const { RequestType, AdvancedRequestType } = shaka.net.NetworkingEngine;
+  const filter = (type: ShakaRequestType, request: ShakaRequest, context?: ShakaRequestContext): void => {
+    if (type !== RequestType.SEGMENT || context?.type !== AdvancedRequestType.MEDIA_SEGMENT || !context.segment) return;
+    const rendition = feed.renditionOf(context.stream);
+    const described = rendition && describeReference(context.segment, '');
+    if (!rendition || !described) return;
+    const { url: _url, ...segment } = described;
+    routeRequest(shaka, request, { engine, segment: { renditionId: rendition.id, ...segment } });
+  };
+  networking.registerRequestFilter(filter);
+  const release = acquireScheme(shaka);
+
+  let destroyed = false;
+  const attachment: ShoalShakaAttachment = {
+    active: true,
+    destroy: () => {
+      if (destroyed) return;
+      destroyed = true;
+      player.getNetworkingEngine()?.unregisterRequestFilter(filter);
+      feed.destroy();
+      release();
+      attachments.delete(player);
+    },
+  };
+  attachments.set(player, { engine, attachment });
+  return attachment;
+}
+
+function configError(message: string): ShoalError {
+  return new ShoalError('config-invalid', message, { source: 'config', fatal: true });
+}
