@@ -1,0 +1,75 @@
+#!/bin/sh
+# make-dash.sh — the demo's DASH media, from the same synthetic source as make-media.sh.
+#
+# What: 30 s of `testsrc2` video and a beeping `sine` tone, encoded ONCE with the same settings as
+# make-media.sh (libx264 main, 24 fps, a keyframe every 48 frames, no scene cuts: exact 2 s segments;
+# AAC), then packaged with `-c copy`:
+#   dash/             manifest.mpd, SegmentTemplate with $Number$ (no timeline): init-<rep>.m4s and
+#                     chunk-<rep>-<number>.m4s
+#   dash-segmentbase/ manifest.mpd, one fMP4 file per Representation (SegmentBase, sidx byte ranges);
+#                     made only when this ffmpeg writes SegmentBase for `-single_file 1`
+# Representations: video 640x360 ~280 kbit/s and 320x180 ~100 kbit/s (exact 16:9 sizes: ffmpeg's DASH muxer
+# refuses renditions of different aspect ratios), one 48 kbit/s mono AAC audio.
+# Small on purpose: committed to git.
+#
+# x264 runs on one thread and every muxer is bitexact, so a rerun rewrites the same bytes.
+#
+# How to rerun (idempotent: deletes and rewrites dash/ and dash-segmentbase/, nothing else):
+#   sh demo/media/make-dash.sh
+# Needs: ffmpeg (Debian `ffmpeg` 5.1 tested). Takes a few seconds.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+DURATION_SEC=30
+FPS=24
+SEGMENT_SEC=2
+GOP_FRAMES=$((FPS * SEGMENT_SEC))
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# Burnt-in text: rendition, stream clock, frame number and segment number (floor(t / 2 s)).
+label() { # $1 = rendition name, $2 = font size in px, $3 = margin in px
+  if [ -f "$FONT" ]; then
+    printf "drawtext=fontfile=%s:fontsize=%s:fontcolor=white:box=1:boxcolor=black@0.6:x=%s:y=%s:" "$FONT" "$2" "$3" "$3"
+    printf "text='%s DASH  %%{pts\\\\:hms}  frame %%{n}  seg %%{eif\\\\:floor(t/%s)\\\\:d}'" "$1" "$SEGMENT_SEC"
+  else
+    printf "null"
+  fi
+}
+
+echo "make-dash: encoding ${DURATION_SEC} s of test video and audio"
+ffmpeg -hide_banner -loglevel error -y \
+  -f lavfi -i "testsrc2=size=640x360:rate=${FPS}:duration=${DURATION_SEC}" \
+  -f lavfi -i "sine=frequency=440:beep_factor=4:sample_rate=48000:duration=${DURATION_SEC}" \
+  -filter_complex "[0:v]split=2[a][b];[a]$(label 360p 28 12)[v0];[b]scale=320:180,setsar=1,$(label 180p 14 6)[v1]" \
+  -map "[v0]" -map "[v1]" -map 1:a \
+  -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -r "$FPS" -threads:v 1 \
+  -g "$GOP_FRAMES" -keyint_min "$GOP_FRAMES" -sc_threshold 0 -bf 0 \
+  -b:v:0 280k -maxrate:v:0 310k -bufsize:v:0 560k \
+  -b:v:1 100k -maxrate:v:1 110k -bufsize:v:1 200k \
+  -c:a aac -ac 1 -b:a 48k \
+  -fflags +bitexact -flags:v +bitexact -flags:a +bitexact \
+  "$WORK/source.mkv"
+
+# $1 = output folder name, then extra muxer options.
+package() {
+  out="$HERE/$1"
+  shift
+  rm -rf "$out"
+  mkdir -p "$out"
+  ffmpeg -hide_banner -loglevel error -y -i "$WORK/source.mkv" -map 0 -c copy \
+    -fflags +bitexact -flags +bitexact \
+    -f dash -seg_duration "$SEGMENT_SEC" -adaptation_sets "id=0,streams=v id=1,streams=a" \
+    "$@" "$out/manifest.mpd"
+  echo "make-dash: $out"
+}
+
+package dash -use_template 1 -use_timeline 0 \
+  -init_seg_name 'init-$RepresentationID$.m4s' -media_seg_name 'chunk-$RepresentationID$-$Number%05d$.m4s'
+package dash-segmentbase -use_template 0 -use_timeline 0 -single_file 1 -single_file_name 'media-$RepresentationID$.mp4'
+if ! grep -q '<SegmentBase' "$HERE/dash-segmentbase/manifest.mpd"; then
+  echo "make-dash: this ffmpeg wrote no SegmentBase for -single_file; dash-segmentbase/ removed" >&2
+  rm -rf "$HERE/dash-segmentbase"
+fi
