@@ -29,8 +29,8 @@ test('cut-through: the last of a chain A → B → C finishes about one block-ti
     const segment = { renditionId, segmentId: 7, url: 'sim://origin/vod/7.ts', durationSec: 2, startTimeSec: 30 };
     for (const engine of engines) {
       engine.setStreams({ manifestUrl: 'sim://origin/vod/master.m3u8', live: false, renditions: [{ id: renditionId, metadata: {}, segments: [segment] }] });
-      // The segment plays 30 s from now: plenty of time, so peers are preferred to the origin.
-      engine.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: 0, activeRenditions: [] });
+      // 30 s of buffer before the segment is needed: plenty of time, so peers are preferred to the origin.
+      engine.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: 30, activeRenditions: [] });
     }
     const doneAt: Record<string, number> = {};
     const firstP2PByteAt: Record<string, number> = {};
