@@ -1,0 +1,99 @@
+/**
+ * Figures from the raw phase reports: pure functions, no I/O. Every comparison is Shoal vs plain hls.js
+ * from the same invocation on the same machine.
+ */
+import type { ComparisonFigures, OriginSegmentCounts, PhaseFigures, PhaseReport, SwarmScenarioResult } from './types';
+
+/** Media segments only (not playlists): `/live/hls-ts/v0/seg-12.ts`, `/vod/hls-fmp4/v1/seg-3.m4s`. */
+const SEGMENT_PATH = /^\/(live|vod)\/.+\/seg-\d+\.(ts|m4s|mp4)$/;
+
+export function originSegmentCounts(byPath: Record<string, { requests: number; bytes: number }>): OriginSegmentCounts {
+  let segments = 0;
+  let requests = 0;
+  let bytes = 0;
+  for (const [path, counter] of Object.entries(byPath)) {
+    if (!SEGMENT_PATH.test(path)) continue;
+    segments++;
+    requests += counter.requests;
+    bytes += counter.bytes;
+  }
+  return { segments, requests, bytes, requestsPerSegment: segments === 0 ? 0 : requests / segments };
+}
+
+const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+const mean = (values: number[]): number | null => (values.length === 0 ? null : sum(values) / values.length);
+const present = <T>(values: Array<T | null>): T[] => values.filter((v): v is T => v !== null);
+
+export function phaseFigures(phase: PhaseReport): PhaseFigures {
+  const v = phase.viewers;
+  const httpBytes = sum(v.map((r) => r.httpBytes));
+  const p2pBytes = sum(v.map((r) => r.p2pBytes));
+  const loadedBytes = httpBytes + p2pBytes;
+  const heaps = present(v.map((r) => r.heapUsedBytes));
+  const browserCpuSeconds = sum(present(v.map((r) => r.cpuSeconds)));
+  return {
+    loadedBytes,
+    httpBytes,
+    p2pBytes,
+    p2pShare: loadedBytes === 0 ? 0 : p2pBytes / loadedBytes,
+    originImpliedShare: loadedBytes === 0 ? 0 : 1 - phase.origin.segments.bytes / loadedBytes,
+    originSegmentBytes: phase.origin.segments.bytes,
+    originRequestsPerSegment: phase.origin.segments.requestsPerSegment,
+    stalls: sum(v.map((r) => r.stalls)),
+    stallSeconds: sum(v.map((r) => r.stallSeconds)),
+    meanStartupMs: mean(present(v.map((r) => r.startupMs))),
+    meanLatencySec: mean(present(v.map((r) => r.meanLatencySec))),
+    peerConnectionsAtEnd: sum(v.filter((r) => !r.churned).map((r) => r.peersAtEnd)) / 2,
+    meanHeapBytes: mean(heaps),
+    maxHeapBytes: heaps.length === 0 ? null : Math.max(...heaps),
+    browserCpuSeconds,
+    browserCores: phase.wallSeconds === 0 ? 0 : browserCpuSeconds / phase.wallSeconds,
+    nodeCpuSeconds: phase.nodeCpuSeconds,
+    errors: sum(v.map((r) => r.errors.length)),
+  };
+}
+
+export function computeFigures(shoal: PhaseReport, plain: PhaseReport, viewers: number): SwarmScenarioResult['figures'] {
+  const s = phaseFigures(shoal);
+  const p = phaseFigures(plain);
+  const p2pShareLimit = 1 - 1 / viewers;
+  const comparison: ComparisonFigures = {
+    p2pShareLimit,
+    shareOfLimit: p2pShareLimit === 0 ? 0 : s.p2pShare / p2pShareLimit,
+    originBytesRatio: p.originSegmentBytes === 0 ? 0 : s.originSegmentBytes / p.originSegmentBytes,
+    startupRatio: s.meanStartupMs !== null && p.meanStartupMs ? s.meanStartupMs / p.meanStartupMs : null,
+    latencyDifferenceSec: s.meanLatencySec !== null && p.meanLatencySec !== null ? s.meanLatencySec - p.meanLatencySec : null,
+  };
+  return { shoal: s, plain: p, comparison };
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+const num = (x: number | null, digits: number, unit = ''): string => (x === null ? '–' : `${x.toFixed(digits)}${unit}`);
+
+/** The one-line summary of a scenario. */
+export function summaryLine(result: SwarmScenarioResult): string {
+  const { options: o, figures } = result;
+  const { shoal: s, plain: p, comparison: c } = figures;
+  const signed = c.latencyDifferenceSec === null ? '–' : `${c.latencyDifferenceSec >= 0 ? '+' : ''}${c.latencyDifferenceSec.toFixed(1)} s`;
+  return [
+    `swarm ${o.stream} ${o.player} N=${o.viewers} ${o.seconds}s${o.churn ? ' churn' : ''}:`,
+    `P2P share ${pct(s.p2pShare)} (origin-implied ${pct(s.originImpliedShare)}; limit ${pct(c.p2pShareLimit)}, ${c.shareOfLimit.toFixed(2)} of it)`,
+    `| origin ${mb(s.originSegmentBytes)} vs ${mb(p.originSegmentBytes)} plain (×${c.originBytesRatio.toFixed(2)}), ${s.originRequestsPerSegment.toFixed(2)} vs ${p.originRequestsPerSegment.toFixed(2)} req/segment`,
+    `| stalls ${s.stalls} (${s.stallSeconds.toFixed(1)} s) vs ${p.stalls} (${p.stallSeconds.toFixed(1)} s)`,
+    `| startup ×${num(c.startupRatio, 2)} (${num(s.meanStartupMs, 0, ' ms')} vs ${num(p.meanStartupMs, 0, ' ms')})`,
+    `| latency ${signed}`,
+    `| ${s.peerConnectionsAtEnd} peer connections at end`,
+    `| heap ${num(s.meanHeapBytes === null ? null : s.meanHeapBytes / 1e6, 1, ' MB')}/page vs ${num(p.meanHeapBytes === null ? null : p.meanHeapBytes / 1e6, 1, ' MB')}`,
+    `| browser CPU ${s.browserCpuSeconds.toFixed(0)} s (${s.browserCores.toFixed(2)} cores) vs ${p.browserCpuSeconds.toFixed(0)} s (${p.browserCores.toFixed(2)} cores) on ${result.machine.cpus}`,
+    `| errors ${s.errors}/${p.errors}`,
+  ].join(' ');
+}
+
+/** One line per viewer of the Shoal phase. */
+export function viewerLines(phase: PhaseReport): string[] {
+  return phase.viewers.map((r) => {
+    const renditions = Object.entries(r.renditions).map(([level, seconds]) => `${level} ${seconds}s`).join(', ') || '–';
+    return `  ${r.p2p ? 'shoal' : 'plain'} viewer ${r.id}${r.churned ? ' (left)' : ''}: P2P ${pct(r.p2pShare)} (${mb(r.p2pBytes)} peers, ${mb(r.httpBytes)} HTTP, ${mb(r.uploadedBytes)} up), peers ${r.peersAtEnd}, stalls ${r.stalls} (${r.stallSeconds.toFixed(1)} s), startup ${num(r.startupMs, 0, ' ms')}, latency ${num(r.meanLatencySec, 1, ' s')}, heap ${num(r.heapUsedBytes === null ? null : r.heapUsedBytes / 1e6, 1, ' MB')}, CPU ${num(r.cpuSeconds, 1, ' s')}, renditions ${renditions}${r.errors.length ? `, errors: ${r.errors.join('; ')}` : ''}`;
+  });
+}

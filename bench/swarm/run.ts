@@ -1,0 +1,85 @@
+/**
+ * `npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs]
+ *                         [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--no-check]`
+ *
+ * Runs the swarm scenario with Shoal and then with plain hls.js, prints one summary line and a line per
+ * viewer, and writes `.bench/swarm-<timestamp>.json` and the picture `.bench/swarm-<timestamp>.svg`.
+ * WebRTC needs the netns wrapper here: the npm script runs this through scripts/netns-run.sh.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summaryLine, viewerLines } from './metrics';
+import { DEFAULT_THROTTLE, runSwarmScenario } from './scenario';
+import { renderSvg } from './svg';
+import type { PlayerName, SwarmScenarioOptions } from './types';
+
+const OUT_DIR = fileURLToPath(new URL('../../.bench', import.meta.url));
+const USAGE = `usage: npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs]
+                           [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--no-check]
+defaults: 4 viewers, 60 s, live, hlsjs, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`;
+
+function positive(flag: string, raw: string | undefined): number {
+  const value = Number(raw);
+  if (raw === undefined || !Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number, got "${raw ?? ''}"`);
+  return value;
+}
+
+function parseArgs(argv: string[]): SwarmScenarioOptions {
+  const options: SwarmScenarioOptions = { checkPeerBytes: true };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (name) {
+      case '--viewers': options.viewers = positive(name, value()); break;
+      case '--seconds': options.seconds = positive(name, value()); break;
+      case '--stagger': options.staggerMs = positive(name, value()); break;
+      case '--live': options.stream = 'live'; break;
+      case '--vod': options.stream = 'vod'; break;
+      case '--churn': options.churn = true; break;
+      case '--no-check': options.checkPeerBytes = false; break;
+      case '--player': {
+        const player = value();
+        if (player !== 'hlsjs') throw new Error(`--player ${player ?? ''}: only hlsjs is supported so far (shaka is planned)`);
+        options.player = player as PlayerName;
+        break;
+      }
+      case '--throttle': {
+        const raw = value() ?? '';
+        const [delay, rate] = raw.split(',').map(Number);
+        if (!Number.isFinite(delay) || !Number.isFinite(rate) || delay! < 0 || rate! < 0) {
+          throw new Error(`--throttle needs delayMs,bytesPerSec (e.g. 100,1000000), got "${raw}"`);
+        }
+        options.throttle = { firstByteDelayMs: delay!, bytesPerSec: rate! };
+        break;
+      }
+      case '--help': case '-h': console.log(USAGE); process.exit(0);
+      default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const result = await runSwarmScenario({ ...options, log: (line) => console.log(line) });
+  const summary = summaryLine(result);
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  mkdirSync(OUT_DIR, { recursive: true });
+  const jsonPath = join(OUT_DIR, `swarm-${stamp}.json`);
+  const svgPath = join(OUT_DIR, `swarm-${stamp}.svg`);
+  writeFileSync(jsonPath, `${JSON.stringify({ summary, ...result }, null, 2)}\n`);
+  writeFileSync(svgPath, renderSvg(result));
+  console.log([...viewerLines(result.shoal), ...viewerLines(result.plain)].join('\n'));
+  const checked = result.shoal.viewers.flatMap((v) => v.p2pSegments).filter((s) => s.matchesOrigin !== undefined);
+  if (checked.length > 0) console.log(`peer bytes: ${checked.filter((s) => s.matchesOrigin).length}/${checked.length} segments identical to the origin's`);
+  for (const note of result.notes) console.log(`note: ${note}`);
+  console.log(summary);
+  console.log(`wrote ${jsonPath}\n      ${svgPath}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`bench:swarm failed: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,177 @@
+/**
+ * The swarm scenario: the demo origin (throttled like a CDN) and tracker, N Chromium viewers joining
+ * staggered, optionally churning, run twice back to back — with Shoal, then with plain hls.js — on one
+ * origin whose counters are reset in between. `runSwarmScenario` is what the CLI and tests call.
+ */
+import { createHash } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { startDemo, type RunningDemo } from '../../demo/src/server';
+import { computeFigures, originSegmentCounts } from './metrics';
+import type { PhaseReport, SwarmScenarioOptions, SwarmScenarioResult, ViewerReport } from './types';
+import { Viewer } from './viewer';
+
+/** ~100 ms to first byte and 1 MB/s per response: a CDN edge a few hundred km away, not loopback. */
+export const DEFAULT_THROTTLE = { firstByteDelayMs: 100, bytesPerSec: 1_000_000 } as const;
+const SAMPLE_INTERVAL_MS = 1000;
+
+type ResolvedOptions = SwarmScenarioResult['options'];
+
+export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    viewers: options.viewers ?? 4,
+    seconds: options.seconds ?? 60,
+    stream: options.stream ?? 'live',
+    player: options.player ?? 'hlsjs',
+    throttle: options.throttle ?? { ...DEFAULT_THROTTLE },
+    churn: options.churn ?? false,
+    staggerMs: options.staggerMs ?? 2000,
+    checkPeerBytes: options.checkPeerBytes ?? false,
+  };
+  if (resolved.player !== 'hlsjs') throw new Error(`player "${resolved.player}" is not supported yet: only hlsjs`);
+  if (!Number.isInteger(resolved.viewers) || resolved.viewers < 1) throw new Error('viewers must be a positive integer');
+  if (!(resolved.seconds > 0)) throw new Error('seconds must be positive');
+  if (resolved.churn && resolved.viewers < 2) throw new Error('churn needs at least 2 viewers');
+  return resolved;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Viewers leaving halfway with churn: a third, at least one, never all. */
+export function churnCount(viewers: number): number {
+  return Math.min(viewers - 1, Math.max(1, Math.round(viewers / 3)));
+}
+
+async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolean, log: (line: string) => void): Promise<PhaseReport> {
+  demo.origin.resetStats();
+  const startMs = Date.now();
+  const clock = (): number => Date.now() - startMs;
+  const cpuStart = process.cpuUsage();
+  const active: Viewer[] = [];
+  const reports: ViewerReport[] = [];
+  const originBytes: number[] = [];
+  let nextId = 0;
+
+  const join = async (): Promise<void> => {
+    const id = nextId++;
+    const viewer = await Viewer.open({ id, url: demo.url, p2p, live: options.stream === 'live', clock });
+    active.push(viewer);
+    log(`  ${p2p ? 'shoal' : 'plain'} viewer ${id} joined at ${(clock() / 1000).toFixed(1)} s`);
+  };
+  const leave = async (viewer: Viewer): Promise<void> => {
+    active.splice(active.indexOf(viewer), 1);
+    reports.push(await viewer.finish(true));
+    log(`  ${p2p ? 'shoal' : 'plain'} viewer left at ${(clock() / 1000).toFixed(1)} s`);
+  };
+
+  let sampling = false;
+  const sampler = setInterval(() => {
+    originBytes.push(demo.origin.stats().total.bytes);
+    if (sampling) return; // the previous round is still waiting on a busy page
+    sampling = true;
+    void Promise.all(active.map((v) => v.sample())).finally(() => (sampling = false));
+  }, SAMPLE_INTERVAL_MS);
+
+  const endMs = options.seconds * 1000;
+  try {
+    for (let i = 0; i < options.viewers; i++) {
+      await sleep(i * options.staggerMs - clock());
+      await join();
+    }
+    if (options.churn) {
+      await sleep(endMs / 2 - clock());
+      const leaving = churnCount(options.viewers);
+      // The earliest joiners leave: they hold the most segments, the hardest case for the swarm.
+      for (const viewer of active.slice(0, leaving)) await leave(viewer);
+      for (let i = 0; i < leaving; i++) {
+        await sleep(endMs / 2 + (i + 1) * options.staggerMs - clock());
+        await join();
+      }
+    }
+    await sleep(endMs - clock());
+  } catch (error) {
+    clearInterval(sampler);
+    await Promise.all(active.map((v) => v.close()));
+    throw error;
+  }
+  clearInterval(sampler);
+  reports.push(...(await Promise.all(active.map((v) => v.finish(false)))));
+  const wallSeconds = clock() / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const stats = demo.origin.stats();
+  reports.sort((a, b) => a.id - b.id);
+  return {
+    p2p,
+    wallSeconds,
+    viewers: reports,
+    origin: {
+      totalBytes: stats.total.bytes,
+      totalRequests: stats.total.requests,
+      segments: originSegmentCounts(stats.byPath),
+      bytesPerSecond: originBytes.map((bytes, i) => bytes - (originBytes[i - 1] ?? 0)),
+    },
+    timeline: timeline(reports),
+    nodeCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+}
+
+/** Per second of the phase, bytes loaded over HTTP and from peers, summed over viewers. */
+function timeline(reports: ViewerReport[]): PhaseReport['timeline'] {
+  const seconds = Math.ceil(Math.max(0, ...reports.flatMap((r) => r.samples.map((s) => s.tMs))) / 1000) + 1;
+  const out = Array.from({ length: seconds }, (_, second) => ({ second, httpBytes: 0, p2pBytes: 0 }));
+  for (const r of reports) {
+    let http = 0;
+    let p2p = 0;
+    for (const s of r.samples) {
+      const bucket = out[Math.floor(s.tMs / 1000)]!;
+      bucket.httpBytes += s.httpBytes - http;
+      bucket.p2pBytes += s.p2pBytes - p2p;
+      http = s.httpBytes;
+      p2p = s.p2pBytes;
+    }
+  }
+  return out;
+}
+
+async function checkPeerBytes(demo: RunningDemo, reports: ViewerReport[]): Promise<void> {
+  demo.origin.setThrottle({ firstByteDelayMs: 0, bytesPerSec: 0 });
+  for (const segment of reports.flatMap((r) => r.p2pSegments)) {
+    const headers: Record<string, string> = segment.startByte === undefined ? {} : { Range: `bytes=${segment.startByte}-${segment.endByte}` };
+    const response = await fetch(segment.url, { headers });
+    const sha256 = createHash('sha256').update(new Uint8Array(await response.arrayBuffer())).digest('hex');
+    segment.matchesOrigin = response.ok && sha256 === segment.sha256;
+  }
+}
+
+/**
+ * Runs the scenario twice (Shoal, then plain hls.js) and returns the raw reports and the figures.
+ * Starts its own demo origin and tracker on free ports and closes them at the end.
+ */
+export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Promise<SwarmScenarioResult> {
+  const resolved = resolveOptions(options);
+  const log = options.log ?? (() => {});
+  const startedAt = new Date().toISOString();
+  const demo = await startDemo({ port: 0, trackerPort: 0, throttle: resolved.throttle });
+  try {
+    log(`shoal phase: ${resolved.viewers} viewers, ${resolved.seconds} s, ${resolved.stream}${resolved.churn ? ', churn' : ''}`);
+    const shoal = await runPhase(demo, resolved, true, log);
+    log('plain hls.js phase');
+    const plain = await runPhase(demo, resolved, false, log);
+    if (resolved.checkPeerBytes) await checkPeerBytes(demo, shoal.viewers);
+    const notes = [
+      'P2P share limit 1 − 1/N assumes one swarm: ABR may split viewers across renditions (one swarm each); see renditions per viewer (seconds sampled on each).',
+      'Shoal HTTP bytes are the engine\'s; plain hls.js bytes are hls.js FRAG_LOADED totals; origin figures count media segments only.',
+      'CPU: utime+stime from /proc of each viewer\'s Chromium process tree, read just before it closed; node = this process (origin, tracker, driver).',
+    ];
+    return {
+      options: resolved,
+      startedAt,
+      machine: { cpus: cpus().length, loadAverage: loadavg() },
+      shoal,
+      plain,
+      figures: computeFigures(shoal, plain, resolved.viewers),
+      notes,
+    };
+  } finally {
+    await demo.close();
+  }
+}

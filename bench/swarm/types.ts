@@ -1,0 +1,162 @@
+/**
+ * Contracts of the swarm benchmark: what a scenario takes, what each viewer reports, and the figures.
+ * Type-only: no code here, so a test can import the shapes without the browser machinery.
+ */
+
+export type StreamKind = 'live' | 'vod';
+export type PlayerName = 'hlsjs';
+
+export interface OriginThrottle {
+  /** Delay before the first byte of every origin response, in ms. */
+  firstByteDelayMs: number;
+  /** Per-response bandwidth, in bytes per second (0 = unlimited). */
+  bytesPerSec: number;
+}
+
+export interface SwarmScenarioOptions {
+  /** Viewers watching at once. @default 4 */
+  viewers?: number;
+  /** Length of each phase (Shoal, then plain hls.js), from the first join, in seconds. @default 60 */
+  seconds?: number;
+  /** @default 'live' */
+  stream?: StreamKind;
+  /** Only hls.js for now. @default 'hlsjs' */
+  player?: PlayerName;
+  /** @default { firstByteDelayMs: 100, bytesPerSec: 1_000_000 } */
+  throttle?: OriginThrottle;
+  /** A third of the viewers (at least one) leave halfway and as many new ones join. @default false */
+  churn?: boolean;
+  /** Time between two joins, in ms. @default 2000 */
+  staggerMs?: number;
+  /** Fetch every segment that came from peers from the origin and compare SHA-256. @default false */
+  checkPeerBytes?: boolean;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+}
+
+/** One segment that a Shoal page got from peers (or its cache), as the demo page records it. */
+export interface PeerSegment {
+  url: string;
+  startByte?: number;
+  endByte?: number;
+  sha256: string;
+  /** Set when `checkPeerBytes`: the bytes are identical to the origin's. */
+  matchesOrigin?: boolean;
+}
+
+/** Sampled once a second from each page. Byte counters are cumulative since the page loaded. */
+export interface ViewerSample {
+  /** Since the phase started. */
+  tMs: number;
+  httpBytes: number;
+  p2pBytes: number;
+  uploadedBytes: number;
+  peers: number;
+  /** Seconds behind the live edge (`hls.latency`); null for VOD or before the first playlist. */
+  latencySec: number | null;
+  /** e.g. `360p 408 kbit/s`; null before a level is chosen. */
+  level: string | null;
+  playing: boolean;
+}
+
+export interface ViewerReport {
+  id: number;
+  p2p: boolean;
+  joinedAtMs: number;
+  leftAtMs: number;
+  /** True when the viewer left before the end (churn). */
+  churned: boolean;
+  errors: string[];
+  startupMs: number | null;
+  stalls: number;
+  stallSeconds: number;
+  httpBytes: number;
+  p2pBytes: number;
+  uploadedBytes: number;
+  p2pShare: number;
+  peersAtEnd: number;
+  /** Mean over samples taken while playing; null for VOD. */
+  meanLatencySec: number | null;
+  /** Seconds sampled on each rendition (ABR may move a viewer between renditions). */
+  renditions: Record<string, number>;
+  /** V8 heap in use at the end (CDP `Runtime.getHeapUsage`). */
+  heapUsedBytes: number | null;
+  /** utime + stime of the viewer's Chromium process tree (browser, zygote, renderers, GPU, utility). */
+  cpuSeconds: number | null;
+  p2pSegments: PeerSegment[];
+  samples: ViewerSample[];
+}
+
+export interface OriginSegmentCounts {
+  /** Distinct media segment paths requested. */
+  segments: number;
+  requests: number;
+  bytes: number;
+  requestsPerSegment: number;
+}
+
+/** One pass of the scenario: Shoal (`p2p: true`) or plain hls.js. */
+export interface PhaseReport {
+  p2p: boolean;
+  wallSeconds: number;
+  viewers: ViewerReport[];
+  origin: {
+    totalBytes: number;
+    totalRequests: number;
+    segments: OriginSegmentCounts;
+    /** Origin body bytes sent in each second of the phase. */
+    bytesPerSecond: number[];
+  };
+  /** Summed over viewers, per second of the phase. */
+  timeline: Array<{ second: number; httpBytes: number; p2pBytes: number }>;
+  /** Of this bench process (origin, tracker, playwright driver), in seconds. */
+  nodeCpuSeconds: number;
+}
+
+export interface PhaseFigures {
+  loadedBytes: number;
+  httpBytes: number;
+  p2pBytes: number;
+  /** Bytes from peers / bytes loaded, over every viewer. */
+  p2pShare: number;
+  /** 1 − origin segment bytes / bytes loaded: the share as the origin sees it. */
+  originImpliedShare: number;
+  originSegmentBytes: number;
+  originRequestsPerSegment: number;
+  stalls: number;
+  stallSeconds: number;
+  meanStartupMs: number | null;
+  meanLatencySec: number | null;
+  /** Open peer connections at the end (each counted once, i.e. Σ peers / 2). */
+  peerConnectionsAtEnd: number;
+  meanHeapBytes: number | null;
+  maxHeapBytes: number | null;
+  browserCpuSeconds: number;
+  /** Browser CPU seconds per wall second: how many of the machine's cores the viewers kept busy. */
+  browserCores: number;
+  nodeCpuSeconds: number;
+  errors: number;
+}
+
+export interface ComparisonFigures {
+  /** 1 − 1/N: the most a swarm of N viewers of one rendition can take off the origin. */
+  p2pShareLimit: number;
+  /** Shoal's P2P share / the limit. */
+  shareOfLimit: number;
+  /** Origin segment bytes with Shoal / without. */
+  originBytesRatio: number;
+  /** Mean startup with Shoal / without. */
+  startupRatio: number | null;
+  /** Mean seconds behind the live edge, Shoal − plain (positive = Shoal further behind). */
+  latencyDifferenceSec: number | null;
+}
+
+export interface SwarmScenarioResult {
+  options: Required<Omit<SwarmScenarioOptions, 'log'>>;
+  startedAt: string;
+  machine: { cpus: number; loadAverage: number[] };
+  shoal: PhaseReport;
+  plain: PhaseReport;
+  figures: { shoal: PhaseFigures; plain: PhaseFigures; comparison: ComparisonFigures };
+  notes: string[];
+}
