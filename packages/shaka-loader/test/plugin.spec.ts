@@ -1,0 +1,240 @@
+/// <reference types="mocha" />
+/**
+ * The Shaka plugin against real Shaka Player (compiled build) playing the demo's DASH SegmentTemplate
+ * media in headless Chromium: request routing, abort, error mapping, unregistration.
+ */
+import { ShoalEngine, type LoadSegmentResult, type Segment, type TrackerClient } from '@shoal/core';
+import shaka from 'shaka-player';
+import { attachShoal, isSchemeInstalled, registerShoal } from '../src/index';
+
+const DASH_URL = '/base/demo/media/dash/manifest.mpd';
+
+/** The page globals the specs use, typed structurally (the root tsconfig checks specs without the DOM lib). */
+interface PageVideo {
+  muted: boolean;
+  readonly currentTime: number;
+  play(): Promise<void>;
+  remove(): void;
+}
+const page = globalThis as unknown as {
+  document: { createElement(tag: 'video'): PageVideo; body: { appendChild(node: PageVideo): void } };
+  location: { href: string };
+};
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`Assertion failed: ${message}`);
+}
+
+async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A tracker that finds no one: the engine runs alone (cache and HTTP), no network besides the origin. */
+function lonelyTracker(): TrackerClient {
+  const client: TrackerClient = {
+    on: () => client,
+    off: () => client,
+    start: () => {},
+    setWantedPeers: () => {},
+    destroy: () => {},
+  } as unknown as TrackerClient;
+  return client;
+}
+
+interface SpiedEngine {
+  engine: ShoalEngine;
+  loads: Segment[];
+  /** While set, origin fetches hang until aborted. */
+  hang: { on: boolean };
+  fetchSignals: (AbortSignal | undefined)[];
+}
+
+function createEngine(): SpiedEngine {
+  const hang = { on: false };
+  const fetchSignals: (AbortSignal | undefined)[] = [];
+  const fetchLike = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    fetchSignals.push(init?.signal ?? undefined);
+    if (!hang.on) return fetch(input, init);
+    return new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')));
+    });
+  }) as typeof fetch;
+  const engine = new ShoalEngine({ trackerUrls: [] }, { fetch: fetchLike, createTrackerClient: lonelyTracker });
+  const loads: Segment[] = [];
+  const original = engine.loadSegment.bind(engine);
+  engine.loadSegment = (segment, options): Promise<LoadSegmentResult> => {
+    loads.push(segment);
+    return original(segment, options);
+  };
+  return { engine, loads, hang, fetchSignals };
+}
+
+interface SeenRequest {
+  uri: string;
+  type: number;
+  advanced: number | undefined;
+}
+
+/** A player on its own (muted, not playing) video element: Shaka 5 loads nothing without one. */
+function newPlayer(video: PageVideo = newVideo()): { player: shaka.Player; seen: SeenRequest[] } {
+  const player = new shaka.Player();
+  const seen: SeenRequest[] = [];
+  player.getNetworkingEngine()!.registerRequestFilter((type, request, context) => {
+    seen.push({ uri: request.uris[0]!, type, advanced: context?.type });
+  });
+  void player.attach(video as unknown as Parameters<shaka.Player["attach"]>[0]);
+  return { player, seen };
+}
+
+function newVideo(): PageVideo {
+  const video = page.document.createElement('video');
+  video.muted = true;
+  page.document.body.appendChild(video);
+  return video;
+}
+
+/** One media segment request through the player's networking engine, as StreamingEngine makes it. */
+function requestSegment(player: shaka.Player, uri: string, startTimeSec: number) {
+  const manifest = player.getManifest()!;
+  const stream = manifest.variants[0]!.video!;
+  const reference = new shaka.media.SegmentReference(startTimeSec, startTimeSec + 2, () => [uri], 0, null, null, 0, 0, Infinity);
+  const { NetworkingEngine } = shaka.net;
+  const retry = { ...NetworkingEngine.defaultRetryParameters(), maxAttempts: 1 };
+  const request = NetworkingEngine.makeRequest([uri], retry);
+  return player.getNetworkingEngine()!.request(NetworkingEngine.RequestType.SEGMENT, request, {
+    type: NetworkingEngine.AdvancedRequestType.MEDIA_SEGMENT,
+    segment: reference,
+    stream,
+  });
+}
+
+async function shakaErrorOf(promise: Promise<unknown>): Promise<shaka.util.Error> {
+  try {
+    await promise;
+  } catch (error) {
+    assert(error instanceof shaka.util.Error, `a shaka.util.Error, got ${String(error)}`);
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('Shaka plugin (shaka-player ' + shaka.Player.version + ')', () => {
+  before(() => {
+    shaka.polyfill.installAll();
+    registerShoal(shaka);
+  });
+
+  it('routes only the attached player\'s media segments through the engine (DASH SegmentTemplate)', async () => {
+    const { engine, loads } = createEngine();
+    const video = newVideo();
+    const { player, seen } = newPlayer(video);
+    const other = newPlayer();
+    const shoal = attachShoal(player, engine);
+    assert(shoal.active, 'attached');
+    assert(isSchemeInstalled(shaka), 'plugin registered');
+    try {
+      await player.load(DASH_URL);
+      await video.play();
+      await waitUntil(() => video.currentTime > 3, 'playback past 3 s');
+      const { SEGMENT } = shaka.net.NetworkingEngine.RequestType;
+      const { INIT_SEGMENT, MEDIA_SEGMENT } = shaka.net.NetworkingEngine.AdvancedRequestType;
+      const media = seen.filter((r) => r.type === SEGMENT && r.advanced === MEDIA_SEGMENT).map((r) => r.uri);
+      const inits = seen.filter((r) => r.type === SEGMENT && r.advanced === INIT_SEGMENT);
+      assert(inits.length >= 2, `init segments requested (${inits.length})`);
+      assert(loads.length >= 3, `media segments through the engine (${loads.length})`);
+      for (const segment of loads) {
+        assert(/chunk-\d-\d{5}\.m4s$/.test(segment.url), `only media segments reach the engine: ${segment.url}`);
+        assert(media.includes(segment.url), `the engine loaded a segment Shaka asked for: ${segment.url}`);
+        assert(segment.segmentId === Math.round((segment.startTimeSec ?? 0) * 1000), 'segment id = start ms');
+      }
+      assert(media.every((uri) => loads.some((s) => s.url === uri)), 'every media segment went through the engine');
+      assert(new Set(loads.map((s) => s.renditionId)).size >= 2, 'video and audio renditions');
+      // Another player's requests are untouched, while the plugin is registered.
+      const before = loads.length;
+      await other.player.load(DASH_URL);
+      await requestSegment(other.player, new URL('/base/demo/media/dash/chunk-1-00003.m4s', page.location.href).href, 4).promise;
+      assert(loads.length === before, 'the other player\'s segment did not reach the engine');
+    } finally {
+      shoal.destroy();
+      await player.destroy();
+      await other.player.destroy();
+      engine.destroy();
+      video.remove();
+    }
+    assert(!isSchemeInstalled(shaka), 'the last detach unregistered the plugin');
+  });
+
+  it('maps an origin 404 to a shaka.util.Error BAD_HTTP_STATUS', async () => {
+    const { engine, loads } = createEngine();
+    const { player } = newPlayer();
+    const shoal = attachShoal(player, engine);
+    try {
+      await player.load(DASH_URL);
+      const uri = new URL('/base/demo/media/dash/missing.m4s', page.location.href).href;
+      const error = await shakaErrorOf(requestSegment(player, uri, 100).promise);
+      assert(loads.some((s) => s.url === uri), 'the request went through the engine');
+      assert(error.category === shaka.util.Error.Category.NETWORK, `NETWORK category (${error.category})`);
+      assert(error.code === shaka.util.Error.Code.BAD_HTTP_STATUS, `BAD_HTTP_STATUS (${error.code})`);
+      assert(error.data[1] === 404, `status 404 in data (${String(error.data[1])})`);
+    } finally {
+      shoal.destroy();
+      await player.destroy();
+      engine.destroy();
+    }
+  });
+
+  it('aborts the engine load and fails with OPERATION_ABORTED', async () => {
+    const { engine, loads, hang, fetchSignals } = createEngine();
+    const { player } = newPlayer();
+    const shoal = attachShoal(player, engine);
+    try {
+      await player.load(DASH_URL);
+      hang.on = true;
+      const uri = new URL('/base/demo/media/dash/chunk-0-00010.m4s', page.location.href).href;
+      const operation = requestSegment(player, uri, 18);
+      await waitUntil(() => loads.some((s) => s.url === uri) && fetchSignals.length > 0, 'the engine fetching');
+      const signal = fetchSignals[fetchSignals.length - 1];
+      await operation.abort();
+      const error = await shakaErrorOf(operation.promise);
+      assert(error.code === shaka.util.Error.Code.OPERATION_ABORTED, `OPERATION_ABORTED (${error.code})`);
+      // The category is the networking engine's: it reports its own aborted operations as PLAYER.
+      await waitUntil(() => signal?.aborted === true, 'the origin fetch aborted', 5000);
+    } finally {
+      shoal.destroy();
+      await player.destroy();
+      engine.destroy();
+    }
+  });
+
+  it('reference-counts registration: the last detach restores Shaka\'s default plugin', async () => {
+    const a = createEngine();
+    const b = createEngine();
+    const first = newPlayer();
+    const second = newPlayer();
+    const shoalA = attachShoal(first.player, a.engine);
+    const shoalB = attachShoal(second.player, b.engine);
+    assert(attachShoal(first.player, a.engine) === shoalA, 'attaching twice returns the same attachment');
+    shoalA.destroy();
+    shoalA.destroy();
+    assert(isSchemeInstalled(shaka), 'still registered for the second player');
+    shoalB.destroy();
+    assert(!isSchemeInstalled(shaka), 'unregistered after the last player');
+    try {
+      // Shaka's own plugin serves everything again: a player that was attached plays without the engine.
+      await first.player.load(DASH_URL);
+      const uri = new URL('/base/demo/media/dash/chunk-0-00002.m4s', page.location.href).href;
+      const response = await requestSegment(first.player, uri, 2).promise;
+      assert(response.data.byteLength > 0, 'segment loaded by the default plugin');
+      assert(a.loads.length === 0 && b.loads.length === 0, 'no engine saw a request');
+    } finally {
+      await first.player.destroy();
+      await second.player.destroy();
+      a.engine.destroy();
+      b.engine.destroy();
+    }
+  });
+});
