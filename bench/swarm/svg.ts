@@ -10,6 +10,17 @@ const PANEL_HEIGHT = 250;
 const MARGIN = { left: 70, right: 20, top: 40, bottom: 36 };
 const COLORS = { http: '#e8590c', p2p: '#2b8a3e', origin: '#212529', join: '#1971c2', leave: '#c92a2a' } as const;
 
+/** Segments arrive in 2 s bursts: a centered 4 s mean shows the rate rather than the bursts. */
+const SMOOTHING_SECONDS = 4;
+
+function smooth(values: number[]): number[] {
+  const half = SMOOTHING_SECONDS / 2;
+  return values.map((_, i) => {
+    const window = values.slice(Math.max(0, i - half + 1), Math.min(values.length, i + half + 1));
+    return window.reduce((a, b) => a + b, 0) / window.length;
+  });
+}
+
 const escape = (text: string): string => text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
 
 /** A round step for axis ticks: 1, 2 or 5 × 10^k, giving about `count` ticks up to `max`. */
@@ -25,21 +36,23 @@ function panel(phase: PhaseReport, title: string, top: number, maxBytesPerSec: n
   const y0 = top + MARGIN.top + plotH;
   const x = (second: number): number => MARGIN.left + (second / seconds) * plotW;
   const y = (bytes: number): number => y0 - (bytes / maxBytesPerSec) * plotH;
-  const points = phase.timeline;
-  // Each bucket covers [second, second + 1): draw it as a step so the areas show what was loaded when.
+  const http = smooth(phase.timeline.map((p) => p.httpBytes));
+  const p2p = smooth(phase.timeline.map((p) => p.p2pBytes));
+  const points = phase.timeline.map((p, i) => ({ second: p.second, httpBytes: http[i]!, p2pBytes: p2p[i]! }));
+  // Bucket `second` covers [second, second + 1): plot it at its middle.
   const steps = (value: (p: (typeof points)[number]) => number): Array<[number, number]> =>
-    points.flatMap((p) => [[x(p.second), y(value(p))], [x(Math.min(p.second + 1, seconds)), y(value(p))]] as Array<[number, number]>);
+    points.map((p) => [x(Math.min(p.second + 0.5, seconds)), y(value(p))]);
   const area = (upper: Array<[number, number]>, lower: Array<[number, number]>): string =>
     [...upper, ...lower.slice().reverse()].map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${px.toFixed(1)},${py.toFixed(1)}`).join(' ') + ' Z';
-  const base = points.length === 0 ? [] : [[x(0), y0], [x(seconds), y0]] as Array<[number, number]>;
+  const base = points.map((p) => [x(Math.min(p.second + 0.5, seconds)), y0] as [number, number]);
   const httpTop = steps((p) => p.httpBytes);
   const allTop = steps((p) => p.httpBytes + p.p2pBytes);
-  const origin = phase.origin.bytesPerSecond
+  const origin = smooth(phase.origin.bytesPerSecond)
     .map((bytes, i) => `${i === 0 ? 'M' : 'L'}${x(i + 0.5).toFixed(1)},${y(bytes).toFixed(1)}`)
     .join(' ');
 
   const out: string[] = [];
-  out.push(`<text x="${MARGIN.left}" y="${top + 24}" font-size="16" font-weight="bold">${escape(title)}</text>`);
+  out.push(`<text x="${MARGIN.left}" y="${top + 20}" font-size="16" font-weight="bold">${escape(title)}</text>`);
   const yStep = niceStep(maxBytesPerSec, 4);
   for (let v = 0; v <= maxBytesPerSec; v += yStep) {
     out.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(v)}" y2="${y(v)}" stroke="#dee2e6"/>`);
@@ -56,10 +69,13 @@ function panel(phase: PhaseReport, title: string, top: number, maxBytesPerSec: n
   if (origin) out.push(`<path d="${origin}" fill="none" stroke="${COLORS.origin}" stroke-width="1.5" stroke-dasharray="5 3"/>`);
   for (const viewer of phase.viewers) {
     const jx = x(viewer.joinedAtMs / 1000);
-    out.push(`<path d="M${jx},${top + MARGIN.top - 8} l-4,-7 h8 Z" fill="${COLORS.join}"><title>viewer ${viewer.id} joined</title></path>`);
+    const plotTop = top + MARGIN.top;
+    out.push(`<line x1="${jx}" x2="${jx}" y1="${plotTop}" y2="${y0}" stroke="${COLORS.join}" stroke-opacity="0.35"/>`);
+    out.push(`<path d="M${jx},${plotTop} l-4,-7 h8 Z" fill="${COLORS.join}"><title>viewer ${viewer.id} joined</title></path>`);
     if (viewer.churned) {
       const lx = x(viewer.leftAtMs / 1000);
-      out.push(`<path d="M${lx},${top + MARGIN.top - 15} l-4,7 h8 Z" fill="${COLORS.leave}"><title>viewer ${viewer.id} left</title></path>`);
+      out.push(`<line x1="${lx}" x2="${lx}" y1="${plotTop}" y2="${y0}" stroke="${COLORS.leave}" stroke-opacity="0.35"/>`);
+      out.push(`<path d="M${lx},${plotTop - 7} l-4,7 h8 Z" fill="${COLORS.leave}"><title>viewer ${viewer.id} left</title></path>`);
     }
   }
   out.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y0}" y2="${y0}" stroke="#495057"/>`);
@@ -68,7 +84,7 @@ function panel(phase: PhaseReport, title: string, top: number, maxBytesPerSec: n
 
 function caption({ options, figures: { shoal: s, plain: p } }: SwarmScenarioResult): string {
   const throttle = `${options.throttle.firstByteDelayMs} ms, ${(options.throttle.bytesPerSec / 1e6).toFixed(1)} MB/s per response`;
-  return `${options.stream} ${options.player}${options.churn ? ', churn' : ''}; origin ${throttle}; ` +
+  return `bytes per second over all viewers (${SMOOTHING_SECONDS} s mean); ${options.stream} ${options.player}${options.churn ? ', churn' : ''}; origin ${throttle}; ` +
     `origin requests per segment ${s.originRequestsPerSegment.toFixed(2)} vs ${p.originRequestsPerSegment.toFixed(2)}; stalls ${s.stalls} vs ${p.stalls}`;
 }
 
@@ -77,7 +93,7 @@ export function renderSvg(result: SwarmScenarioResult): string {
   const seconds = Math.max(options.seconds, shoal.timeline.length, plain.timeline.length);
   const peak = Math.max(
     1,
-    ...[shoal, plain].flatMap((phase) => [...phase.timeline.map((p) => p.httpBytes + p.p2pBytes), ...phase.origin.bytesPerSecond]),
+    ...[shoal, plain].flatMap((phase) => [...smooth(phase.timeline.map((p) => p.httpBytes + p.p2pBytes)), ...smooth(phase.origin.bytesPerSecond)]),
   );
   const maxBytesPerSec = niceStep(peak, 4) * Math.ceil(peak / niceStep(peak, 4));
   const legendY = 2 * PANEL_HEIGHT + 20;
