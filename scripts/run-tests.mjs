@@ -34,7 +34,9 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  // --test-force-exit: a test file whose tests are done exits even if a native WebRTC handle (a rare
+  // node-datachannel close stall) would keep it alive; --test-timeout bounds any single test (5 min).
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-timeout=300000', '--test-reporter=spec', ...files],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
