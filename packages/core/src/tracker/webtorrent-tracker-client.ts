@@ -104,6 +104,8 @@ export class WebTorrentTrackerClient implements TrackerClient {
   readonly #pending = new Map<LibraryPeer, PendingPeer>();
   /** Connected transports by remote peer id, until they close. */
   readonly #transports = new Map<string, Adopted>();
+  /** Viewers each tracker counts in the swarm (its latest announce response), us included. */
+  readonly #swarmSizes = new Map<string, number>();
 
   constructor(options: TrackerClientOptions, clock: Clock = systemClock) {
     this.#options = options;
@@ -162,6 +164,10 @@ export class WebTorrentTrackerClient implements TrackerClient {
     client.on('warning', (error: unknown) => this.#warn(error));
     client.on('error', (error: unknown) => this.#warn(error));
     client.on('peer', (peer: LibraryPeer) => this.#watch(peer));
+    client.on('update', (response: { announce?: string; complete?: number; incomplete?: number }) => {
+      const size = (response.complete ?? 0) + (response.incomplete ?? 0);
+      if (Number.isFinite(size) && size > 0) this.#swarmSizes.set(response.announce ?? '', size);
+    });
     this.#internals = hookLibraryInternals(client, (peer) => this.#watch(peer));
     this.#lastAnnounceMs = this.#clock.now();
     client.start();
@@ -214,7 +220,12 @@ export class WebTorrentTrackerClient implements TrackerClient {
     if (this.#destroyed || this.#wantedPeers === 0) return 0;
     let pendingOffers = 0;
     for (const peer of this.#pending.keys()) if (peer.initiator) pendingOffers++;
-    return pendingOffers >= MAX_PENDING_OFFERS ? 0 : this.#wantedPeers;
+    if (pendingOffers >= MAX_PENDING_OFFERS) return 0;
+    // Connected to everyone the tracker knows: offers would only reach neighbours we already have and
+    // end as duplicate connections. (Newcomers still reach us: their own announce carries offers.)
+    const swarmSize = this.#swarmSizes.size === 0 ? Infinity : Math.max(...this.#swarmSizes.values());
+    const unconnected = swarmSize - 1 - this.#transports.size;
+    return Math.max(0, Math.min(this.#wantedPeers, unconnected));
   }
 
   #requestAnnounce(): void {
