@@ -4,22 +4,14 @@
  * ICE candidates (mDNS hiding off) so pages connect over WebRTC inside the test network namespace.
  */
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+/** The same flags as every Chromium of the project (scripts/chromium-flags.cjs). */
+export const CHROMIUM_FLAGS: string[] = (createRequire(import.meta.url)('../../scripts/chromium-flags.cjs') as { CHROMIUM_FLAGS: string[] }).CHROMIUM_FLAGS;
 
 /** The browser binary: $CHROME_BIN, /usr/bin/chromium, or installed by scripts/ensure-chromium.sh. */
 export function chromiumPath(): string {
