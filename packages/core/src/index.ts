@@ -28,3 +28,5 @@ export { PROTOCOL_VERSION, MAX_MESSAGE_BYTES, BLOCK_BYTES } from './wire/message
 export { VirtualClock } from './clock/virtual-clock';
 export { createMemoryTransportPair, MemoryTransport } from './transport/memory-transport';
 export { SimplePeerTransport } from './transport/simple-peer-transport';
+export { mediaPlayback, bufferedUntilSec, PLAYBACK_EVENTS } from './playback/media-element';
+export type { MediaElementLike, TimeRangesLike, MediaPlayback } from './playback/media-element';

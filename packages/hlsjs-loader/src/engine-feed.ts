@@ -4,7 +4,15 @@
  * audio track switches), and the playback state (media element events). Reads hls.js events only; its
  * loaders never see this.
  */
-import { isShoalError, type PlaybackState, type RenditionDescription, type ShoalEngine } from '@shoal/core';
+import {
+  isShoalError,
+  mediaPlayback,
+  PLAYBACK_EVENTS,
+  type MediaElementLike,
+  type PlaybackState,
+  type RenditionDescription,
+  type ShoalEngine,
+} from '@shoal/core';
 import type Hls from 'hls.js';
 import type {
   AudioTrackLoadedData,
@@ -16,7 +24,6 @@ import type {
   MediaAttachedData,
 } from 'hls.js';
 import { HlsEvents } from './hls-events';
-import { mediaPlayback, PLAYBACK_EVENTS, type MediaElementLike } from './media';
 import { audioTrackMetadata, audioTrackRenditionId, levelMetadata, levelRenditionId } from './rendition';
 import { segmentDescriptions } from './segments';
 

@@ -4,8 +4,8 @@
  * updates, track changes and every few seconds of playback), which renditions are active
  * (`getVariantTracks()`), and the playback state (media element events).
  */
-import { isShoalError, type PlaybackState, type ShoalEngine } from '@shoal/core';
-import { BUFFER_HOLE_TOLERANCE_SEC, bufferedUntilSec, PLAYBACK_EVENTS, type MediaElementLike } from './media';
+import { bufferedUntilSec, isShoalError, PLAYBACK_EVENTS, type MediaElementLike, type PlaybackState, type ShoalEngine } from '@shoal/core';
+import { BUFFER_HOLE_TOLERANCE_SEC } from './media';
 import { manifestKind, renditionsOf, type ShakaRendition } from './rendition';
 import { describeIndex } from './segments';
 import type { ShakaPlayer, ShakaStream } from './shaka';

@@ -1,6 +1,7 @@
 /**
- * What the adapter reads from the player's media element: the playhead, the rate and how far the buffer
- * reaches. Typed structurally (no DOM types) so the package also type-checks where the DOM lib is absent.
+ * What player adapters read from the media element: the playhead, the rate and how far the buffer
+ * reaches. Typed structurally (no DOM types, no browser globals): core never touches an element itself,
+ * adapters pass theirs in. Shared by every adapter, so they report playback the same way.
  */
 
 export interface TimeRangesLike {
@@ -29,7 +30,7 @@ export interface MediaPlayback {
 /**
  * The playhead, the rate and the end of the buffered range holding the playhead (the playhead itself
  * when it sits in no range). A range starting at most `holeToleranceSec` ahead still counts: the player
- * jumps such holes (hls.js's `maxBufferHole`).
+ * jumps such holes (hls.js's `maxBufferHole`, Shaka's `streaming.smallGapLimit`).
  */
 export function mediaPlayback(media: MediaElementLike, holeToleranceSec: number): MediaPlayback {
   const positionSec = media.currentTime;
