@@ -98,3 +98,30 @@ test('the only holder vanishes mid-segment: the rest comes over one HTTP Range, 
     close();
   }
 });
+
+test('a holder vanishing with many blocks outstanding: the other holder completes the segment byte-exact', async () => {
+  // Slow links: each holder has many of its blocks outstanding when one of them leaves, so the
+  // leaving peer's failures arrive after its blocks were already handed to the other holder.
+  const { origin, engine, close } = world({ link: { latencyMs: 20, bandwidthBytesPerSec: 1_000_000 }, sizeBytes: 3_000_000 });
+  try {
+    const a = engine();
+    const b = engine();
+    const c = engine();
+    const segment = { renditionId: 'r', segmentId: 4, url: 'sim://origin/4.ts' };
+    await a.loadSegment(segment);
+    while (b.availability(segment) === 0) await new Promise((resolve) => setImmediate(resolve));
+    await b.loadSegment(segment);
+    while (c.availability(segment) < 2) await new Promise((resolve) => setImmediate(resolve));
+    let bUploads = 0;
+    b.on('bytes:uploaded', () => {
+      if (++bUploads === 3) b.destroy();
+    });
+    const result = await c.loadSegment(segment);
+    assert.ok(bUploads >= 3, 'b served some blocks before leaving');
+    assert.deepEqual(result.bytes, origin.bytesOf(segment.url));
+    assert.equal(result.source, 'p2p');
+    assert.equal(result.p2pBytes, 3_000_000, 'every block received and counted exactly once');
+  } finally {
+    close();
+  }
+});

@@ -139,14 +139,22 @@ export class P2PDownload {
     const lengthBytes = Math.min(BLOCK_BYTES, this.options.sizeBytes - offsetBytes);
     this.state[block] = BlockState.InFlight;
     this.outstandingPerPeer.set(peer.id, (this.outstandingPerPeer.get(peer.id) ?? 0) + 1);
+    // A block may be handed to another peer while this request's callbacks are still to come (its peer
+    // closing fails all its requests one after another): only the block's current request may act on it.
+    const isCurrent = (): boolean => {
+      const flight = this.inFlight.get(block);
+      return flight !== undefined && flight.peer === peer && flight.requestId === requestId;
+    };
     const requestId = peer.request(this.options.key, offsetBytes, lengthBytes, {
       onData: (offset, payload) => {
+        if (!isCurrent()) return;
         this.bytes.set(payload, offset);
         this.receivedBytes += payload.byteLength;
         this.servedBy.add(peer.id);
         this.options.onBlock?.(peer.id, offset, payload);
       },
       onComplete: () => {
+        if (!isCurrent()) return;
         this.settle(block);
         this.state[block] = BlockState.Done;
         this.doneBlocks++;
@@ -154,14 +162,15 @@ export class P2PDownload {
         else this.pump();
       },
       onFail: (error) => {
+        if (!isCurrent()) return;
         this.settle(block);
         this.state[block] = BlockState.Missing;
         this.setAside(peer, error);
       },
     });
     const timer = this.options.clock.setTimeout(() => {
-      const flight = this.inFlight.get(block);
-      if (!flight) return;
+      if (!isCurrent()) return;
+      const flight = this.inFlight.get(block)!;
       flight.peer.cancel(flight.requestId);
       this.settle(block);
       this.state[block] = BlockState.Missing;
