@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { segmentBytes } from './origin';
+import { segmentBytes, sendBytes } from './origin';
 
 export interface LiveOriginOptions {
   segmentDurationSec: number;
@@ -77,19 +77,7 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
       return;
     }
     origin.segmentRequests.set(segmentId, (origin.segmentRequests.get(segmentId) ?? 0) + 1);
-    const bytes = bytesOf(segmentId);
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    let body = bytes;
-    if (range) {
-      const start = Number(range[1]);
-      const end = range[2] ? Math.min(Number(range[2]), bytes.length - 1) : bytes.length - 1;
-      body = bytes.subarray(start, end + 1);
-      res.writeHead(206, { 'Content-Length': body.length, 'Content-Range': `bytes ${start}-${end}/${bytes.length}` });
-    } else {
-      res.writeHead(200, { 'Content-Length': body.length });
-    }
-    origin.servedBytes += body.length;
-    res.end(body);
+    origin.servedBytes += sendBytes(req, res, bytesOf(segmentId));
   });
 
   const origin: LiveOrigin = {

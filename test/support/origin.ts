@@ -32,6 +32,22 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Answer with `bytes`, or the part a `Range: bytes=a-b` header asks for (206). Returns the body size. */
+export function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, headers: Record<string, string> = {}): number {
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  let body = bytes;
+  if (range) {
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]), bytes.length - 1) : bytes.length - 1;
+    body = bytes.subarray(start, end + 1);
+    res.writeHead(206, { ...headers, 'Content-Length': body.length, 'Content-Range': `bytes ${start}-${end}/${bytes.length}` });
+  } else {
+    res.writeHead(200, { ...headers, 'Content-Length': body.length });
+  }
+  res.end(body);
+  return body.length;
+}
+
 export async function startOrigin(options: { sizeOf?: (name: string) => number } = {}): Promise<TestOrigin> {
   const sizeOf = options.sizeOf ?? (() => 1024 * 1024);
   const cache = new Map<string, Uint8Array>();
@@ -55,19 +71,7 @@ export async function startOrigin(options: { sizeOf?: (name: string) => number }
       res.writeHead(404).end();
       return;
     }
-    const bytes = bytesOf(match[1]!);
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    let body = bytes;
-    if (range) {
-      const start = Number(range[1]);
-      const end = range[2] ? Math.min(Number(range[2]), bytes.length - 1) : bytes.length - 1;
-      body = bytes.subarray(start, end + 1);
-      res.writeHead(206, { 'Content-Length': body.length, 'Content-Range': `bytes ${start}-${end}/${bytes.length}`, 'Access-Control-Allow-Origin': '*' });
-    } else {
-      res.writeHead(200, { 'Content-Length': body.length, 'Access-Control-Allow-Origin': '*' });
-    }
-    origin.servedBytes += body.length;
-    res.end(body);
+    origin.servedBytes += sendBytes(req, res, bytesOf(match[1]!), { 'Access-Control-Allow-Origin': '*' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
