@@ -1,5 +1,6 @@
-// Builds the demo page (web/main.ts) into dist/demo.js. It takes @shoal/core and @shoal/hlsjs-loader from
-// their built browser bundles (run `npm run build` at the root first), hls.js from node_modules.
+// Builds the demo page (web/main.ts) into dist/demo.js and one chunk per player (web/players/). It takes
+// @shoal/core and the adapters from their built browser bundles (run `npm run build` at the root first),
+// hls.js and shaka-player from node_modules.
 const path = require('node:path');
 
 module.exports = {
@@ -9,7 +10,7 @@ module.exports = {
   entry: { demo: './web/main.ts' },
   devtool: 'source-map',
   experiments: { outputModule: true },
-  output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', module: true, clean: true },
+  output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', chunkFilename: '[name].js', publicPath: '/dist/', module: true, clean: true },
   performance: { hints: false },
   resolve: { extensions: ['.ts', '.js', '.mjs'], conditionNames: ['browser', 'import', 'module', 'default'] },
   module: {

@@ -20,7 +20,8 @@ interface PageGlobals {
     httpFragmentBytes: number;
     p2pSegments: PeerSegment[];
     engine: { stats(): { httpBytes: number; p2pBytes: number; uploadedBytes: number; peers: number } };
-    hls: { latency: number; currentLevel: number; levels: Array<{ height: number; bitrate: number }> };
+    /** Whatever the player (hls.js, Shaka) reports: seconds behind the live edge, `360p 286 kbit/s`. */
+    quality(): { latencySec: number | null; level: string | null };
   };
   shoalBench?: { stallMs: number; stallStartMs: number | null };
   performance: { now(): number };
@@ -170,16 +171,15 @@ function readSample(): PageSample {
   const video = g.document.querySelector('video');
   if (!state) return { ready: false, httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, peers: 0, latencySec: null, level: null, playing: false };
   const stats = state.engine.stats();
-  const level = state.hls.levels[state.hls.currentLevel];
-  const latency = state.hls.latency;
+  const { latencySec, level } = state.quality();
   return {
     ready: true,
     httpBytes: state.p2p ? stats.httpBytes : state.httpFragmentBytes,
     p2pBytes: stats.p2pBytes,
     uploadedBytes: stats.uploadedBytes,
     peers: stats.peers,
-    latencySec: Number.isFinite(latency) && latency > 0 ? latency : null,
-    level: level ? `${level.height}p ${Math.round(level.bitrate / 1000)} kbit/s` : null,
+    latencySec,
+    level,
     playing: state.startupMs !== undefined && !video.paused && video.readyState > 2,
   };
 }

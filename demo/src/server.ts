@@ -4,7 +4,7 @@
  *
  *   http://127.0.0.1:8080/                 the page (demo/public, then demo/dist), /dist/ = demo/dist
  *   http://127.0.0.1:8080/vod/..., /live/  the origin (see origin.ts), GET /stats for its counters
- *   http://127.0.0.1:8080/config.json      tracker URL and stream URLs, for the page
+ *   http://127.0.0.1:8080/config.json      tracker URL and stream URLs (HLS and DASH), for the page
  *   ws://127.0.0.1:8000                    the tracker
  *
  * Environment: SHOAL_HOST (127.0.0.1), SHOAL_PORT (8080), SHOAL_TRACKER_PORT (8000),
@@ -34,6 +34,7 @@ export const STREAM_PATHS = {
   liveTs: '/live/hls-ts/master.m3u8',
   liveFmp4: '/live/hls-fmp4/master.m3u8',
   liveTsByteRange: '/live/hls-ts-byterange/master.m3u8',
+  vodDash: '/vod/dash/manifest.mpd',
 } as const;
 
 export interface DemoOptions extends Omit<OriginOptions, 'host' | 'port'> {
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
   console.log(`Shoal demo page:  ${demo.url}/`);
   console.log(`Tracker:          ${demo.trackerUrl}`);
   console.log(`Origin stats:     ${demo.url}/stats`);
-  console.log('Streams (HLS master playlists):');
+  console.log('Streams (HLS master playlists, DASH manifests):');
   for (const [name, streamUrl] of Object.entries(streams)) console.log(`  ${name.padEnd(16)} ${streamUrl}`);
   const { throttle } = demo.origin.stats();
   if (throttle.firstByteDelayMs || throttle.bytesPerSec) {

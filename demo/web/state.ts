@@ -1,0 +1,54 @@
+/** What the demo page exposes on `window.shoalDemo`, to tests, benchmarks and the console. */
+import type { ShoalEngine } from '@shoal/core';
+import type { PlayerId } from './players/index';
+import type { PlayerQuality } from './players/types';
+
+export interface PeerSegmentRecord {
+  url: string;
+  startByte?: number;
+  endByte?: number;
+  sha256: string;
+}
+
+export interface DemoState {
+  /** Which player runs (`?player=`). */
+  player: PlayerId;
+  engine: ShoalEngine;
+  /** The player object: `Hls` or `shaka.Player` (undefined until it started). */
+  instance: unknown;
+  /** The same `Hls` object as `instance` on the hls.js page (older tests and benchmarks read it). */
+  hls?: unknown;
+  p2p: boolean;
+  streamUrl: string;
+  errors: string[];
+  /** `waiting` events after playback started (seeks excluded). */
+  stalls: number;
+  /** Milliseconds from page script start to the first `playing`. */
+  startupMs: number | undefined;
+  /** Segments that came from peers or the cache: URL, byte range and SHA-256 of the bytes. */
+  p2pSegments: PeerSegmentRecord[];
+  /** Media segment bytes the player loaded, from any source (the plain page's HTTP bytes). */
+  httpFragmentBytes: number;
+  /** Latency and active rendition, as the player reports them. */
+  quality(): PlayerQuality;
+}
+
+declare global {
+  interface Window {
+    shoalDemo?: DemoState;
+  }
+}
+
+/** Wrap `loadSegment` to hash what did not come from the origin, so a test can compare with it. */
+export function recordPeerSegments(engine: ShoalEngine, state: DemoState): void {
+  const load = engine.loadSegment.bind(engine);
+  engine.loadSegment = async (segment, options) => {
+    const result = await load(segment, options);
+    if (result.source !== 'http' || result.p2pBytes > 0) {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', result.bytes as Uint8Array<ArrayBuffer>));
+      const sha256 = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+      state.p2pSegments.push({ url: segment.url, ...(segment.byteRange ?? {}), sha256 });
+    }
+    return result;
+  };
+}
