@@ -6,17 +6,21 @@
 # AAC), then packaged with `-c copy`:
 #   dash/             manifest.mpd, SegmentTemplate with $Number$ (no timeline): init-<rep>.m4s and
 #                     chunk-<rep>-<number>.m4s
-#   dash-segmentbase/ manifest.mpd, one fMP4 file per Representation (SegmentBase, sidx byte ranges);
-#                     made only when this ffmpeg writes SegmentBase for `-single_file 1`
+#   dash-single/      one fMP4 file per Representation, media-<rep>.mp4 (ftyp, moov, one global sidx,
+#                     then the fragments), described twice:
+#                       segmentlist.mpd  as ffmpeg writes it: SegmentList, a mediaRange per segment;
+#                       segmentbase.mpd  SegmentBase: only the Initialization range and the sidx's indexRange,
+#                                        written by make-segmentbase.mjs from the files' box layout (ffmpeg's
+#                                        dash muxer writes no SegmentBase)
 # Representations: video 640x360 ~280 kbit/s and 320x180 ~100 kbit/s (exact 16:9 sizes: ffmpeg's DASH muxer
 # refuses renditions of different aspect ratios), one 48 kbit/s mono AAC audio.
 # Small on purpose: committed to git.
 #
 # x264 runs on one thread and every muxer is bitexact, so a rerun rewrites the same bytes.
 #
-# How to rerun (idempotent: deletes and rewrites dash/ and dash-segmentbase/, nothing else):
+# How to rerun (idempotent: deletes and rewrites dash/ and dash-single/, nothing else):
 #   sh demo/media/make-dash.sh
-# Needs: ffmpeg (Debian `ffmpeg` 5.1 tested). Takes a few seconds.
+# Needs: ffmpeg (Debian `ffmpeg` 5.1 tested) and node. Takes a few seconds.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -53,23 +57,24 @@ ffmpeg -hide_banner -loglevel error -y \
   -fflags +bitexact -flags:v +bitexact -flags:a +bitexact \
   "$WORK/source.mkv"
 
-# $1 = output folder name, then extra muxer options.
+# $1 = output folder name, $2 = MPD file name, then extra muxer options.
 package() {
   out="$HERE/$1"
   shift
   rm -rf "$out"
   mkdir -p "$out"
+  mpd=$1
+  shift
   ffmpeg -hide_banner -loglevel error -y -i "$WORK/source.mkv" -map 0 -c copy \
     -fflags +bitexact -flags +bitexact \
     -f dash -seg_duration "$SEGMENT_SEC" -adaptation_sets "id=0,streams=v id=1,streams=a" \
-    "$@" "$out/manifest.mpd"
-  echo "make-dash: $out"
+    "$@" "$out/$mpd"
+  echo "make-dash: $out/$mpd"
 }
 
-package dash -use_template 1 -use_timeline 0 \
+package dash manifest.mpd -use_template 1 -use_timeline 0 \
   -init_seg_name 'init-$RepresentationID$.m4s' -media_seg_name 'chunk-$RepresentationID$-$Number%05d$.m4s'
-package dash-segmentbase -use_template 0 -use_timeline 0 -single_file 1 -single_file_name 'media-$RepresentationID$.mp4'
-if ! grep -q '<SegmentBase' "$HERE/dash-segmentbase/manifest.mpd"; then
-  echo "make-dash: this ffmpeg wrote no SegmentBase for -single_file; dash-segmentbase/ removed" >&2
-  rm -rf "$HERE/dash-segmentbase"
-fi
+package dash-single segmentlist.mpd -use_template 0 -use_timeline 0 -single_file 1 -global_sidx 1 \
+  -single_file_name 'media-$RepresentationID$.mp4'
+node "$HERE/make-segmentbase.mjs" "$HERE/dash-single/segmentlist.mpd" "$HERE/dash-single/segmentbase.mpd"
+du -sh "$HERE/dash" "$HERE/dash-single"

@@ -4,7 +4,9 @@
  *   /live/<variant>/...  the same renditions looped as a live stream: master playlists as they are, media
  *                        playlists as a sliding window that advances in real time from server start, and
  *                        segment URLs unique per media sequence (see `hls/live-timeline.ts`) that resolve
- *                        deterministically to VOD files (`resolveLivePath`);
+ *                        deterministically to VOD files (`resolveLivePath`); a SegmentTemplate MPD as a
+ *                        dynamic MPD on the same clock, its segments' media times moved on by whole loops
+ *                        (see `dash/live-mpd.ts`);
  *   GET /stats           requests and bytes served, in total, per `/<vod|live>/<variant>` and per path;
  *   POST /stats/reset    zeroes the counters.
  * Every answer has CORS headers; `Range` gives 206; playlists are `no-cache`. Optional throttling per
@@ -21,6 +23,10 @@ import {
   vodIndexOfSequence, type LiveTimeline,
 } from './hls/live-timeline';
 import { isMediaPlaylist, parseVodMediaPlaylist } from './hls/vod-playlist';
+import { shiftSegmentTime, trackTimescale } from './dash/fmp4-time';
+import {
+  initFileName, parseDashVodTemplate, parseLiveSegmentName, publishedSegmentCount, renderLiveMpd, type DashVodTemplate,
+} from './dash/live-mpd';
 import { contentTypeOf, NO_THROTTLE, sendBody, sendText, setCorsHeaders, type Throttle } from './http/respond';
 
 export const DEFAULT_MEDIA_DIR = fileURLToPath(new URL('../media', import.meta.url));
@@ -33,6 +39,8 @@ const PLAYLIST_CACHE_CONTROL = 'no-cache';
  * hide origin traffic that the demo is there to measure.
  */
 const SEGMENT_CACHE_CONTROL = 'no-cache';
+/** Where DASH players start: as far behind the live edge as hls.js (three segments). */
+const DASH_DELAY_SEGMENTS = 3;
 /** Per-path counters kept at most (oldest dropped): a live demo mints a new segment URL every 2 s. */
 const MAX_TRACKED_PATHS = 10_000;
 
@@ -89,6 +97,10 @@ export interface LiveResolution {
   published: boolean;
   /** Set when the path is a generated live media playlist rather than a file. */
   livePlaylist?: LiveTimeline;
+  /** Set when the path is a generated dynamic MPD. */
+  liveMpd?: DashVodTemplate;
+  /** Set for a live DASH segment: its VOD bytes' media times move on by `shiftSec` (init: the track's timescale). */
+  timeShift?: { shiftSec: number; initPath: string };
 }
 
 export interface Origin {
@@ -123,12 +135,13 @@ function safeRelativePath(raw: string): string | undefined {
   return normalized;
 }
 
-async function listPlaylists(dir: string, relDir = ''): Promise<string[]> {
+/** Files under `dir` whose name ends with `extension`, relative to `dir`. */
+async function listFiles(dir: string, extension: string, relDir = ''): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listPlaylists(join(dir, entry.name), rel)));
-    else if (entry.name.endsWith('.m3u8')) out.push(rel);
+    if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), extension, rel)));
+    else if (entry.name.endsWith(extension)) out.push(rel);
   }
   return out;
 }
@@ -137,7 +150,7 @@ async function listPlaylists(dir: string, relDir = ''): Promise<string[]> {
 async function loadTimelines(mediaDir: string): Promise<Map<string, LiveTimeline>> {
   const timelines = new Map<string, LiveTimeline>();
   const folders = new Set<string>();
-  for (const rel of await listPlaylists(mediaDir)) {
+  for (const rel of await listFiles(mediaDir, '.m3u8')) {
     const text = await readFile(join(mediaDir, rel), 'utf8');
     if (!isMediaPlaylist(text)) continue;
     const folder = posix.dirname(rel);
@@ -146,6 +159,16 @@ async function loadTimelines(mediaDir: string): Promise<Map<string, LiveTimeline
     timelines.set(rel, createLiveTimeline(parseVodMediaPlaylist(text)));
   }
   return timelines;
+}
+
+/** MPDs that can run live (SegmentTemplate with $Number$), keyed by path; at most one per folder. */
+async function loadDashTemplates(mediaDir: string): Promise<Map<string, DashVodTemplate>> {
+  const templates = new Map<string, DashVodTemplate>();
+  for (const rel of await listFiles(mediaDir, '.mpd')) {
+    const template = parseDashVodTemplate(await readFile(join(mediaDir, rel), 'utf8'));
+    if (template) templates.set(rel, template);
+  }
+  return templates;
 }
 
 function throttleFromQuery(base: Throttle, query: URLSearchParams): Throttle {
@@ -165,6 +188,9 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
   const headStartSegments = options.live?.headStartSegments ?? windowSegments;
   const timelines = await loadTimelines(mediaDir);
   const timelineByFolder = new Map([...timelines].map(([rel, timeline]) => [posix.dirname(rel), timeline]));
+  const dashTemplates = await loadDashTemplates(mediaDir);
+  const dashByFolder = new Map([...dashTemplates].map(([rel, template]) => [posix.dirname(rel), template]));
+  const timescales = new Map<string, Promise<number>>();
   const startedAtMs = nowMs();
   let throttle: Throttle = { ...NO_THROTTLE, ...options.throttle };
   let total: TrafficCounter = { requests: 0, bytes: 0 };
@@ -173,6 +199,36 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
 
   function publishedCount(timeline: LiveTimeline): number {
     return publishedCountAt(timeline, streamTimeMs(timeline, nowMs() - startedAtMs, headStartSegments));
+  }
+
+  /** Live DASH runs on the HLS clock's rule: `headStartSegments` segments are out at server start. */
+  function dashStreamTimeMs(template: DashVodTemplate): number {
+    return headStartSegments * template.segmentDurationMs + Math.max(0, nowMs() - startedAtMs);
+  }
+
+  function resolveLiveDash(rel: string): LiveResolution | undefined {
+    const mpd = dashTemplates.get(rel);
+    if (mpd) return { vodPath: rel, published: true, liveMpd: mpd };
+    const folder = posix.dirname(rel);
+    const template = dashByFolder.get(folder);
+    const segment = template && parseLiveSegmentName(template, posix.basename(rel));
+    if (!template || !segment) return undefined;
+    return {
+      vodPath: posix.join(folder, segment.vodFileName),
+      published: segment.index < publishedSegmentCount(template, dashStreamTimeMs(template)),
+      timeShift: { shiftSec: segment.shiftSec, initPath: posix.join(folder, initFileName(template, segment.representationId)) },
+    };
+  }
+
+  function liveMpdText(template: DashVodTemplate): string {
+    const availabilityStartMs = nowMs() - dashStreamTimeMs(template);
+    return renderLiveMpd(template, { availabilityStartMs, nowMs: nowMs(), windowSegments, delaySegments: DASH_DELAY_SEGMENTS });
+  }
+
+  function timescaleOf(initPath: string): Promise<number> {
+    let timescale = timescales.get(initPath);
+    if (!timescale) timescales.set(initPath, (timescale = readFile(join(mediaDir, ...initPath.split('/'))).then(trackTimescale)));
+    return timescale;
   }
 
   function livePlaylistState(livePlaylistPath: string): LivePlaylistState | undefined {
@@ -187,6 +243,8 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
     if (!rel) return undefined;
     const playlist = timelines.get(rel);
     if (playlist) return { vodPath: rel, published: true, livePlaylist: playlist };
+    const dash = resolveLiveDash(rel);
+    if (dash) return dash;
     const folder = posix.dirname(rel);
     const segmentRef = parseLiveFileName(posix.basename(rel));
     const segmentTimeline = timelineByFolder.get(folder);
@@ -232,25 +290,28 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
     const responseThrottle = throttleFromQuery(throttle, url.searchParams);
     let vodPath: string | undefined;
     let body: Buffer | undefined;
+    let resolution: LiveResolution | undefined;
     if (mode === 'vod') vodPath = safeRelativePath(restPath);
     else {
-      const resolution = resolveLivePath(restPath);
+      resolution = resolveLivePath(restPath);
       if (resolution && !resolution.published) return sendText(res, 404, 'not published yet\n');
       if (resolution?.livePlaylist) {
         const text = renderLivePlaylist(resolution.livePlaylist, { publishedCount: publishedCount(resolution.livePlaylist), windowSegments });
         body = Buffer.from(text, 'utf8');
-      }
+      } else if (resolution?.liveMpd) body = Buffer.from(liveMpdText(resolution.liveMpd), 'utf8');
       vodPath = resolution?.vodPath;
     }
     if (!vodPath) return sendText(res, 404, 'not found\n');
     if (!body) {
       try {
         body = await readFile(join(mediaDir, ...vodPath.split('/')));
+        const shift = resolution?.timeShift;
+        if (shift) body = shiftSegmentTime(body, shift.shiftSec, await timescaleOf(shift.initPath));
       } catch {
         return sendText(res, 404, 'not found\n');
       }
     }
-    const isPlaylist = vodPath.endsWith('.m3u8');
+    const isPlaylist = vodPath.endsWith('.m3u8') || vodPath.endsWith('.mpd');
     await sendBody(req, res, {
       body,
       contentType: contentTypeOf(vodPath),
