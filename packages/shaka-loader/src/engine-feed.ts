@@ -4,11 +4,12 @@
  * updates, track changes and every few seconds of playback), which renditions are active
  * (`getVariantTracks()`), and the playback state (media element events).
  */
-import { bufferedUntilSec, isShoalError, PLAYBACK_EVENTS, type MediaElementLike, type PlaybackState, type ShoalEngine } from '@shoal/core';
+import { bufferedUntilSec, isShoalError, PLAYBACK_EVENTS, type MediaElementLike, type PlaybackState, type SegmentDescription, type ShoalEngine } from '@shoal/core';
 import { BUFFER_HOLE_TOLERANCE_SEC } from './media';
+import type { HlsMediaSequences } from './hls-media-sequence';
 import { manifestKind, renditionsOf, type ShakaRendition } from './rendition';
-import { describeIndex } from './segments';
-import type { ShakaPlayer, ShakaStream } from './shaka';
+import { describeIndex, describeReference, mediaSequenceSegmentId, startTimeSegmentId, type SegmentIdOf } from './segments';
+import type { ShakaPlayer, ShakaSegmentReference, ShakaStream } from './shaka';
 
 /** Player events after which the renditions or their segment lists may have changed. */
 const STREAM_EVENTS = ['streaming', 'loaded', 'trackschanged', 'variantchanged', 'adaptation', 'manifestupdated'] as const;
@@ -22,10 +23,13 @@ export class EngineFeed {
   private media: MediaElementLike | null = null;
   private lastSegmentRefreshMs = -Infinity;
   private destroyed = false;
+  /** How the current stream names its segments (see `segments.ts`). */
+  private segmentIdOf: SegmentIdOf = startTimeSegmentId;
 
   constructor(
     private readonly player: ShakaPlayer,
     private readonly engine: ShoalEngine,
+    private readonly hlsSequences: HlsMediaSequences,
   ) {
     for (const type of STREAM_EVENTS) player.addEventListener(type, this.onStreamsChanged);
     player.addEventListener('unloading', this.onUnloading);
@@ -37,6 +41,11 @@ export class EngineFeed {
     if (!stream || this.destroyed) return undefined;
     if (!this.renditions.has(stream.id)) this.describeStreams();
     return this.renditions.get(stream.id);
+  }
+
+  /** A media segment's description for the engine, or undefined to leave it to Shaka's own plugin. */
+  describe(reference: ShakaSegmentReference): SegmentDescription | undefined {
+    return this.destroyed ? undefined : describeReference(reference, this.segmentIdOf, '');
   }
 
   /** Stop listening to Shaka and the media element. Idempotent. */
@@ -60,13 +69,16 @@ export class EngineFeed {
   private readonly onUnloading = (): void => {
     this.renditions.clear();
     this.manifestUrl = undefined;
+    this.hlsSequences.clear();
   };
 
   private describeStreams(): void {
     const manifest = this.player.getManifest();
     const manifestUrl = this.player.getAssetUri();
     if (!manifest || !manifestUrl) return;
-    this.renditions = renditionsOf(manifest.variants, manifestKind(this.player.getManifestType()));
+    const kind = manifestKind(this.player.getManifestType());
+    this.segmentIdOf = kind === 'hls' ? mediaSequenceSegmentId(this.hlsSequences) : startTimeSegmentId;
+    this.renditions = renditionsOf(manifest.variants, kind);
     this.manifestUrl = manifestUrl;
     const renditions = [...this.renditions.values()].map(({ id, metadata }) => ({ id, metadata }));
     this.toEngine((engine) => engine.setStreams({ manifestUrl, live: this.player.isLive(), renditions }));
@@ -79,7 +91,7 @@ export class EngineFeed {
     const live = this.player.isLive();
     for (const { id, stream } of this.renditions.values()) {
       if (!stream.segmentIndex) continue;
-      const segments = describeIndex(stream.segmentIndex);
+      const segments = describeIndex(stream.segmentIndex, this.segmentIdOf);
       this.toEngine((engine) => engine.updateStream(id, segments, { live }));
     }
   }

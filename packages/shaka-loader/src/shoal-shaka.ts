@@ -12,9 +12,9 @@
  */
 import { ShoalError, type ShoalEngine } from '@shoal/core';
 import { EngineFeed } from './engine-feed';
+import { HlsMediaSequences } from './hls-media-sequence';
 import { acquireScheme, routeRequest } from './scheme';
-import { describeReference } from './segments';
-import type { Shaka, ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaRequestType } from './shaka';
+import type { Shaka, ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaRequestType, ShakaResponse } from './shaka';
 import { isShoalActive } from './support';
 
 export interface ShoalShakaAttachment {
@@ -57,17 +57,23 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
   const networking = player.getNetworkingEngine();
   if (!networking) throw configError('attachShoal: the player has no networking engine (destroyed?)');
 
-  const feed = new EngineFeed(player, engine);
+  const hlsSequences = new HlsMediaSequences();
+  const feed = new EngineFeed(player, engine, hlsSequences);
   const { RequestType, AdvancedRequestType } = shaka.net.NetworkingEngine;
   const filter = (type: ShakaRequestType, request: ShakaRequest, context?: ShakaRequestContext): void => {
     if (type !== RequestType.SEGMENT || context?.type !== AdvancedRequestType.MEDIA_SEGMENT || !context.segment) return;
     const rendition = feed.renditionOf(context.stream);
-    const described = rendition && describeReference(context.segment, '');
+    const described = rendition && feed.describe(context.segment);
     if (!rendition || !described) return;
     const { url: _url, ...segment } = described;
     routeRequest(shaka, request, { engine, segment: { renditionId: rendition.id, ...segment } });
   };
+  // HLS playlists (master and media) arrive as MANIFEST responses, before Shaka's parser reads them.
+  const playlistFilter = (type: ShakaRequestType, response: ShakaResponse): void => {
+    if (type === RequestType.MANIFEST) hlsSequences.learn(playlistText(response.data), response.uri);
+  };
   networking.registerRequestFilter(filter);
+  networking.registerResponseFilter(playlistFilter);
   const release = acquireScheme(shaka);
 
   let destroyed = false;
@@ -77,6 +83,7 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
       if (destroyed) return;
       destroyed = true;
       player.getNetworkingEngine()?.unregisterRequestFilter(filter);
+      player.getNetworkingEngine()?.unregisterResponseFilter(playlistFilter);
       feed.destroy();
       release();
       attachments.delete(player);
@@ -84,6 +91,13 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
   };
   attachments.set(player, { engine, attachment });
   return attachment;
+}
+
+/** The text of a manifest response when it is an HLS playlist (`#EXTM3U`), else '' (an MPD, anything else). */
+function playlistText(data: ArrayBuffer | ArrayBufferView): string {
+  const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  const head = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/^\uFEFF/, '');
+  return head.startsWith('#EXTM3U') ? new TextDecoder().decode(bytes) : '';
 }
 
 function configError(message: string): ShoalError {
