@@ -151,6 +151,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   async loadSegment(segment: Segment, options: LoadSegmentOptions = {}): Promise<LoadSegmentResult> {
     this.assertAlive();
     const key: SegmentKey = { renditionId: segment.renditionId, segmentId: segment.segmentId };
+    this.scheduler.playerAsked(segment);
     const cached = await this.storage.get(key);
     if (cached) {
       this.segmentsBySource.cache++;

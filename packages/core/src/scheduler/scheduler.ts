@@ -16,7 +16,7 @@ import type { ByteRange, Segment, SegmentKey } from '../types';
 import type { HttpEstimator, P2PEstimator } from './bandwidth-estimator';
 import { decide, type Decision, type SchedulerPolicyConfig } from './policy';
 import { lotteryDraw, SegmentTask, type LoadSegmentResult, type Waiter } from './segment-task';
-import { buildSnapshot, httpEstimateForDeadlines, type PlaybackState } from './snapshot';
+import { buildSnapshot, httpEstimateForDeadlines, playbackAnchorSec, type PlaybackState } from './snapshot';
 import type { StreamRegistry } from './stream-registry';
 
 /** While downloads run, decide again at least this often (to catch a P2P download falling behind). */
@@ -51,6 +51,8 @@ export class Scheduler {
   private readonly options: SchedulerOptions;
   private readonly tasks = new Map<string, SegmentTask>();
   private playback: PlaybackState | undefined;
+  /** Media start of the segment the player asked for last: where it loads before anything is buffered. */
+  private lastRequestedStartSec: number | undefined;
   private timer: TimerHandle | undefined;
   private timerAtMs = Infinity;
   private destroyed = false;
@@ -67,6 +69,11 @@ export class Scheduler {
   /** A download in progress, for serving its received bytes to peers. */
   partial(key: SegmentKey): PartialSegment | undefined {
     return this.tasks.get(segmentKeyString(key))?.partial;
+  }
+
+  /** The player asked for a segment (served from the cache or not): it is loading around there. */
+  playerAsked(segment: Segment): void {
+    this.lastRequestedStartSec = this.options.registry.segment(segment)?.startTimeSec ?? segment.startTimeSec ?? this.lastRequestedStartSec;
   }
 
   /** The player asks for a segment: resolve it from whatever source the policy picks. */
@@ -144,6 +151,7 @@ export class Scheduler {
       p2pEstimate: this.options.p2pEstimator.estimate(),
       policy: this.options.policy,
       prefetchLookaheadSec: this.options.prefetchLookaheadSec,
+      lastRequestedStartSec: this.lastRequestedStartSec,
     });
     let nextMs = tasks.some((t) => t.state === 'p2p' || t.state === 'http') ? clock.now() + SCHEDULER_TICK_MS : Infinity;
     for (const decision of decide(snapshot)) {
@@ -164,12 +172,14 @@ export class Scheduler {
     if (Number.isFinite(nextMs)) this.schedule(Math.max(nextMs, clock.now() + 20));
   }
 
-  /** Lookahead segments of the active renditions become tasks, so the policy may prefetch them. */
+  /** Look-ahead segments of the active renditions (from where playback is about to be) become tasks, so the policy may prefetch them. */
   private addLookaheadTasks(): void {
     const playback = this.playback;
     if (!playback) return;
+    const anchorSec = playbackAnchorSec(playback, this.lastRequestedStartSec);
+    if (anchorSec === undefined) return;
     for (const renditionId of playback.activeRenditions) {
-      const segments = this.options.registry.segmentsBetween(renditionId, playback.positionSec, playback.positionSec + this.options.prefetchLookaheadSec);
+      const segments = this.options.registry.segmentsBetween(renditionId, anchorSec, anchorSec + this.options.prefetchLookaheadSec);
       for (const segment of segments) {
         const id = segmentKeyString(segment);
         if (this.tasks.has(id) || this.options.storage.has(segment)) continue;

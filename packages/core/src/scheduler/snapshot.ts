@@ -34,11 +34,25 @@ export interface SnapshotInput {
   p2pEstimate: TransferEstimate;
   policy: SchedulerPolicyConfig;
   prefetchLookaheadSec: number;
+  /** Media start of the segment the player asked for last (see `playbackAnchorSec`). */
+  lastRequestedStartSec: number | undefined;
+}
+
+/**
+ * Where playback is about to be, in media seconds: the playhead once media is buffered at it. Before that
+ * (the player has not started, or has just seeked) the playhead says nothing — a live player sits at 0,
+ * far before the live window, until its first segment is appended — and the player's own requests say
+ * where it will play: the start of the last segment it asked for. Undefined when neither is known yet:
+ * then nothing is fetched ahead (a live viewer would otherwise fetch old segments it never plays).
+ */
+export function playbackAnchorSec(playback: PlaybackState, lastRequestedStartSec: number | undefined): number | undefined {
+  return playback.bufferedUntilSec > playback.positionSec ? playback.positionSec : lastRequestedStartSec;
 }
 
 export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
   const { nowMs, playback, swarm, registry } = input;
   const rate = playback && playback.rate > 0 ? playback.rate : 1;
+  const anchorSec = playback && playbackAnchorSec(playback, input.lastRequestedStartSec);
   const segments: SegmentSnapshot[] = [];
   for (const task of input.tasks) {
     const known = registry.segment(task.key);
@@ -46,9 +60,14 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     let deadlineMs: number;
     let inLookahead = false;
     if (playback && startTimeSec !== undefined) {
-      const aheadSec = startTimeSec - playback.positionSec;
+      // Media seconds until playback reaches the segment, counted from where playback is about to be.
+      const aheadSec = startTimeSec - (anchorSec ?? playback.positionSec);
       const durationSec = known?.durationSec ?? task.segment.durationSec ?? 0;
-      inLookahead = aheadSec + durationSec > 0 && aheadSec < input.prefetchLookaheadSec && playback.activeRenditions.includes(task.key.renditionId);
+      inLookahead =
+        anchorSec !== undefined &&
+        aheadSec + durationSec > 0 &&
+        aheadSec < input.prefetchLookaheadSec &&
+        playback.activeRenditions.includes(task.key.renditionId);
       // The player asks for a segment when it needs it: by the time its buffer runs dry (whatever the
       // playhead says: before a live start it sits at 0, far from the segments). A segment fetched ahead
       // is needed when playback reaches its start, and not before the buffer in front of it runs dry.
