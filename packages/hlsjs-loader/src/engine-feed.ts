@@ -21,6 +21,7 @@ import type {
   LevelLoadedData,
   LevelSwitchedData,
   LevelSwitchingData,
+  ManifestLoadingData,
   MediaAttachedData,
 } from 'hls.js';
 import { HlsEvents } from './hls-events';
@@ -39,6 +40,7 @@ export class EngineFeed {
     private readonly hls: Hls,
     private readonly engine: ShoalEngine,
   ) {
+    hls.on(HlsEvents.MANIFEST_LOADING, this.onManifestLoading, this);
     hls.on(HlsEvents.MANIFEST_PARSED, this.describeStreams, this);
     hls.on(HlsEvents.AUDIO_TRACKS_UPDATED, this.describeStreams, this);
     hls.on(HlsEvents.LEVEL_LOADED, this.onLevelLoaded, this);
@@ -58,6 +60,7 @@ export class EngineFeed {
     if (this.destroyed) return;
     this.destroyed = true;
     const hls = this.hls;
+    hls.off(HlsEvents.MANIFEST_LOADING, this.onManifestLoading, this);
     hls.off(HlsEvents.MANIFEST_PARSED, this.describeStreams, this);
     hls.off(HlsEvents.AUDIO_TRACKS_UPDATED, this.describeStreams, this);
     hls.off(HlsEvents.LEVEL_LOADED, this.onLevelLoaded, this);
@@ -75,7 +78,10 @@ export class EngineFeed {
   /** Attached after `loadSource` or `attachMedia`: tell the engine what hls.js already has. */
   private catchUp(): void {
     const hls = this.hls;
-    if (hls.levels.length === 0) return;
+    if (hls.levels.length === 0) {
+      if (hls.url) this.joinSwarm(hls.url);
+      return;
+    }
     this.describeStreams();
     for (const level of hls.levels) {
       if (level.details) this.updateStream(levelRenditionId(level), level.details);
@@ -91,6 +97,19 @@ export class EngineFeed {
     this.playingLevel = playing && levelRenditionId(playing);
     this.audioTrack = audio && audioTrackRenditionId(audio);
     this.setMedia((hls.media as MediaElementLike | null) ?? null);
+  }
+
+  /**
+   * The manifest URL is all the engine needs to join the swarm: joining now rather than once the manifest
+   * is parsed gives the tracker and the first peer connections the manifest and playlist round trips to
+   * come up, so a joining viewer's first segments can come from peers instead of the origin.
+   */
+  private onManifestLoading(_event: string, data: ManifestLoadingData): void {
+    this.joinSwarm(data.url);
+  }
+
+  private joinSwarm(manifestUrl: string): void {
+    this.toEngine((engine) => engine.setStreams({ manifestUrl }));
   }
 
   private describeStreams(): void {

@@ -11,6 +11,7 @@ function hlsEvent<E extends Events>(name: `${E}`): E {
 }
 
 export const HlsEvents = {
+  MANIFEST_LOADING: hlsEvent<Events.MANIFEST_LOADING>('hlsManifestLoading'),
   MANIFEST_PARSED: hlsEvent<Events.MANIFEST_PARSED>('hlsManifestParsed'),
   AUDIO_TRACKS_UPDATED: hlsEvent<Events.AUDIO_TRACKS_UPDATED>('hlsAudioTracksUpdated'),
   LEVEL_LOADED: hlsEvent<Events.LEVEL_LOADED>('hlsLevelLoaded'),

@@ -37,8 +37,11 @@ describe('hls.js playback through Shoal', () => {
       const { player, calls, engine } = await playWithShoal(url);
 
       // The stream, from the manifest's attributes.
-      assertEqual(calls.setStreams.length > 0, true, 'setStreams called');
-      const streams = calls.setStreams[0]!;
+      assertEqual(calls.setStreams.length > 1, true, 'setStreams called to join, then with the renditions');
+      // The swarm is joined as the manifest starts loading (its URL names the swarm), before it is parsed.
+      const joined = calls.setStreams[0]!;
+      assert(joined.manifestUrl.endsWith(url) && joined.renditions === undefined, `joined with the manifest URL alone: ${JSON.stringify(joined)}`);
+      const streams = calls.setStreams.find((s) => s.renditions !== undefined)!;
       assert(streams.manifestUrl.endsWith(url), `manifestUrl ${streams.manifestUrl}`);
       const ids = streams.renditions!.map((r) => renditionIdOf(r.metadata));
       assertEqual(new Set(ids).size, 2, 'two distinct renditions');
@@ -101,7 +104,7 @@ describe('hls.js playback through Shoal', () => {
     const switched = new Promise<void>((resolve) => hls.once(Events.LEVEL_SWITCHED, () => resolve()));
     hls.currentLevel = target;
     await switched;
-    const targetId = renditionIdOf(calls.setStreams[0]!.renditions!.find((r) => r.metadata.height === hls.levels[target]!.height)!.metadata);
+    const targetId = renditionIdOf(calls.setStreams.find((s) => s.renditions !== undefined)!.renditions!.find((r) => r.metadata.height === hls.levels[target]!.height)!.metadata);
     assert(calls.setPlayback.at(-1)!.activeRenditions.includes(targetId), 'new level active');
     assert(calls.loadSegment.some((s) => s.renditionId === targetId), 'new level loaded through the engine');
   });
