@@ -168,6 +168,16 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   }
 
   /**
+   * Milliseconds to the first byte of an origin request, as the player's ABR is told with
+   * `getBandwidthEstimate()`: adapters report every segment to the player as an HTTP transfer of its
+   * bytes at those two estimates, so neither a fast peer nor the scheduler's waiting for a segment to
+   * appear in the swarm moves the player's own bandwidth estimate.
+   */
+  getTtfbEstimateMs(): number {
+    return this.httpEstimator.estimate().ttfbMs;
+  }
+
+  /**
    * How many connected peers hold all of this segment; with `includePartial`, also those still
    * downloading it (they relay what they have).
    */

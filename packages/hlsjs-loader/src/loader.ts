@@ -6,6 +6,8 @@
  * Contract kept, as hls.js's XhrLoader and FetchLoader keep it:
  * - `stats` is the object hls.js shares with the fragment (`frag.stats = loader.stats`); it is filled in
  *   place from `performance.now()`: `loading.start ≤ first ≤ end`, `loaded === total` = bytes delivered.
+ *   On success the loading timestamps are those of an origin transfer of the bytes at the engine's HTTP
+ *   estimates, whatever the source (`reportAsHttpTransfer`): what hls.js's ABR learns is what HTTP sustains.
  * - One terminal callback per load: `onSuccess`, `onError`, `onTimeout` or `onAbort`, and nothing after it.
  * - `onProgress` gets the whole payload once, before `onSuccess` (hls.js feeds its transmuxer from it).
  * - `abort()` marks `stats.aborted` and calls `onAbort`; `destroy()` cancels silently; both are idempotent.
@@ -123,15 +125,11 @@ export class ShoalFragmentLoader implements Loader<FragmentLoaderContext> {
     this.endEngineLoad();
     const { stats, context } = this;
     if (!context) return;
-    // The engine hands the segment over whole: the elapsed time is all transfer time (no separate first
-    // byte), so hls.js's ABR samples bytes / elapsed, the true cost of this segment whatever its source.
-    stats.loading.first = stats.loading.start;
-    stats.loading.end = Math.max(performance.now(), stats.loading.first);
     // A copy: hls.js transfers the buffer to its transmuxer worker (detaching it), and the engine's bytes
     // may be a view into its cache or a larger response.
     const data = bytes.slice().buffer;
     stats.loaded = stats.total = data.byteLength;
-    stats.bwEstimate = (stats.total * 8000) / Math.max(1, stats.loading.end - stats.loading.first);
+    reportAsHttpTransfer(stats, this.route.engine, performance.now());
     this.callbacks?.onProgress?.(stats, context, data, null);
     if (this.phase !== 'delivering') return; // aborted or destroyed from within onProgress
     this.phase = 'done';
@@ -196,6 +194,29 @@ export class ShoalFragmentLoader implements Loader<FragmentLoaderContext> {
     this.controller = null;
     this.phase = 'done';
   }
+}
+
+/**
+ * The timestamps hls.js's ABR learns from, for a segment delivered at `endMs`: those of an origin transfer
+ * of its bytes at the engine's HTTP estimates (time to first byte, then bytes at the estimated bandwidth),
+ * whatever the segment's real source and elapsed time. hls.js samples `loaded / (end − start − ttfb)`:
+ * - Elapsed time would include the scheduler's waiting for a live segment to appear in the swarm (by
+ *   design, up to the deadline's slack): hls.js would read a 2 s wait as a slow link and switch down,
+ *   and viewers on a lower rendition leave the swarm of the higher one, halving what each can share.
+ * - A segment relayed by a peer in a few milliseconds would read as a fast link and switch up beyond what
+ *   the origin sustains, to stall once the peer is gone.
+ * The HTTP estimate is what the player falls back on, so it is what the rendition choice must rest on
+ * (see core's `playerBandwidthEstimateBps`).
+ */
+export function reportAsHttpTransfer(stats: LoaderStats, engine: Pick<ShoalEngine, 'getBandwidthEstimate' | 'getTtfbEstimateMs'>, endMs: number): void {
+  const bandwidthBps = Math.max(1, engine.getBandwidthEstimate());
+  const transferMs = (stats.loaded * 8000) / bandwidthBps;
+  // Timestamps stay positive (hls.js treats a 0 start as "not started") and ordered start ≤ first ≤ end.
+  const minMs = Math.min(endMs, 0.001);
+  stats.loading.end = endMs;
+  stats.loading.first = Math.max(endMs - transferMs, minMs);
+  stats.loading.start = Math.max(stats.loading.first - engine.getTtfbEstimateMs(), minMs);
+  stats.bwEstimate = bandwidthBps;
 }
 
 /** A fresh `LoaderStats`, shaped like hls.js's `LoadStats`. */

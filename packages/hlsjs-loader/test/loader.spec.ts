@@ -12,6 +12,7 @@ import Hls, {
   type LoaderStats,
   type Part,
 } from 'hls.js';
+import type { ShoalEngine } from '@shoal/core';
 import { attachShoal, shoalHlsConfig } from '../src/index';
 import { assert, assertBytesEqual, assertEqual, sleep } from './support/assert';
 import { createSpiedEngine, slowFetch, type EngineCalls } from './support/engine';
@@ -78,6 +79,19 @@ function loaderConfig(maxTimeToFirstByteMs = 10_000, maxLoadTimeMs = 120_000): L
   };
 }
 
+/**
+ * hls.js samples loaded / (end − first) and first − start: they must be the engine's HTTP estimates, not
+ * the elapsed time (which holds waiting for the swarm, or a peer's few milliseconds).
+ */
+function assertReportedAsHttp(stats: LoaderStats, engine: ShoalEngine, label: string): void {
+  const { start, first, end } = stats.loading;
+  const estimateBps = engine.getBandwidthEstimate();
+  const sampledBps = (stats.loaded * 8000) / (end - first);
+  assert(Math.abs(sampledBps - estimateBps) / estimateBps < 0.01, `${label}: loaded / (end − first) = ${sampledBps} bit/s, the engine's HTTP estimate ${estimateBps}`);
+  assert(Math.abs(first - start - engine.getTtfbEstimateMs()) < 1, `${label}: first − start = ${first - start} ms, the engine's TTFB estimate ${engine.getTtfbEstimateMs()}`);
+  assertEqual(stats.bwEstimate, estimateBps, `${label}: stats.bwEstimate`);
+}
+
 function assertStatsFilled(stats: LoaderStats, bytes: number, label: string): void {
   const { start, first, end } = stats.loading;
   assert(start > 0, `${label}: loading.start is set`);
@@ -98,11 +112,13 @@ describe('ShoalFragmentLoader (hls.js Loader contract)', () => {
   let hls: Hls;
   let calls: EngineCalls;
   let destroyEngine: () => void;
+  let engine: ShoalEngine;
 
   /** A real Hls, attached to a spied engine, with `url`'s first level parsed. */
   async function setup(url: string, platform: Parameters<typeof createSpiedEngine>[1] = {}) {
     const spied = createSpiedEngine({}, platform);
     calls = spied.calls;
+    engine = spied.engine;
     destroyEngine = () => spied.engine.destroy();
     hls = new Hls({ ...shoalHlsConfig(spied.engine) });
     attachShoal(hls, spied.engine);
@@ -130,7 +146,8 @@ describe('ShoalFragmentLoader (hls.js Loader contract)', () => {
     assertEqual(loader.stats, stats, 'the stats object hls.js holds is the one filled');
     assertBytesEqual(outcome.data!, await fetchBytes(frag.url), 'payload');
     assertStatsFilled(stats, outcome.data!.byteLength, 'stats');
-    assert(stats.loading.start >= before, 'loading.start is when the load began');
+    assert(stats.loading.end >= before, 'loading.end is when the engine answered');
+    assertReportedAsHttp(stats, engine, 'stats');
     assertEqual(calls.loadSegment.length, 1, 'engine.loadSegment calls');
     assertEqual(calls.loadSegment[0]!.segmentId, frag.sn, 'segmentId is the media sequence number');
     assertEqual(calls.loadSegment[0]!.byteRange, undefined, 'no byte range');
@@ -154,7 +171,7 @@ describe('ShoalFragmentLoader (hls.js Loader contract)', () => {
     }
   });
 
-  it('a cache hit still reports its real elapsed time and size', async () => {
+  it('a cache hit is reported to hls.js as an HTTP transfer at the engine estimate, with its real size', async () => {
     const { details, newLoader } = await setup(MEDIA.ts);
     const frag = details.fragments[0]!;
     await start(newLoader(), contextFor(frag), loaderConfig()).outcome;
@@ -162,6 +179,7 @@ describe('ShoalFragmentLoader (hls.js Loader contract)', () => {
     const outcome = await start(loader, contextFor(frag), loaderConfig()).outcome;
     assertEqual(calls.loaded[1]!.result.source, 'cache', 'second load source');
     assertStatsFilled(loader.stats, outcome.data!.byteLength, 'cache hit');
+    assertReportedAsHttp(loader.stats, engine, 'cache hit');
     assertEqual(outcome.data!.byteLength, calls.loaded[1]!.result.sizeBytes, 'size');
   });
 
