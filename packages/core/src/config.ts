@@ -37,11 +37,19 @@ export interface ShoalConfig {
   /** An HTTP request that has not finished within this time fails with `http-timeout`. @default 20000 */
   httpTimeoutMs: number;
   /**
-   * Byte cap of the in-memory segment store. Past it, segments are evicted by playback position (see
+   * Byte cap of the segment store (in memory, or IndexedDB with `persistentCache`). Past it, segments are evicted by playback position (see
    * `storage/eviction.ts`): live, those far behind the playhead; VOD, least-recently-used behind it.
    * @default 268435456 (256 MiB)
    */
   storageCapBytes: number;
+  /**
+   * VOD only: keep segments in a persistent store (IndexedDB by default, see `ShoalPlatform`) so they
+   * survive a page reload and are served again, to the player (source `'cache'`) and to peers, without
+   * asking the origin. The store shares `storageCapBytes`. Live streams are never persisted. Where
+   * IndexedDB is missing, refused or full, segments stay in memory and a `storage:warning` is emitted.
+   * @default false
+   */
+  persistentCache: boolean;
   /**
    * How far past the playhead (media seconds) segments may be fetched before the player asks: from peers
    * when they hold them, from the origin only as a chosen fetcher of a new live segment. Bounded so a VOD
@@ -75,6 +83,7 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   peerPipelineBlocks: 32,
   httpTimeoutMs: 20_000,
   storageCapBytes: 256 * 1024 * 1024,
+  persistentCache: false,
   prefetchLookaheadSec: 20,
   safetyMarginMs: 1_000,
   originFetchersPerSegment: 0,
@@ -109,6 +118,7 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   peerPipelineBlocks: positiveInteger,
   httpTimeoutMs: positiveInteger,
   storageCapBytes: positiveInteger,
+  persistentCache: boolean,
   prefetchLookaheadSec: nonNegativeNumber,
   safetyMarginMs: nonNegativeNumber,
   originFetchersPerSegment: nonNegativeNumber,

@@ -18,7 +18,9 @@ import type { LoadSegmentResult } from './scheduler/segment-task';
 import type { PlaybackState } from './scheduler/snapshot';
 import { StreamRegistry, type SegmentDescription, type StreamsDescription } from './scheduler/stream-registry';
 import { MemoryStorage } from './storage/memory-storage';
-import type { SegmentStorage } from './storage/segment-storage';
+import type { OpenPersistentStorage, SegmentStorage, StoredSegmentInfo } from './storage/segment-storage';
+import { FallbackStorage } from './storage/fallback-storage';
+import { IndexedDbSegmentStorage } from './storage/indexeddb-storage';
 import { completeSegment } from './swarm/partial-segment';
 import { Swarm } from './swarm/swarm';
 import { createPeerId, infoHashFromSwarmId, swarmIdFromManifestUrl } from './swarm/swarm-identity';
@@ -36,7 +38,13 @@ export interface ShoalPlatform {
   /** Called with every scheduling decision the engine acts on: for tracing and benchmarks. */
   onDecision?: (decision: Decision, nowMs: number) => void;
   fetch?: FetchLike;
+  /** The segment store; when given, `persistentCache` does not apply. Default: memory (see `persistentCache`). */
   storage?: SegmentStorage;
+  /**
+   * Opens the persistent store `persistentCache` uses for a VOD stream. Default: IndexedDB through
+   * idb-keyval (`IndexedDbSegmentStorage.open`), which touches `indexedDB` only when called.
+   */
+  openPersistentStorage?: OpenPersistentStorage;
   createTrackerClient?: (options: TrackerClientOptions) => TrackerClient;
 }
 
@@ -61,6 +69,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   readonly peerId: string;
   private readonly clock: Clock;
   private readonly storage: SegmentStorage;
+  /** Set when `persistentCache` is on (and no `platform.storage` given). */
+  private readonly fallbackStorage: FallbackStorage | undefined;
   private readonly registry = new StreamRegistry();
   private readonly httpEstimator = new HttpEstimator();
   private readonly p2pEstimator = new P2PEstimator();
@@ -78,11 +88,20 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.platform = platform;
     this.peerId = platform.peerId ?? createPeerId();
     this.clock = platform.clock ?? systemClock;
-    this.storage = platform.storage ?? new MemoryStorage({
+    const memory = new MemoryStorage({
       capBytes: this.config.storageCapBytes,
       clock: this.clock,
       onEvict: (key) => this.swarm?.announceLost(key),
     });
+    this.fallbackStorage = !platform.storage && this.config.persistentCache
+      ? new FallbackStorage({
+          memory,
+          onWarning: (error) => this.emit('storage:warning', { error }),
+          onRestored: (segments) => this.restored(segments),
+          onLost: (key) => this.swarm?.announceLost(key),
+        })
+      : undefined;
+    this.storage = platform.storage ?? this.fallbackStorage ?? memory;
     const http = new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock });
     const c = this.config;
     this.scheduler = new Scheduler({
@@ -126,6 +145,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     if (streams.live !== undefined) this.registry.live = streams.live;
     const renditionIds = this.registry.setRenditions(streams.renditions ?? []);
     if (this.swarmId === undefined) this.join(streams.manifestUrl);
+    this.openPersistentCache(streams.live);
     this.scheduler.soon();
     return renditionIds;
   }
@@ -135,6 +155,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.assertAlive();
     if (options.live !== undefined) this.registry.live = options.live;
     this.registry.updateSegments(renditionId, segments);
+    this.openPersistentCache(options.live);
     this.scheduler.soon();
   }
 
@@ -254,6 +275,29 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
         announceIntervalMs: this.config.announceIntervalMs,
       }),
     );
+  }
+
+  /** `persistentCache`: the first time the stream is known to be VOD, open its persistent store. */
+  private openPersistentCache(live: boolean | undefined): void {
+    if (!this.fallbackStorage || live !== false || this.swarmId === undefined) return;
+    const open = this.platform.openPersistentStorage ?? ((options) => IndexedDbSegmentStorage.open(options));
+    const namespace = infoHashFromSwarmId(this.swarmId);
+    this.fallbackStorage.adopt(() =>
+      open({
+        namespace,
+        capBytes: this.config.storageCapBytes,
+        clock: this.clock,
+        onEvict: (key) => this.swarm?.announceLost(key),
+      }),
+    );
+  }
+
+  /** The persistent store opened holding `segments` from earlier pages: peers hear of them now. */
+  private restored(segments: StoredSegmentInfo[]): void {
+    if (this.destroyed) return;
+    for (const info of segments) this.swarm?.announceHave(info, info.sizeBytes, false);
+    this.emit('storage:restored', { segments: segments.length, sizeBytes: segments.reduce((sum, info) => sum + info.sizeBytes, 0) });
+    this.scheduler.soon();
   }
 
   private localHoldings(): RenditionHoldings[] {

@@ -23,6 +23,8 @@ export type ShoalErrorCode =
   | 'aborted'
   | 'config-invalid'
   | 'storage-failed'
+  | 'storage-unavailable'
+  | 'storage-quota'
   | 'destroyed';
 
 export type ShoalErrorSource = 'http' | 'p2p' | 'tracker' | 'storage' | 'config' | 'engine';

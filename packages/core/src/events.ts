@@ -24,4 +24,11 @@ export interface ShoalEvents {
   'bytes:downloaded': (event: { source: 'http' | 'p2p'; bytes: number; peerId?: string }) => void;
   'bytes:uploaded': (event: { bytes: number; peerId: string }) => void;
   'tracker:warning': (event: { error: ShoalError }) => void;
+  /**
+   * The persistent cache (`persistentCache`) failed (IndexedDB unavailable, quota exceeded, a failed read
+   * or write): segments are kept in memory from then on. Never a playback error.
+   */
+  'storage:warning': (event: { error: ShoalError }) => void;
+  /** The persistent cache opened for this VOD stream, holding this many of its segments from earlier pages. */
+  'storage:restored': (event: { segments: number; sizeBytes: number }) => void;
 }

@@ -1,4 +1,5 @@
 /** Where held segments live. Type-only. Every implementation passes `test/storage-contract.ts`. */
+import type { Clock } from '../clock/clock';
 import type { SegmentKey } from '../types';
 
 export interface StoredSegmentInfo extends SegmentKey {
@@ -54,3 +55,16 @@ export interface SegmentStorage {
   /** Drops everything; idempotent. Nothing is held afterwards, even by a later `put`. */
   destroy(): void;
 }
+
+/** What the engine hands a persistent store it opens for a VOD stream (`ShoalConfig.persistentCache`). */
+export interface PersistentStorageOptions {
+  /** The stream's swarm (its info-hash): segments of other streams in the same store are kept apart. */
+  namespace: string;
+  capBytes: number;
+  clock: Clock;
+  /** Called for each held segment of this namespace the store drops by itself (eviction). */
+  onEvict: (key: SegmentKey) => void;
+}
+
+/** Opens a persistent store; rejects (with a `ShoalError`, `source: 'storage'`) where none can be had. */
+export type OpenPersistentStorage = (options: PersistentStorageOptions) => Promise<SegmentStorage>;
