@@ -1,14 +1,16 @@
-// The karma setup both player adapters share: their specs (webpack + ts-loader, transpile only: `tsc`
-// type-checks), the demo media served under /base/demo/media/, and Debian's Chromium headless.
-// Each package's karma.conf.cjs calls it with its own folder.
+// The karma setup every package with browser specs shares (the player adapters, core's IndexedDB storage):
+// their specs (webpack + ts-loader, transpile only: `tsc` type-checks), the demo media served under
+// /base/demo/media/, and Debian's Chromium headless. Each package's karma.conf.cjs calls it with its own
+// folder; `standIns` replaces modules the browser lacks (core's shared contract suites import `node:test`).
 const path = require('node:path');
+const webpack = require('webpack');
 const { CHROMIUM_FLAGS } = require('./chromium-flags.cjs');
 
 const root = path.resolve(__dirname, '..');
 process.env.CHROME_BIN ||= '/usr/bin/chromium';
 
-/** @param {{ packageDir: string, extraMime?: Record<string, string[]> }} options */
-module.exports.adapterKarmaConfig = ({ packageDir, extraMime = {} }) => (config) => {
+/** @param {{ packageDir: string, extraMime?: Record<string, string[]>, standIns?: Record<string, string> }} options  `standIns`: module request → file used instead. */
+module.exports.adapterKarmaConfig = ({ packageDir, extraMime = {}, standIns = {} }) => (config) => {
   const specs = `${path.relative(root, packageDir)}/test/**/*.spec.ts`;
   config.set({
     // The repository root, so the media are served under /base/demo/media/.
@@ -31,6 +33,10 @@ module.exports.adapterKarmaConfig = ({ packageDir, extraMime = {} }) => (config)
         // `@shoal/core` resolves to its browser bundle through its package.json `exports`.
         conditionNames: ['browser', 'import', 'module', 'default'],
       },
+      // `node:` requests are read before aliases apply: replace them as whole requests.
+      plugins: Object.entries(standIns).map(
+        ([request, file]) => new webpack.NormalModuleReplacementPlugin(new RegExp(`^${request.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`), file),
+      ),
       module: {
         rules: [
           {

@@ -14,6 +14,9 @@ import type { SegmentKey } from '../../src/types';
 import { runStorageContract } from '../storage-contract';
 import { persistentDisk } from './persistent-disk';
 
+/** What an engine would pass the opener; `persistentDisk` ignores it. */
+const OPEN_OPTIONS = { namespace: 'film', capBytes: 1_000, clock: new VirtualClock(), onEvict: () => undefined };
+
 function fallback(capBytes: number, clock: VirtualClock, events: { warnings: ShoalError[]; lost: SegmentKey[]; restored: number[] } = { warnings: [], lost: [], restored: [] }): FallbackStorage {
   return new FallbackStorage({
     memory: new MemoryStorage({ capBytes, clock }),
@@ -27,7 +30,7 @@ runStorageContract('FallbackStorage in memory', async ({ capBytes, clock }) => (
 
 runStorageContract('FallbackStorage over a persistent store', async ({ capBytes, clock }) => {
   const storage = fallback(capBytes, clock);
-  storage.adopt(persistentDisk({ capBytes, clock }).open);
+  storage.adopt(() => persistentDisk({ capBytes, clock }).open(OPEN_OPTIONS));
   await storage.ready();
   assert.ok(storage.isPersistent);
   return { storage };
@@ -67,7 +70,7 @@ describe('FallbackStorage', () => {
     const disk = persistentDisk({ capBytes: 1_000, clock });
     await disk.disk.put({ renditionId: 'v', segmentId: 0 }, bytes); // from an earlier page
     const storage = fallback(1_000, clock, events);
-    storage.adopt(disk.open);
+    storage.adopt(() => disk.open(OPEN_OPTIONS));
     await storage.ready();
     assert.deepEqual(events.restored, [1]);
     disk.failWith(new ShoalError('storage-quota', 'QuotaExceededError', { source: 'storage' }));
@@ -84,7 +87,7 @@ describe('FallbackStorage', () => {
     const clock = new VirtualClock();
     const disk = persistentDisk({ capBytes: 1_000, clock });
     const storage = fallback(1_000, clock, events);
-    storage.adopt(disk.open);
+    storage.adopt(() => disk.open(OPEN_OPTIONS));
     await storage.put(key, bytes);
     disk.failWith(new Error('read failed'));
     assert.equal(await storage.get(key), undefined);
@@ -97,7 +100,7 @@ describe('FallbackStorage', () => {
     const disk = persistentDisk({ capBytes: 1_000, clock });
     const storage = fallback(1_000, clock);
     await storage.put(key, bytes);
-    storage.adopt(disk.open);
+    storage.adopt(() => disk.open(OPEN_OPTIONS));
     await storage.ready();
     assert.ok(storage.isPersistent);
     assert.equal(disk.disk.has(key), true);
