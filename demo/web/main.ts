@@ -6,6 +6,7 @@
  *   &stream=<name>        a stream of /config.json the player plays (default liveTs)
  *   &p2p=0                the plain player, no Shoal
  *   &tracker=ws://…       another WebTorrent tracker
+ *   &cache=1              VOD segments kept in IndexedDB across reloads (`persistentCache`); served as 'cached'
  *   &test=1               record SHA-256 of every segment that came from peers (window.shoalDemo.p2pSegments)
  */
 import { ShoalEngine } from '@shoal/core';
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
   const streamUrl = config.streams[streamName]!;
   fillControls(config.streams, { player, streamName, p2p, trackerUrl });
 
-  const engine = new ShoalEngine({ trackerUrls: [trackerUrl], rtcConfig: { iceServers: [] }, p2pEnabled: p2p });
+  const persistentCache = query.get('cache') === '1';
+  const engine = new ShoalEngine({ trackerUrls: [trackerUrl], rtcConfig: { iceServers: [] }, p2pEnabled: p2p, persistentCache });
   const video = $<HTMLVideoElement>('video');
   const state: DemoState = {
     player, engine, instance: undefined, p2p, streamUrl, errors: [], stalls: 0, startupMs: undefined, p2pSegments: [], httpFragmentBytes: 0,
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
   engine.on('bytes:downloaded', ({ source, bytes }) => chart.add(source === 'p2p' ? 'p2pBytes' : 'httpBytes', bytes));
   engine.on('bytes:uploaded', ({ bytes }) => chart.add('uploadBytes', bytes));
   engine.on('tracker:warning', ({ error }) => console.warn('tracker:', error.message));
+  engine.on('storage:warning', ({ error }) => console.warn('storage (segments kept in memory):', error.message));
+  engine.on('storage:restored', ({ segments, sizeBytes }) => console.info(`cache: ${segments} segments (${(sizeBytes / 1e6).toFixed(2)} MB) from earlier visits`));
   video.addEventListener('error', () => state.errors.push(`video: ${video.error?.message ?? video.error?.code}`));
   video.addEventListener('playing', () => (state.startupMs ??= performance.now() - pageStartMs));
   video.addEventListener('waiting', () => {

@@ -277,9 +277,14 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     );
   }
 
-  /** `persistentCache`: the first time the stream is known to be VOD, open its persistent store. */
+  /**
+   * `persistentCache`: open the stream's persistent store as soon as its swarm is known, unless it is
+   * known to be live (players often tell live or VOD only with the first media playlist, and may ask for
+   * the first segment before that news reaches us); a stream that turns out live goes back to memory.
+   */
   private openPersistentCache(live: boolean | undefined): void {
-    if (!this.fallbackStorage || live !== false || this.swarmId === undefined) return;
+    if (!this.fallbackStorage || this.swarmId === undefined) return;
+    if (live === true) return this.fallbackStorage.release();
     const open = this.platform.openPersistentStorage ?? ((options) => IndexedDbSegmentStorage.open(options));
     const namespace = infoHashFromSwarmId(this.swarmId);
     this.fallbackStorage.adopt(() =>

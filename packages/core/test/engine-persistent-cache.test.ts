@@ -83,7 +83,7 @@ test('VOD segments survive the engine, come from the cache, and are announced to
   }
 });
 
-test('a live stream never opens the persistent store, nor does an engine without persistentCache', async () => {
+test('a live stream never writes to the persistent store, nor does an engine without persistentCache', async () => {
   const { disk, engine, close } = world();
   try {
     const live = engine({ persistentCache: true });
@@ -93,6 +93,17 @@ test('a live stream never opens the persistent store, nor does an engine without
     off.setStreams({ manifestUrl: MANIFEST_URL, live: false });
     assert.equal((await live.loadSegment(segment)).source, 'http');
     assert.equal(disk.opened, 0);
+
+    // Told live only with the first playlist: the store opened at setStreams is given up, nothing written.
+    const latecomer = engine({ persistentCache: true });
+    const warnings: unknown[] = [];
+    latecomer.on('storage:warning', (event) => warnings.push(event));
+    latecomer.setStreams({ manifestUrl: MANIFEST_URL });
+    latecomer.updateStream('r', [], { live: true });
+    assert.equal((await latecomer.loadSegment(segment)).source, 'http');
+    assert.equal((await latecomer.loadSegment(segment)).source, 'cache', 'kept in memory');
+    assert.deepEqual(disk.disk.list(), []);
+    assert.deepEqual(warnings, []);
   } finally {
     close();
   }

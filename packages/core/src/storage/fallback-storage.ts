@@ -6,6 +6,7 @@
  *
  * While the persistent store opens, `get`, `put` and `delete` wait for it, so a segment cached by the
  * previous page is found rather than fetched again. `has` and `list` answer for the store in use.
+ * `release()` goes back to memory without a warning (the stream turned out to be live).
  */
 import { ShoalError } from '../errors';
 import type { SegmentKey } from '../types';
@@ -135,19 +136,29 @@ export class FallbackStorage implements SegmentStorage {
     this.options.onRestored(store.list());
   }
 
-  /** Gives up the persistent store (when `from` is the one failing, or while it opens): memory from now on. */
+  /** Back to memory for good, without a warning: the persistent store is closed (or not adopted once open). */
+  release(): void {
+    this.giveUp(undefined);
+  }
+
+  /** Gives up the persistent store (when `from` is the one failing, or while it opens) with a warning. */
   private fail(error: unknown, from?: SegmentStorage): void {
-    if (this.failed || this.destroyed || (from !== undefined && from !== this.persistent)) return;
+    if (from !== undefined && from !== this.persistent) return;
+    this.giveUp(
+      error instanceof ShoalError
+        ? error
+        : new ShoalError('storage-failed', `Persistent segment cache failed: ${String(error)}`, { source: 'storage', cause: error }),
+    );
+  }
+
+  private giveUp(warning: ShoalError | undefined): void {
+    if (this.failed || this.destroyed) return;
     this.failed = true;
     const lost = this.persistent?.list() ?? [];
     this.persistent?.destroy();
     this.current = this.options.memory;
     this.options.memory.setPlaybackContext(this.playback);
-    const warning =
-      error instanceof ShoalError
-        ? error
-        : new ShoalError('storage-failed', `Persistent segment cache failed: ${String(error)}`, { source: 'storage', cause: error });
-    this.options.onWarning(warning);
+    if (warning) this.options.onWarning(warning);
     for (const info of lost) this.options.onLost({ renditionId: info.renditionId, segmentId: info.segmentId });
   }
 }
