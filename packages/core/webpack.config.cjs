@@ -6,9 +6,11 @@
 // - dist/node.js        src/node.ts (Node-only additions, `@shoal/core/node`), dependencies external too,
 //                       so its WebRTC fix patches the same webrtc-polyfill that dist/index.node.js uses.
 // - dist/types/         declarations, emitted by ts-loader from tsconfig.build.json (browser build only).
+// - dist/shoal.min.js    dist/index.js for a <script> tag: the global `Shoal` (scripts/webpack-script.cjs).
 const fs = require('node:fs');
 const path = require('node:path');
 const webpack = require('webpack');
+const { scriptWebpackConfig } = require('../../scripts/webpack-script.cjs');
 
 const dist = path.resolve(__dirname, 'dist');
 
@@ -120,6 +122,7 @@ function nodeBuild(name, entry) {
 
 module.exports = [
   browser,
+  scriptWebpackConfig({ packageDir: __dirname, fileName: 'shoal.min.js', globalName: ['Shoal'] }),
   nodeBuild('node-index', { 'index.node': './src/index.ts' }),
   nodeBuild('node-extras', { node: './src/node.ts' }),
 ];
