@@ -1,0 +1,17 @@
+// Type-checked by the packaging test against the installed tarballs' declarations (`tsc --noEmit` with the
+// consumer's tsconfig.json): the `types` conditions resolve and the public API types are usable.
+import Hls from 'hls.js';
+import { ShoalEngine, ShoalError, type ShoalConfig, type ShoalStats } from '@shoal/core';
+import { attachShoal, shoalHlsConfig, type ShoalHlsAttachment } from '@shoal/hlsjs-loader';
+import { registerShoal, type ShoalShakaAttachment } from '@shoal/shaka-loader';
+
+const config: Partial<ShoalConfig> = { trackerUrls: ['wss://tracker.example.com'] };
+const engine = new ShoalEngine(config);
+const hls = new Hls({ ...shoalHlsConfig(engine) });
+const attachment: ShoalHlsAttachment = attachShoal(hls, engine);
+const stats: ShoalStats = engine.stats();
+engine.on('segment:loaded', ({ source, p2pBytes }) => console.log(source, p2pBytes, stats.p2pShare, attachment.active));
+const failure: ShoalError | undefined = undefined;
+const register: typeof registerShoal = registerShoal;
+const shaka: ShoalShakaAttachment | undefined = undefined;
+export { failure, register, shaka };
