@@ -6,12 +6,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, mergeConfig, type ShoalConfig } from '../src/config';
 import { ShoalError } from '../src/errors';
+import { documentedDefault, shoalConfigDocs } from '../../../scripts/config-docs';
 
-const CONFIG_SOURCE_PATH = fileURLToPath(new URL('../src/config.ts', import.meta.url));
 const DEFAULT_KEYS = Object.keys(DEFAULT_CONFIG) as Array<keyof ShoalConfig>;
 
 /** Sizes, counts and timeouts: must be positive integers, so zero is as wrong as negative. */
@@ -137,23 +135,6 @@ describe('mergeConfig rejects', () => {
     assertRejected({ safetyMarginMs: '1000' }, 'safetyMarginMs', /must be a number ≥ 0/);
   });
 });
-
-/** The JSDoc text of each member of `interface ShoalConfig`, by key, read from config.ts. */
-function shoalConfigDocs(): Map<string, string> {
-  const source = readFileSync(CONFIG_SOURCE_PATH, 'utf8');
-  const body = /export interface ShoalConfig \{([\s\S]*?)\n\}/.exec(source)?.[1];
-  assert.ok(body, 'config.ts declares `export interface ShoalConfig { ... }`');
-  const docs = new Map<string, string>();
-  // A doc block (not crossing its own `*/`) directly followed by `key:` or `key?:`.
-  const member = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(\w+)\??\s*:/g;
-  for (const [, doc, key] of body.matchAll(member)) docs.set(key!, doc!.replace(/^\s*\*\s?/gm, '').replace(/\s+/g, ' ').trim());
-  return docs;
-}
-
-/** The text after `@default` in a doc block, up to the next tag. */
-function documentedDefault(doc: string): string | undefined {
-  return /@default\b(.*?)(?=\s@\w|$)/.exec(doc)?.[1]?.trim();
-}
 
 /** String leaves of a default value (URLs in lists and objects). */
 function stringLeaves(value: unknown): string[] {
