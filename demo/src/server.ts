@@ -5,6 +5,8 @@
  *   http://127.0.0.1:8080/                 the page (demo/public, then demo/dist), /dist/ = demo/dist
  *   http://127.0.0.1:8080/vod/..., /live/  the origin (see origin.ts), GET /stats for its counters
  *   http://127.0.0.1:8080/config.json      tracker URL and stream URLs (HLS and DASH), for the page
+ *   http://127.0.0.1:8080/script-tag.html  hls.js and Shoal from script tags only, /npm/<package>/dist/<file>
+ *                                          = installed packages' builds (see http/package-files.ts)
  *   ws://127.0.0.1:8000                    the tracker
  *
  * Environment: SHOAL_HOST (127.0.0.1), SHOAL_PORT (8080), SHOAL_TRACKER_PORT (8000),
@@ -18,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createOrigin, type Origin, type OriginOptions } from './origin';
 import { sendText } from './http/respond';
 import { serveStatic, type StaticRoot } from './http/static-files';
+import { packageDistRoots } from './http/package-files';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 const DIST_DIR = fileURLToPath(new URL('../dist', import.meta.url));
@@ -118,6 +121,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     { urlPrefix: '/dist/', dir: DIST_DIR },
     { urlPrefix: '/', dir: PUBLIC_DIR },
     { urlPrefix: '/', dir: DIST_DIR },
+    ...packageDistRoots(),
   ];
   const server = createServer((req, res) => {
     if (origin.handle(req, res)) return;
