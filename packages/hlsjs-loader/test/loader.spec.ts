@@ -171,6 +171,27 @@ describe('ShoalFragmentLoader (hls.js Loader contract)', () => {
     }
   });
 
+  it('pagehide destroys the engine (goodbye to its peers), and no longer once hls.js is destroyed', async () => {
+    await setup(MEDIA.ts);
+    const destroyedCode = (target: ShoalEngine): string => {
+      try {
+        target.updateStream('probe', []);
+        return 'alive';
+      } catch (error) {
+        return (error as { code?: string }).code ?? String(error);
+      }
+    };
+    assertEqual(destroyedCode(engine), 'alive', 'before pagehide');
+    window.dispatchEvent(new Event('pagehide'));
+    assertEqual(destroyedCode(engine), 'destroyed', 'after pagehide');
+    hls.destroy();
+
+    await setup(MEDIA.ts);
+    hls.destroy();
+    window.dispatchEvent(new Event('pagehide'));
+    assertEqual(destroyedCode(engine), 'alive', 'pagehide after hls.destroy()');
+  });
+
   it('a cache hit is reported to hls.js as an HTTP transfer at the engine estimate, with its real size', async () => {
     const { details, newLoader } = await setup(MEDIA.ts);
     const frag = details.fragments[0]!;
