@@ -8,6 +8,7 @@
  *   &tracker=ws://…       another WebTorrent tracker
  *   &cache=1              VOD segments kept in IndexedDB across reloads (`persistentCache`); served as 'cached'
  *   &test=1               record SHA-256 of every segment that came from peers (window.shoalDemo.p2pSegments)
+ *   &start=SECONDS        start playback there (VOD; the swarm benchmark starts viewers at different positions)
  */
 import { ShoalEngine } from '@shoal/core';
 import { BytesChart } from './chart';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const p2p = query.get('p2p') !== '0';
   const trackerUrl = query.get('tracker') ?? config.trackerUrl;
   const streamUrl = config.streams[streamName]!;
+  const startSec = query.has('start') ? Number(query.get('start')) : undefined;
   fillControls(config.streams, { player, streamName, p2p, trackerUrl });
 
   const persistentCache = query.get('cache') === '1';
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     engine,
     video,
     streamUrl,
+    ...(startSec !== undefined && Number.isFinite(startSec) ? { startSec } : {}),
     onError: (message) => state.errors.push(message),
     onMediaSegmentLoaded: (sizeBytes) => {
       state.httpFragmentBytes += sizeBytes;

@@ -4,9 +4,9 @@ import { attachShoal, shoalHlsConfig } from '@shoal/hlsjs-loader';
 import { levelLabel, type DemoPlayer, type PlayerContext, type PlayerSession } from './types';
 
 export const hlsjsPlayer: DemoPlayer = {
-  start({ engine, video, streamUrl, onError, onMediaSegmentLoaded }: PlayerContext): PlayerSession {
+  start({ engine, video, streamUrl, startSec, onError, onMediaSegmentLoaded }: PlayerContext): PlayerSession {
     // With `p2pEnabled: false` both calls leave hls.js as it is: plain hls.js.
-    const hls = new Hls({ ...shoalHlsConfig(engine) });
+    const hls = new Hls({ ...shoalHlsConfig(engine), ...(startSec !== undefined ? { startPosition: startSec } : {}) });
     attachShoal(hls, engine);
     hls.on(Hls.Events.FRAG_LOADED, (_event, data) => onMediaSegmentLoaded(data.frag.stats.loaded));
     hls.on(Hls.Events.ERROR, (_event, data) => {

@@ -4,7 +4,7 @@ import { attachShoal, registerShoal } from '@shoal/shaka-loader';
 import { levelLabel, type DemoPlayer, type PlayerContext, type PlayerSession } from './types';
 
 export const shakaPlayer: DemoPlayer = {
-  async start({ engine, video, streamUrl, onError, onMediaSegmentLoaded }: PlayerContext): Promise<PlayerSession> {
+  async start({ engine, video, streamUrl, startSec, onError, onMediaSegmentLoaded }: PlayerContext): Promise<PlayerSession> {
     shaka.polyfill.installAll();
     registerShoal(shaka);
     const player = new shaka.Player();
@@ -18,7 +18,7 @@ export const shakaPlayer: DemoPlayer = {
       const error = (event as unknown as { detail: shaka.util.Error }).detail;
       if (error.severity === shaka.util.Error.Severity.CRITICAL) onError(`shaka ${error.category}/${error.code} ${JSON.stringify(error.data).slice(0, 200)}`);
     });
-    player.load(streamUrl).catch((error: shaka.util.Error) => onError(`shaka load: ${error.code ?? ''} ${String(error.message ?? error)}`));
+    player.load(streamUrl, startSec).catch((error: shaka.util.Error) => onError(`shaka load: ${error.code ?? ''} ${String(error.message ?? error)}`));
     return {
       instance: player,
       quality: () => {

@@ -14,6 +14,8 @@ export interface PlayerContext {
   engine: ShoalEngine;
   video: HTMLVideoElement;
   streamUrl: string;
+  /** Where playback starts, in media seconds (default: the player's own choice). */
+  startSec?: number;
   /** A fatal player error, in words. */
   onError(message: string): void;
   /** A media segment (not a playlist, manifest or init segment) finished loading, whatever its source. */
