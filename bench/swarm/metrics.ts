@@ -11,13 +11,15 @@ export function originSegmentCounts(byPath: Record<string, { requests: number; b
   let segments = 0;
   let requests = 0;
   let bytes = 0;
+  let distinctBytes = 0;
   for (const [path, counter] of Object.entries(byPath)) {
-    if (!SEGMENT_PATH.test(path)) continue;
+    if (!SEGMENT_PATH.test(path) || counter.requests === 0) continue;
     segments++;
     requests += counter.requests;
     bytes += counter.bytes;
+    distinctBytes += counter.bytes / counter.requests;
   }
-  return { segments, requests, bytes, requestsPerSegment: segments === 0 ? 0 : requests / segments };
+  return { segments, requests, bytes, distinctBytes, requestsPerSegment: segments === 0 ? 0 : requests / segments };
 }
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
@@ -37,6 +39,7 @@ export function phaseFigures(phase: PhaseReport): PhaseFigures {
     p2pBytes,
     p2pShare: loadedBytes === 0 ? 0 : p2pBytes / loadedBytes,
     originImpliedShare: loadedBytes === 0 ? 0 : 1 - phase.origin.segments.bytes / loadedBytes,
+    p2pShareBound: loadedBytes === 0 ? 0 : Math.max(0, 1 - phase.origin.segments.distinctBytes / loadedBytes),
     originSegmentBytes: phase.origin.segments.bytes,
     originRequestsPerSegment: phase.origin.segments.requestsPerSegment,
     stalls: sum(v.map((r) => r.stalls)),
@@ -60,6 +63,7 @@ export function computeFigures(shoal: PhaseReport, plain: PhaseReport, viewers: 
   const comparison: ComparisonFigures = {
     p2pShareLimit,
     shareOfLimit: p2pShareLimit === 0 ? 0 : s.p2pShare / p2pShareLimit,
+    shareOfBound: s.p2pShareBound === 0 ? 0 : s.p2pShare / s.p2pShareBound,
     originBytesRatio: p.originSegmentBytes === 0 ? 0 : s.originSegmentBytes / p.originSegmentBytes,
     startupRatio: s.meanStartupMs !== null && p.meanStartupMs ? s.meanStartupMs / p.meanStartupMs : null,
     latencyDifferenceSec: s.meanLatencySec !== null && p.meanLatencySec !== null ? s.meanLatencySec - p.meanLatencySec : null,
@@ -77,8 +81,8 @@ export function summaryLine(result: SwarmScenarioResult): string {
   const { shoal: s, plain: p, comparison: c } = figures;
   const signed = c.latencyDifferenceSec === null ? '–' : `${c.latencyDifferenceSec >= 0 ? '+' : ''}${c.latencyDifferenceSec.toFixed(1)} s`;
   return [
-    `swarm ${o.stream} ${o.player} N=${o.viewers} ${o.seconds}s${o.churn ? ' churn' : ''}:`,
-    `P2P share ${pct(s.p2pShare)} (origin-implied ${pct(s.originImpliedShare)}; limit ${pct(c.p2pShareLimit)}, ${c.shareOfLimit.toFixed(2)} of it)`,
+    `swarm ${o.stream} ${o.player} ${o.streamName} N=${o.viewers} ${o.seconds}s${o.churn ? ' churn' : ''}${o.stream === 'vod' ? ` start step ${o.vodStartStepSec}s` : ''}:`,
+    `P2P share ${pct(s.p2pShare)} (origin-implied ${pct(s.originImpliedShare)}; limit ${pct(c.p2pShareLimit)}, ${c.shareOfLimit.toFixed(2)} of it; this run's bound ${pct(s.p2pShareBound)}, ${c.shareOfBound.toFixed(2)} of it)`,
     `| origin ${mb(s.originSegmentBytes)} vs ${mb(p.originSegmentBytes)} plain (×${c.originBytesRatio.toFixed(2)}), ${s.originRequestsPerSegment.toFixed(2)} vs ${p.originRequestsPerSegment.toFixed(2)} req/segment`,
     `| stalls ${s.stalls} (${s.stallSeconds.toFixed(1)} s) vs ${p.stalls} (${p.stallSeconds.toFixed(1)} s)`,
     `| startup ×${num(c.startupRatio, 2)} (${num(s.meanStartupMs, 0, ' ms')} vs ${num(p.meanStartupMs, 0, ' ms')})`,

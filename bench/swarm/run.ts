@@ -1,8 +1,8 @@
 /**
- * `npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs]
- *                         [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--no-check]`
+ * `npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
+ *                         [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--no-check]`
  *
- * Runs the swarm scenario with Shoal and then with plain hls.js, prints one summary line and a line per
+ * Runs the swarm scenario with Shoal and then with the plain player, prints one summary line and a line per
  * viewer, and writes `.bench/swarm-<timestamp>.json` and the picture `.bench/swarm-<timestamp>.svg`.
  * WebRTC needs the netns wrapper here: the npm script runs this through scripts/netns-run.sh.
  */
@@ -15,8 +15,8 @@ import { renderSvg } from './svg';
 import type { PlayerName, SwarmScenarioOptions } from './types';
 
 const OUT_DIR = fileURLToPath(new URL('../../.bench', import.meta.url));
-const USAGE = `usage: npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs]
-                           [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--no-check]
+const USAGE = `usage: npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
+                           [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--no-check]
 defaults: 4 viewers, 60 s, live, hlsjs, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`;
 
 function positive(flag: string, raw: string | undefined): number {
@@ -41,10 +41,12 @@ function parseArgs(argv: string[]): SwarmScenarioOptions {
       case '--no-check': options.checkPeerBytes = false; break;
       case '--player': {
         const player = value();
-        if (player !== 'hlsjs') throw new Error(`--player ${player ?? ''}: only hlsjs is supported so far (shaka is planned)`);
+        if (player !== 'hlsjs' && player !== 'shaka') throw new Error(`--player ${player ?? ''}: hlsjs or shaka`);
         options.player = player as PlayerName;
         break;
       }
+      case '--stream': options.streamName = value() ?? ''; break;
+      case '--vod-step': options.vodStartStepSec = Number(value()); break;
       case '--throttle': {
         const raw = value() ?? '';
         const [delay, rate] = raw.split(',').map(Number);

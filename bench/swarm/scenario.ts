@@ -22,12 +22,15 @@ export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
     seconds: options.seconds ?? 60,
     stream: options.stream ?? 'live',
     player: options.player ?? 'hlsjs',
+    streamName: options.streamName ?? '',
+    vodStartStepSec: options.vodStartStepSec ?? 4,
     throttle: options.throttle ?? { ...DEFAULT_THROTTLE },
     churn: options.churn ?? false,
     staggerMs: options.staggerMs ?? 2000,
     checkPeerBytes: options.checkPeerBytes ?? false,
   };
-  if (resolved.player !== 'hlsjs') throw new Error(`player "${resolved.player}" is not supported yet: only hlsjs`);
+  if (resolved.player !== 'hlsjs' && resolved.player !== 'shaka') throw new Error(`player "${String(resolved.player)}": hlsjs or shaka`);
+  if (!(resolved.vodStartStepSec >= 0)) throw new Error('vodStartStepSec must be ≥ 0');
   if (!Number.isInteger(resolved.viewers) || resolved.viewers < 1) throw new Error('viewers must be a positive integer');
   if (!(resolved.seconds > 0)) throw new Error('seconds must be positive');
   if (resolved.churn && resolved.viewers < 2) throw new Error('churn needs at least 2 viewers');
@@ -35,6 +38,25 @@ export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** VOD start positions wrap here: the demo VOD is 30 s, and a viewer starting later would see its end at once. */
+export const VOD_START_WRAP_SEC = 16;
+
+/** Where VOD viewer `id` starts, in media seconds; undefined for live (the player's live edge rule). */
+export function startSecOf(options: ResolvedOptions, id: number): number | undefined {
+  if (options.stream === 'live') return undefined;
+  return (id * options.vodStartStepSec) % VOD_START_WRAP_SEC;
+}
+
+/** The demo stream a scenario plays: `--stream`, else the kind's TS stream (Shaka: its DASH one when offered). */
+export function streamNameOf(options: ResolvedOptions, offered: Record<string, string>): string {
+  if (options.streamName) {
+    if (!Object.hasOwn(offered, options.streamName)) throw new Error(`stream "${options.streamName}" is not one of the demo's: ${Object.keys(offered).join(', ')}`);
+    return options.streamName;
+  }
+  const dash = `${options.stream}Dash`;
+  return options.player === 'shaka' && Object.hasOwn(offered, dash) ? dash : `${options.stream}Ts`;
+}
 
 /** Viewers leaving halfway with churn: a third, at least one, never all. */
 export function churnCount(viewers: number): number {
@@ -53,7 +75,17 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
 
   const join = async (): Promise<void> => {
     const id = nextId++;
-    const viewer = await Viewer.open({ id, url: demo.url, p2p, live: options.stream === 'live', clock });
+    const startSec = startSecOf(options, id);
+    const viewer = await Viewer.open({
+      id,
+      url: demo.url,
+      p2p,
+      live: options.stream === 'live',
+      player: options.player,
+      streamName: options.streamName,
+      ...(startSec !== undefined ? { startSec } : {}),
+      clock,
+    });
     active.push(viewer);
     log(`  ${p2p ? 'shoal' : 'plain'} viewer ${id} joined at ${(clock() / 1000).toFixed(1)} s`);
   };
@@ -151,10 +183,11 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
   const log = options.log ?? (() => {});
   const startedAt = new Date().toISOString();
   const demo = await startDemo({ port: 0, trackerPort: 0, throttle: resolved.throttle });
+  resolved.streamName = streamNameOf(resolved, demo.config.streams);
   try {
-    log(`shoal phase: ${resolved.viewers} viewers, ${resolved.seconds} s, ${resolved.stream}${resolved.churn ? ', churn' : ''}`);
+    log(`shoal phase: ${resolved.viewers} ${resolved.player} viewers of ${resolved.streamName}, ${resolved.seconds} s${resolved.churn ? ', churn' : ''}`);
     const shoal = await runPhase(demo, resolved, true, log);
-    log('plain hls.js phase');
+    log(`plain ${resolved.player} phase`);
     const plain = await runPhase(demo, resolved, false, log);
     if (resolved.checkPeerBytes) await checkPeerBytes(demo, shoal.viewers);
     const notes = [

@@ -4,7 +4,7 @@
  */
 
 export type StreamKind = 'live' | 'vod';
-export type PlayerName = 'hlsjs';
+export type PlayerName = 'hlsjs' | 'shaka';
 
 export interface OriginThrottle {
   /** Delay before the first byte of every origin response, in ms. */
@@ -20,8 +20,18 @@ export interface SwarmScenarioOptions {
   seconds?: number;
   /** @default 'live' */
   stream?: StreamKind;
-  /** Only hls.js for now. @default 'hlsjs' */
+  /** The demo page's player (`?player=`). @default 'hlsjs' */
   player?: PlayerName;
+  /**
+   * The demo stream (a key of its /config.json). @default liveTs / vodTs; for Shaka liveDash / vodDash
+   * when the demo offers them
+   */
+  streamName?: string;
+  /**
+   * VOD: viewer i starts at (i × this) mod `vodStartWrapSec` media seconds, so viewers watch different
+   * parts of the video. 0: everyone from the start. @default 4
+   */
+  vodStartStepSec?: number;
   /** @default { firstByteDelayMs: 100, bytesPerSec: 1_000_000 } */
   throttle?: OriginThrottle;
   /** A third of the viewers (at least one) leave halfway and as many new ones join. @default false */
@@ -92,6 +102,8 @@ export interface OriginSegmentCounts {
   segments: number;
   requests: number;
   bytes: number;
+  /** Σ over segments of one response's bytes: what the origin serves if each segment goes out once. */
+  distinctBytes: number;
   requestsPerSegment: number;
 }
 
@@ -121,6 +133,12 @@ export interface PhaseFigures {
   p2pShare: number;
   /** 1 − origin segment bytes / bytes loaded: the share as the origin sees it. */
   originImpliedShare: number;
+  /**
+   * 1 − bytes of the distinct segments requested / bytes loaded: the share if the origin had served every
+   * segment played exactly once. Below 1 − 1/N when viewers do not all play the same segments (staggered
+   * joins, VOD start positions, churn).
+   */
+  p2pShareBound: number;
   originSegmentBytes: number;
   originRequestsPerSegment: number;
   stalls: number;
@@ -143,6 +161,8 @@ export interface ComparisonFigures {
   p2pShareLimit: number;
   /** Shoal's P2P share / the limit. */
   shareOfLimit: number;
+  /** Shoal's P2P share / its phase's `p2pShareBound` (what this exact run allowed). */
+  shareOfBound: number;
   /** Origin segment bytes with Shoal / without. */
   originBytesRatio: number;
   /** Mean startup with Shoal / without. */

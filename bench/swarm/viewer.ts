@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../test/browser/chromium';
 import { processTreeCpuSeconds } from './cpu';
-import type { PeerSegment, ViewerReport, ViewerSample } from './types';
+import type { PeerSegment, PlayerName, ViewerReport, ViewerSample } from './types';
 
 /** What the demo page (demo/web/main.ts) and our probe expose, as seen from `page.evaluate`. */
 interface PageGlobals {
@@ -42,6 +42,11 @@ export interface ViewerOptions {
   url: string;
   p2p: boolean;
   live: boolean;
+  player: PlayerName;
+  /** A stream name of the demo's /config.json. */
+  streamName: string;
+  /** Where playback starts (VOD), in media seconds; undefined: the player's choice. */
+  startSec?: number;
   /** The phase clock: ms since the phase started. */
   clock: () => number;
 }
@@ -65,7 +70,8 @@ export class Viewer {
     const context = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
     const page = context.pages()[0] ?? (await context.newPage());
     const viewer = new Viewer(options, context, page, profileDir);
-    await page.goto(`${options.url}/?stream=${options.live ? 'liveTs' : 'vodTs'}&test=1&p2p=${options.p2p ? 1 : 0}`);
+    const start = options.startSec === undefined ? '' : `&start=${options.startSec}`;
+    await page.goto(`${options.url}/?player=${options.player}&stream=${options.streamName}&test=1&p2p=${options.p2p ? 1 : 0}${start}`);
     await page.evaluate(installStallProbe);
     return viewer;
   }
