@@ -1,0 +1,164 @@
+/**
+ * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod] [--p2p 0]`
+ *
+ * A diagnostic, not a benchmark: N Shoal viewers of the demo (throttled like the swarm benchmark), and
+ * for each one a timestamped log of what hls.js did (manifest, playlists, level switches, fragment loads
+ * with their stats) and what the engine decided (every decision it acted on, with its reason) and loaded
+ * (source, peers). Writes `.bench/trace-<timestamp>.json` and prints, for every segment, its life across
+ * viewers: who fetched it from the origin, when and why, and who relayed it from whom.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { startDemo } from '../../demo/src/server';
+import { CHROMIUM_FLAGS, chromiumPath } from '../../test/browser/chromium';
+import { DEFAULT_THROTTLE } from './scenario';
+
+interface TraceEvent {
+  /** Date.now() in the page. */
+  t: number;
+  kind: string;
+  [key: string]: unknown;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+const viewers = Number(flag('--viewers', '4'));
+const seconds = Number(flag('--seconds', '30'));
+const stagger = Number(flag('--stagger', '2000'));
+const vod = args.includes('--vod');
+const p2p = flag('--p2p', '1');
+
+/** Runs in the page before its scripts: hooks the demo state as soon as the page publishes it. */
+function installTrace(): void {
+  const w = globalThis as unknown as Record<string, unknown> & { shoalTrace: TraceEvent[] };
+  const log: TraceEvent[] = [];
+  w.shoalTrace = log;
+  const push = (kind: string, data: Record<string, unknown> = {}): void => void log.push({ t: Date.now(), kind, ...data });
+  push('page-start');
+  let state: unknown;
+  Object.defineProperty(w, 'shoalDemo', {
+    configurable: true,
+    get: () => state,
+    set: (value: { engine: any; hls?: any }) => {
+      state = value;
+      const { engine } = value;
+      push('engine-created');
+      const scheduler = engine.scheduler;
+      if (scheduler?.options) {
+        scheduler.options.onDecision = (d: any, nowMs: number) =>
+          push('decision', { action: d.action, reason: d.reason, key: `${d.key.renditionId}#${d.key.segmentId}`, peers: d.peerIds?.length, nowMs });
+      }
+      engine.on('segment:loaded', (e: any) => push('loaded', { key: `${e.key.renditionId}#${e.key.segmentId}`, source: e.source, p2pBytes: e.p2pBytes, sizeBytes: e.sizeBytes, durationMs: Math.round(e.durationMs), peers: e.peers.map((p: string) => p.slice(-6)) }));
+      engine.on('peer:connected', (e: any) => push('peer-connected', { peer: e.peerId.slice(-6) }));
+      engine.on('peer:closed', (e: any) => push('peer-closed', { peer: e.peerId.slice(-6) }));
+      push('peer-id', { peer: engine.peerId.slice(-6) });
+      // The page sets `hls` once its player module has loaded: hook it then.
+      const waitForHls = setInterval(() => {
+        if (value.hls) {
+          clearInterval(waitForHls);
+          hookHls(value.hls);
+        }
+      }, 5);
+    },
+  });
+  // Runs in the page: no named inner functions (see viewer.ts), hence a const arrow.
+  const hookHls = (hls: any): void => {
+      const E = (hls.constructor as any).Events;
+      hls.on(E.MANIFEST_LOADED, () => push('manifest-loaded'));
+      hls.on(E.LEVEL_LOADED, (_e: string, d: any) => push('level-loaded', { level: d.level, live: d.details.live, first: d.details.startSN, last: d.details.endSN, edge: d.details.edge }));
+      hls.on(E.LEVEL_SWITCHING, (_e: string, d: any) => push('level-switching', { level: d.level }));
+      hls.on(E.FRAG_LOADING, (_e: string, d: any) => push('frag-loading', { sn: d.frag.sn, level: d.frag.level, start: d.frag.start }));
+      hls.on(E.FRAG_LOADED, (_e: string, d: any) => {
+        const s = d.frag.stats;
+        push('frag-loaded', { sn: d.frag.sn, level: d.frag.level, bytes: s.loaded, ms: Math.round(s.loading.end - s.loading.start), bwEstimate: Math.round(hls.bandwidthEstimate) });
+      });
+      hls.on(E.FRAG_BUFFERED, (_e: string, d: any) => push('frag-buffered', { sn: d.frag.sn, level: d.frag.level }));
+      hls.on(E.ERROR, (_e: string, d: any) => push('hls-error', { details: d.details, fatal: d.fatal }));
+      const video = (globalThis as any).document.querySelector('video');
+      video.addEventListener('playing', () => push('playing', { currentTime: video.currentTime, latency: hls.latency, liveSync: hls.liveSyncPosition }));
+      video.addEventListener('waiting', () => push('waiting', { currentTime: video.currentTime }));
+      video.addEventListener('seeking', () => push('seeking', { currentTime: video.currentTime }));
+      let lastTime = -1;
+      setInterval(() => {
+        const b = video.buffered;
+        const end = b.length ? b.end(b.length - 1) : 0;
+        if (video.currentTime === lastTime && video.currentTime > 0) push('frozen', { currentTime: video.currentTime, bufferedEnd: end, readyState: video.readyState, paused: video.paused });
+        lastTime = video.currentTime;
+        push('tick', { currentTime: +video.currentTime.toFixed(2), ahead: +(end - video.currentTime).toFixed(2), latency: +(hls.latency ?? 0).toFixed(2), readyState: video.readyState });
+      }, 250);
+  };
+}
+
+async function main(): Promise<void> {
+  const demo = await startDemo({ port: 0, trackerPort: 0, throttle: { ...DEFAULT_THROTTLE } });
+  const contexts: Array<{ context: BrowserContext; dir: string }> = [];
+  const pages: Array<Awaited<ReturnType<BrowserContext['newPage']>>> = [];
+  const t0 = Date.now();
+  try {
+    for (let i = 0; i < viewers; i++) {
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * stagger - Date.now())));
+      const dir = mkdtempSync(join(tmpdir(), 'shoal-trace-'));
+      const context = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+      contexts.push({ context, dir });
+      const page = context.pages()[0] ?? (await context.newPage());
+      // tsx wraps named arrows in `__name(...)`: give the page a no-op one.
+      await page.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
+      await page.addInitScript(installTrace);
+      void page.goto(`${demo.url}/?stream=${vod ? 'vodTs' : 'liveTs'}&test=1&p2p=${p2p}`);
+      pages.push(page);
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + seconds * 1000 - Date.now())));
+    const traces = await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as any).shoalTrace as TraceEvent[])));
+    const outDir = fileURLToPath(new URL('../../.bench', import.meta.url));
+    mkdirSync(outDir, { recursive: true });
+    const path = join(outDir, `trace-${new Date(t0).toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(path, JSON.stringify({ t0, traces, originByPath: demo.origin.stats().byPath }, null, 1));
+    printSummary(t0, traces);
+    console.log(`wrote ${path}`);
+  } finally {
+    for (const { context, dir } of contexts) {
+      await context.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await demo.close();
+  }
+}
+
+function printSummary(t0: number, traces: TraceEvent[][]): void {
+  const s = (t: number): string => ((t - t0) / 1000).toFixed(2).padStart(6);
+  traces.forEach((trace, viewer) => {
+    const start = trace[0]?.t ?? t0;
+    console.log(`\nviewer ${viewer} (joined ${s(start)} s)`);
+    for (const e of trace) {
+      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking') {
+        const { t, kind, ...rest } = e;
+        console.log(`  ${s(t)} +${String(t - start).padStart(5)} ${kind} ${JSON.stringify(rest)}`);
+      }
+    }
+  });
+  const bySegment = new Map<string, string[]>();
+  traces.forEach((trace, viewer) => {
+    for (const e of trace) {
+      if (e.kind === 'decision') {
+        const key = e.key as string;
+        bySegment.set(key, [...(bySegment.get(key) ?? []), `${s(e.t)} v${viewer} ${e.action}:${e.reason}`]);
+      }
+    }
+  });
+  console.log('\nsegment lives (decisions acted on):');
+  for (const [key, lines] of [...bySegment].sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true }))) {
+    const http = lines.filter((l) => l.includes(' http')).length;
+    console.log(`  ${key}${http > 1 ? `  <-- ${http} origin fetches` : ''}\n    ${lines.sort().join('\n    ')}`);
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`trace failed: ${error.stack}`);
+  process.exit(1);
+});
