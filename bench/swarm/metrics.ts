@@ -4,8 +4,11 @@
  */
 import type { ComparisonFigures, OriginSegmentCounts, PhaseFigures, PhaseReport, SwarmScenarioResult } from './types';
 
-/** Media segments only (not playlists): `/live/hls-ts/v0/seg-12.ts`, `/vod/hls-fmp4/v1/seg-3.m4s`. */
-const SEGMENT_PATH = /^\/(live|vod)\/.+\/seg-\d+\.(ts|m4s|mp4)$/;
+/**
+ * Media segments only (not playlists, manifests or init segments): `/live/hls-ts/v0/seg-12.ts`,
+ * `/vod/hls-fmp4/v1/seg-3.m4s`, DASH `/live/dash/chunk-0-00012.m4s`.
+ */
+const SEGMENT_PATH = /^\/(live|vod)\/.+\/(seg-\d+\.(ts|m4s|mp4)|chunk-\d+-\d+\.m4s)$/;
 
 export function originSegmentCounts(byPath: Record<string, { requests: number; bytes: number }>): OriginSegmentCounts {
   let segments = 0;
