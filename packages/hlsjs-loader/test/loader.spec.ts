@@ -182,13 +182,13 @@ describe('ShoalFragmentLoader (hls.js Loader contract)', () => {
       }
     };
     assertEqual(destroyedCode(engine), 'alive', 'before pagehide');
-    window.dispatchEvent(new Event('pagehide'));
+    (globalThis as unknown as EventTarget).dispatchEvent(new Event('pagehide'));
     assertEqual(destroyedCode(engine), 'destroyed', 'after pagehide');
     hls.destroy();
 
     await setup(MEDIA.ts);
     hls.destroy();
-    window.dispatchEvent(new Event('pagehide'));
+    (globalThis as unknown as EventTarget).dispatchEvent(new Event('pagehide'));
     assertEqual(destroyedCode(engine), 'alive', 'pagehide after hls.destroy()');
   });
 
