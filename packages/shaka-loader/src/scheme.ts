@@ -9,9 +9,10 @@
  *
  * The plugin serves a request through the engine only when an attached player's request filter tagged it
  * (a WeakMap from the request object, which Shaka passes unchanged from filters to plugin and across
- * retries); everything else goes to Shaka's default plugin untouched.
+ * retries); everything else goes to Shaka's default plugin untouched, and so do tagged requests once
+ * the engine is destroyed.
  */
-import type { Segment, ShoalEngine } from '@shoal/core';
+import { isShoalError, type Segment, type ShoalEngine } from '@shoal/core';
 import { abortedError, toShakaError } from './errors';
 import type { Shaka, ShakaRequest, ShakaRequestType, ShakaResponse, ShakaSchemePlugin } from './shaka';
 
@@ -79,29 +80,48 @@ function stateOf(shaka: Shaka): SchemeState {
     const routes = new WeakMap<ShakaRequest, EngineRoute>();
     const plugin: ShakaSchemePlugin = (uri, request, requestType, progressUpdated, headersReceived, config) => {
       const route = routes.get(request);
+      const viaShaka = () => {
+        const defaultPlugin = shaka.net.HttpFetchPlugin.isSupported() ? shaka.net.HttpFetchPlugin : shaka.net.HttpXHRPlugin;
+        return defaultPlugin.parse(uri, request, requestType, progressUpdated, headersReceived, config);
+      };
       if (route && requestType === shaka.net.NetworkingEngine.RequestType.SEGMENT) {
-        return loadThroughEngine(shaka, route, uri, request, requestType);
+        return loadThroughEngine(shaka, route, { uri, request, requestType }, viaShaka);
       }
-      const defaultPlugin = shaka.net.HttpFetchPlugin.isSupported() ? shaka.net.HttpFetchPlugin : shaka.net.HttpXHRPlugin;
-      return defaultPlugin.parse(uri, request, requestType, progressUpdated, headersReceived, config);
+      return viaShaka();
     };
     states.set(shaka, (state = { attached: 0, routes, plugin }));
   }
   return state;
 }
 
-/** One engine load as Shaka's `AbortableOperation`; failures are `shaka.util.Error`s only. */
-function loadThroughEngine(
-  shaka: Shaka,
-  route: EngineRoute,
-  uri: string,
-  request: ShakaRequest,
-  requestType: ShakaRequestType,
-): ReturnType<ShakaSchemePlugin> {
+type ShakaOperation = ReturnType<ShakaSchemePlugin>;
+
+interface PluginRequest {
+  uri: string;
+  request: ShakaRequest;
+  requestType: ShakaRequestType;
+}
+
+/** The engine can no longer load anything: it was destroyed (before or during this load). */
+function engineGone(error: unknown): boolean {
+  return isShoalError(error) && error.code === 'destroyed';
+}
+
+/**
+ * One engine load as Shaka's `AbortableOperation`; failures are `shaka.util.Error`s only. When the engine
+ * was destroyed under the player, the request goes to Shaka's own plugin (`viaShaka`) instead: playback
+ * goes on from the origin.
+ */
+function loadThroughEngine(shaka: Shaka, route: EngineRoute, { uri, request, requestType }: PluginRequest, viaShaka: () => ShakaOperation): ShakaOperation {
   const controller = new AbortController();
   const startedMs = performance.now();
   const failure = { uri, requestType };
   const segment: Segment = { ...route.segment, url: uri };
+  let fallback: ShakaOperation | undefined;
+  const fallBack = (): Promise<ShakaResponse> => {
+    fallback = viaShaka();
+    return fallback.promise;
+  };
   let promise: Promise<ShakaResponse>;
   try {
     promise = route.engine.loadSegment(segment, { signal: controller.signal }).then(
@@ -123,14 +143,16 @@ function loadThroughEngine(
         return response;
       },
       (error: unknown) => {
-        throw controller.signal.aborted ? abortedError(shaka, failure) : toShakaError(shaka, error, failure);
+        if (controller.signal.aborted) throw abortedError(shaka, failure);
+        if (engineGone(error)) return fallBack();
+        throw toShakaError(shaka, error, failure);
       },
     );
   } catch (error) {
-    promise = Promise.reject(toShakaError(shaka, error, failure));
+    promise = engineGone(error) ? fallBack() : Promise.reject(toShakaError(shaka, error, failure));
   }
   return new shaka.util.AbortableOperation(promise, () => {
     controller.abort();
-    return Promise.resolve();
+    return fallback ? fallback.abort() : Promise.resolve();
   });
 }

@@ -9,6 +9,8 @@
  * requests (not init segments, manifests, playlists, keys or licenses) with their engine segment, and
  * acquires the http/https scheme plugin (see `scheme.ts`) that serves tagged requests through the engine.
  * When Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) it does nothing: the player is plain Shaka.
+ * The attachment ends itself when the player is destroyed; when the engine is destroyed first, the player's
+ * requests go to Shaka's own HTTP plugin.
  */
 import { ShoalError, type ShoalEngine } from '@shoal/core';
 import { EngineFeed } from './engine-feed';
@@ -22,10 +24,13 @@ export interface ShoalShakaAttachment {
   readonly active: boolean;
   /**
    * Stop routing this player's requests and feeding the engine; the last attachment to go restores Shaka's
-   * default http/https plugin. Idempotent. Call it before `player.destroy()`.
+   * default http/https plugin. Idempotent. `player.destroy()` does it too.
    */
   destroy(): void;
 }
+
+/** Player events fired while `player.destroy()` runs (after it marked the player DESTROYED). */
+const PLAYER_TEARDOWN_EVENTS = ['onstatechange', 'unloading'] as const;
 
 const INACTIVE: ShoalShakaAttachment = Object.freeze({ active: false, destroy: () => {} });
 
@@ -82,6 +87,7 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
     destroy: () => {
       if (destroyed) return;
       destroyed = true;
+      for (const type of PLAYER_TEARDOWN_EVENTS) player.removeEventListener(type, onStateChange);
       player.getNetworkingEngine()?.unregisterRequestFilter(filter);
       player.getNetworkingEngine()?.unregisterResponseFilter(playlistFilter);
       feed.destroy();
@@ -89,6 +95,12 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
       attachments.delete(player);
     },
   };
+  // Shaka has no "destroyed" event: `player.destroy()` first marks the player DESTROYED, then unloads and
+  // detaches, which fire these (with or without media attached); the attachment goes with the player.
+  const onStateChange = (): void => {
+    if (player.getLoadMode() === shaka.Player.LoadMode.DESTROYED) attachment.destroy();
+  };
+  for (const type of PLAYER_TEARDOWN_EVENTS) player.addEventListener(type, onStateChange);
   attachments.set(player, { engine, attachment });
   return attachment;
 }

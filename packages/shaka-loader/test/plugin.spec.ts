@@ -41,10 +41,11 @@ describe('Shaka plugin (shaka-player ' + shaka.Player.version + ')', () => {
       assert(media.every((uri) => loads.some((s) => s.url === uri)), 'every media segment went through the engine');
       assert(new Set(loads.map((s) => s.renditionId)).size >= 2, 'video and audio renditions');
       // Another player's requests are untouched, while the plugin is registered.
-      const before = loads.length;
+      // (A URL of its own: the attached player keeps loading segments meanwhile.)
       await other.player.load(DASH_URL);
-      await requestSegment(other.player, new URL('/base/demo/media/dash/chunk-1-00003.m4s', page.location.href).href, 4).promise;
-      assert(loads.length === before, 'the other player\'s segment did not reach the engine');
+      const otherUri = new URL('/base/demo/media/dash/chunk-1-00003.m4s?player=other', page.location.href).href;
+      await requestSegment(other.player, otherUri, 4).promise;
+      assert(!loads.some((s) => s.url === otherUri), 'the other player\'s segment did not reach the engine');
     } finally {
       shoal.destroy();
       await player.destroy();
@@ -123,6 +124,53 @@ describe('Shaka plugin (shaka-player ' + shaka.Player.version + ')', () => {
       await second.player.destroy();
       a.engine.destroy();
       b.engine.destroy();
+    }
+  });
+
+  it('detaches itself when the player is destroyed, and the last one restores Shaka\'s default plugin', async () => {
+    const { engine } = createEngine();
+    const video = newVideo();
+    const { player } = newPlayer(video);
+    const bare = new shaka.Player(); // never attached to a video element
+    const shoal = attachShoal(player, engine);
+    attachShoal(bare, engine);
+    try {
+      await player.load(DASH_URL);
+      assert(isSchemeInstalled(shaka), 'registered while attached');
+      await player.destroy();
+      assert(isSchemeInstalled(shaka), 'still registered for the other player');
+      await bare.destroy();
+      assert(!isSchemeInstalled(shaka), 'both destroyed: unregistered');
+      shoal.destroy(); // idempotent after the player took it down
+    } finally {
+      engine.destroy();
+      video.remove();
+    }
+  });
+
+  it('falls back to Shaka\'s own HTTP plugin when the engine is destroyed under a playing player', async () => {
+    const { engine, loads } = createEngine();
+    const video = newVideo();
+    const { player } = newPlayer(video);
+    const errors: unknown[] = [];
+    player.addEventListener('error', ((event: { detail: unknown }) => errors.push(event.detail)) as never);
+    const shoal = attachShoal(player, engine);
+    try {
+      await player.load(DASH_URL);
+      await video.play();
+      await waitUntil(() => video.currentTime > 1, 'playback past 1 s');
+      assert(loads.length > 0, 'media segments went through the engine');
+      engine.destroy();
+      const uri = new URL('/base/demo/media/dash/chunk-0-00012.m4s', page.location.href).href;
+      const response = await requestSegment(player, uri, 22).promise;
+      assert(response.data.byteLength > 0, 'a tagged segment loaded by Shaka\'s plugin');
+      const resumedAt = video.currentTime;
+      await waitUntil(() => video.currentTime > resumedAt + 4, 'playback going on from the origin');
+      assert(errors.length === 0, `no player error (${JSON.stringify(errors)})`);
+    } finally {
+      shoal.destroy();
+      await player.destroy();
+      video.remove();
     }
   });
 });
