@@ -1,12 +1,13 @@
 /**
- * Keeps the engine told what Shaka knows, through Shaka's public API only: the stream's renditions
- * (`player.getManifest()`), their segment lists (each stream's `segmentIndex`, refreshed on manifest
- * updates, track changes and every few seconds of playback), which renditions are active
- * (`getVariantTracks()`), and the playback state (media element events).
+ * Keeps the engine told what Shaka knows: the stream's renditions and their segment lists (from the
+ * manifest, read in `manifest-internals.ts`; refreshed on manifest updates, track changes and every few
+ * seconds of playback), which renditions are active (`getVariantTracks()`), and the playback state (media
+ * element events).
  */
 import { bufferedUntilSec, isShoalError, PLAYBACK_EVENTS, type MediaElementLike, type PlaybackState, type SegmentDescription, type ShoalEngine } from '@shoal/core';
 import { BUFFER_HOLE_TOLERANCE_SEC } from './media';
 import type { HlsMediaSequences } from './hls-media-sequence';
+import { manifestVariants, segmentReferences } from './manifest-internals';
 import { manifestKind, renditionsOf, type ShakaRendition } from './rendition';
 import { describeIndex, describeReference, mediaSequenceSegmentId, startTimeSegmentId, type SegmentIdOf } from './segments';
 import type { ShakaPlayer, ShakaSegmentReference, ShakaStream } from './shaka';
@@ -73,12 +74,12 @@ export class EngineFeed {
   };
 
   private describeStreams(): void {
-    const manifest = this.player.getManifest();
+    const variants = manifestVariants(this.player);
     const manifestUrl = this.player.getAssetUri();
-    if (!manifest || !manifestUrl) return;
+    if (!variants || !manifestUrl) return;
     const kind = manifestKind(this.player.getManifestType());
     this.segmentIdOf = kind === 'hls' ? mediaSequenceSegmentId(this.hlsSequences) : startTimeSegmentId;
-    this.renditions = renditionsOf(manifest.variants, kind);
+    this.renditions = renditionsOf(variants, kind);
     this.manifestUrl = manifestUrl;
     const renditions = [...this.renditions.values()].map(({ id, metadata }) => ({ id, metadata }));
     this.toEngine((engine) => engine.setStreams({ manifestUrl, live: this.player.isLive(), renditions }));
@@ -90,8 +91,9 @@ export class EngineFeed {
     this.lastSegmentRefreshMs = performance.now();
     const live = this.player.isLive();
     for (const { id, stream } of this.renditions.values()) {
-      if (!stream.segmentIndex) continue;
-      const segments = describeIndex(stream.segmentIndex, this.segmentIdOf);
+      const references = segmentReferences(stream);
+      if (!references) continue;
+      const segments = describeIndex(references, this.segmentIdOf);
       this.toEngine((engine) => engine.updateStream(id, segments, { live }));
     }
   }

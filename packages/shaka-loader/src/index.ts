@@ -1,5 +1,6 @@
 /**
- * `@shoal/shaka-loader`: Shoal under Shaka Player (checked with 5.2; written against the 4.x/5.x API).
+ * `@shoal/shaka-loader`: Shoal under Shaka Player 4.4+ and 5.x (karma specs run against 4.16 and 5.2; 4.4.3
+ * checked once; 4.3 lacks the request context's `AdvancedRequestType` the plugin routes by).
  *
  *   const engine = new ShoalEngine({ trackerUrls: ['wss://tracker.example.com'] });
  *   registerShoal(shaka);

@@ -1,5 +1,6 @@
 /**
- * What each Shaka stream is, in the engine's terms, from the public manifest (`player.getManifest()`).
+ * What each Shaka stream is, in the engine's terms, from the manifest's variants and streams (read through
+ * `manifest-internals.ts`, which lists the fields used and the Shaka versions checked).
  *
  * - DASH: one rendition per Representation (video and audio apart): `type` video/audio, `@bandwidth`,
  *   `@codecs`, `@width`×`@height`, `@lang`, and `name` = the Representation `@id`.

@@ -1,7 +1,8 @@
 /**
  * The Shaka types the adapter uses, named once. Types only: the adapter never imports Shaka's code; the
  * application hands its `shaka` namespace to `registerShoal`, so the page has one Shaka build.
- * Checked against shaka-player 5.2 typings; the members used exist in 4.x too.
+ * Checked against shaka-player 5.2 typings; the members used exist from 4.4 on (4.3 has no
+ * `NetworkingEngine.AdvancedRequestType`).
  */
 import type shakaNamespace from 'shaka-player';
 

@@ -11,6 +11,7 @@ const DASH_URL = '/base/demo/media/dash/manifest.mpd';
 
 describe('Shaka plugin (shaka-player ' + shaka.Player.version + ')', () => {
   before(() => {
+    console.log(`# specs against shaka-player ${shaka.Player.version}`);
     shaka.polyfill.installAll();
     registerShoal(shaka);
   });
