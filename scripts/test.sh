@@ -7,4 +7,4 @@ npm run typecheck
 npm run build
 CHROME_BIN=$(sh scripts/ensure-chromium.sh)
 export CHROME_BIN
-sh scripts/netns-run.sh sh -c 'npm test -w @shoal/core && npm test -w @shoal/hlsjs-loader && npm test -w @shoal/shaka-loader && node scripts/run-tests.mjs'
+sh scripts/netns-run.sh sh -c 'npm test -w @shoal/core && npm test -w @shoal/hlsjs-loader && npm test -w @shoal/shaka-loader && npm test -w @shoal/videojs && node scripts/run-tests.mjs'

@@ -3,8 +3,11 @@
 // engine, and its own player build), plus declarations in dist/types from the package's tsconfig.build.json.
 const path = require('node:path');
 
-/** @param {{ packageDir: string, player: string }} options  `player`: the player package kept external. */
-module.exports.adapterWebpackConfig = ({ packageDir, player }) => {
+/**
+ * @param {{ packageDir: string, player: string, externals?: string[] }} options  `player`: the player package
+ *   kept external; `externals`: more packages kept as imports (another Shoal adapter, a second player).
+ */
+module.exports.adapterWebpackConfig = ({ packageDir, player, externals = [] }) => {
   const dist = path.resolve(packageDir, 'dist');
   return {
     mode: 'production',
@@ -17,7 +20,7 @@ module.exports.adapterWebpackConfig = ({ packageDir, player }) => {
     performance: { hints: false },
     resolve: { extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } },
     externalsType: 'module',
-    externals: { '@shoal/core': '@shoal/core', [player]: player },
+    externals: Object.fromEntries(['@shoal/core', player, ...externals].map((name) => [name, name])),
     module: {
       rules: [
         {
