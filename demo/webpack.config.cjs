@@ -15,6 +15,8 @@ module.exports = {
   resolve: { extensions: ['.ts', '.js', '.mjs'], conditionNames: ['browser', 'import', 'module', 'default'] },
   module: {
     rules: [
+      // Stylesheets (video.js's skin) are emitted as files; the player module links them.
+      { test: /\.css$/, type: 'asset/resource', generator: { filename: '[name][ext]' } },
       {
         test: /\.ts$/,
         exclude: /node_modules/,

@@ -2,7 +2,7 @@
  * The demo page: a player (hls.js or Shaka, see players/) with Shoal on a stream of the local origin, a
  * live chart of HTTP vs P2P bytes, the P2P share, peers and upload. Query parameters (also used by the
  * browser tests and benchmarks):
- *   ?player=hlsjs|shaka   (default hlsjs; players/index.ts lists them)
+ *   ?player=hlsjs|shaka|videojs   (default hlsjs; players/index.ts lists them)
  *   &stream=<name>        a stream of /config.json the player plays (default liveTs)
  *   &p2p=0                the plain player, no Shoal
  *   &tracker=ws://…       another WebTorrent tracker

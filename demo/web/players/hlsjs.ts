@@ -1,7 +1,7 @@
 /** The demo's hls.js player: `new Hls({ ...shoalHlsConfig(engine) })` + `attachShoal(hls, engine)`. */
 import Hls from 'hls.js';
 import { attachShoal, shoalHlsConfig } from '@shoal/hlsjs-loader';
-import { levelLabel, type DemoPlayer, type PlayerContext, type PlayerSession } from './types';
+import { levelLabel, type DemoPlayer, type PlayerContext, type PlayerQuality, type PlayerSession } from './types';
 
 export const hlsjsPlayer: DemoPlayer = {
   start({ engine, video, streamUrl, startSec, onError, onMediaSegmentLoaded }: PlayerContext): PlayerSession {
@@ -14,13 +14,13 @@ export const hlsjsPlayer: DemoPlayer = {
     });
     hls.loadSource(streamUrl);
     hls.attachMedia(video);
-    return {
-      instance: hls,
-      quality: () => {
-        const level = hls.levels[hls.currentLevel];
-        const latency = hls.latency;
-        return { latencySec: Number.isFinite(latency) && latency > 0 ? latency : null, level: levelLabel(level?.height, level?.bitrate) };
-      },
-    };
+    return { instance: hls, quality: () => hlsQuality(hls) };
   },
 };
+
+/** Latency and active level as hls.js reports them (also the video.js page's reading: hls.js plays there too). */
+export function hlsQuality(hls: Hls | undefined): PlayerQuality {
+  const level = hls?.levels[hls.currentLevel];
+  const latency = hls?.latency ?? Number.NaN;
+  return { latencySec: Number.isFinite(latency) && latency > 0 ? latency : null, level: levelLabel(level?.height, level?.bitrate) };
+}

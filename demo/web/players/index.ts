@@ -15,6 +15,7 @@ export interface PlayerEntry {
 export const PLAYERS = {
   hlsjs: { label: 'hls.js', formats: ['hls'], load: async () => (await import(/* webpackChunkName: "player-hlsjs" */ './hlsjs')).hlsjsPlayer },
   shaka: { label: 'Shaka Player', formats: ['dash', 'hls'], load: async () => (await import(/* webpackChunkName: "player-shaka" */ './shaka')).shakaPlayer },
+  videojs: { label: 'video.js', formats: ['hls'], load: async () => (await import(/* webpackChunkName: "player-videojs" */ './videojs')).videojsPlayer },
 } satisfies Record<string, PlayerEntry>;
 
 export type PlayerId = keyof typeof PLAYERS;

@@ -46,10 +46,19 @@ export interface VideojsSourceHandler {
   handleSource(source: VideojsSource, tech: VideojsTechLike, options?: unknown): { dispose(): void };
 }
 
-/** The parts of the `videojs` function the registration uses. */
+/**
+ * The parts of the `videojs` function the registration uses. Loosely typed on purpose: video.js's own
+ * declarations type `getTech` as returning a plain `Tech`, so `videojs` itself must fit without a cast.
+ */
 export interface VideojsLike {
-  getTech(name: 'Html5'): { registerSourceHandler(handler: VideojsSourceHandler, index?: number): void; sourceHandlers?: VideojsSourceHandler[] } | undefined;
-  getPlayer?(id: string): VideojsPlayerLike | undefined;
+  getTech(name: string): unknown;
+  getPlayer?(id: string): unknown;
+}
+
+/** What `videojs.getTech('Html5')` is at run time: a tech class with source handlers. */
+interface SourceHandlerTech {
+  registerSourceHandler(handler: VideojsSourceHandler, index?: number): void;
+  sourceHandlers?: VideojsSourceHandler[];
 }
 
 /** What one handled source is made of: for the console, stats and tests (`shoalSessionOf`). */
@@ -101,14 +110,14 @@ function isHlsSource(source: VideojsSource): boolean {
  */
 export function registerShoalSourceHandler(videojs: VideojsLike, options: ShoalSourceHandlerOptions): ShoalSourceHandlerRegistration {
   const { Hls: HlsClass } = options;
-  const html5 = videojs.getTech('Html5');
+  const html5 = videojs.getTech('Html5') as SourceHandlerTech | undefined;
   const supported = HlsClass.isSupported();
   const handler: VideojsSourceHandler = {
     canPlayType: (type) => (supported && HLS_TYPE.test(type) ? 'probably' : ''),
     canHandleSource: (source) => (supported && isHlsSource(source) ? 'probably' : ''),
     handleSource: (source, tech) => handleSource(source, tech, options, videojs),
   };
-  if (!html5 || !supported) return { handler, unregister: () => {} };
+  if (typeof html5?.registerSourceHandler !== 'function' || !supported) return { handler, unregister: () => {} };
   html5.registerSourceHandler(handler, 0);
   return {
     handler,
@@ -133,7 +142,7 @@ function handleSource(source: VideojsSource, tech: VideojsTechLike, options: Sho
     if (!data.fatal) return;
     // One decoder recovery per source, as hls.js recommends; then the error is the player's.
     if (data.type === HlsClass.ErrorTypes.MEDIA_ERROR && mediaRecoveries++ === 0) return hls.recoverMediaError();
-    const player = tech.options_?.playerId ? videojs.getPlayer?.(tech.options_.playerId) : undefined;
+    const player = (tech.options_?.playerId ? videojs.getPlayer?.(tech.options_.playerId) : undefined) as VideojsPlayerLike | undefined;
     // MediaError codes: 2 network, 3 decode.
     player?.error({ code: data.type === HlsClass.ErrorTypes.NETWORK_ERROR ? 2 : 3, message: `hls.js: ${data.details}${data.error ? ` (${data.error.message})` : ''}` });
   });
