@@ -10,12 +10,13 @@ import { hlsQuality } from './hlsjs';
 import type { DemoPlayer, PlayerContext, PlayerSession } from './types';
 
 export const videojsPlayer: DemoPlayer = {
-  start({ engine, video, streamUrl, onError, onMediaSegmentLoaded }: PlayerContext): PlayerSession {
+  start({ engine, video, streamUrl, startSec, onError, onMediaSegmentLoaded }: PlayerContext): PlayerSession {
     document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: videojsCssUrl }));
     let hls: Hls | undefined;
     // With `p2pEnabled: false` (?p2p=0) the handler's hls.js has no Shoal loader: plain hls.js in video.js.
     registerShoalSourceHandler(videojs, {
       Hls,
+      ...(startSec !== undefined ? { hlsConfig: { startPosition: startSec } } : {}),
       createEngine: () => engine, // the page's engine: one source per page here
       onSession: (session) => {
         hls = session.hls;
