@@ -6,6 +6,8 @@
 # AAC), then packaged with `-c copy`:
 #   dash/             manifest.mpd, SegmentTemplate with $Number$ (no timeline): init-<rep>.m4s and
 #                     chunk-<rep>-<number>.m4s
+#   dash-time/        manifest.mpd, SegmentTemplate with a SegmentTimeline and $Time$ addressing:
+#                     chunk-<rep>-<time>.m4s
 #   dash-single/      one fMP4 file per Representation, media-<rep>.mp4 (ftyp, moov, one global sidx,
 #                     then the fragments), described twice:
 #                       segmentlist.mpd  as ffmpeg writes it: SegmentList, a mediaRange per segment;
@@ -18,7 +20,7 @@
 #
 # x264 runs on one thread and every muxer is bitexact, so a rerun rewrites the same bytes.
 #
-# How to rerun (idempotent: deletes and rewrites dash/ and dash-single/, nothing else):
+# How to rerun (idempotent: deletes and rewrites dash/, dash-time/ and dash-single/, nothing else):
 #   sh demo/media/make-dash.sh
 # Needs: ffmpeg (Debian `ffmpeg` 5.1 tested) and node. Takes a few seconds.
 set -eu
@@ -74,7 +76,9 @@ package() {
 
 package dash manifest.mpd -use_template 1 -use_timeline 0 \
   -init_seg_name 'init-$RepresentationID$.m4s' -media_seg_name 'chunk-$RepresentationID$-$Number%05d$.m4s'
+package dash-time manifest.mpd -use_template 1 -use_timeline 1 \
+  -init_seg_name 'init-$RepresentationID$.m4s' -media_seg_name 'chunk-$RepresentationID$-$Time$.m4s'
 package dash-single segmentlist.mpd -use_template 0 -use_timeline 0 -single_file 1 -global_sidx 1 \
   -single_file_name 'media-$RepresentationID$.mp4'
 node "$HERE/make-segmentbase.mjs" "$HERE/dash-single/segmentlist.mpd" "$HERE/dash-single/segmentbase.mpd"
-du -sh "$HERE/dash" "$HERE/dash-single"
+du -sh "$HERE/dash" "$HERE/dash-time" "$HERE/dash-single"

@@ -38,6 +38,7 @@ export const STREAM_PATHS = {
   liveFmp4: '/live/hls-fmp4/master.m3u8',
   liveTsByteRange: '/live/hls-ts-byterange/master.m3u8',
   vodDash: '/vod/dash/manifest.mpd',
+  vodDashTime: '/vod/dash-time/manifest.mpd',
   vodDashSegmentBase: '/vod/dash-single/segmentbase.mpd',
   vodDashSegmentList: '/vod/dash-single/segmentlist.mpd',
   liveDash: '/live/dash/manifest.mpd',

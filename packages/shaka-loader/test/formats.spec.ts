@@ -1,7 +1,8 @@
 /// <reference types="mocha" />
 /**
- * The plugin under real Shaka Player on every kind of stream the demo media has: DASH SegmentBase (one
- * file, sidx byte ranges), DASH SegmentList, HLS MPEG-TS, HLS fMP4 and HLS TS byte ranges. Each plays
+ * The plugin under real Shaka Player on every kind of stream the demo media has besides plugin.spec.ts's
+ * SegmentTemplate $Number$: DASH SegmentBase (one file, sidx byte ranges), SegmentTimeline with $Time$,
+ * SegmentList, HLS MPEG-TS, HLS fMP4 and HLS TS byte ranges. Each plays
  * with its media segments through the engine. For HLS, the renditions and segments Shaka describes to the
  * engine are the ones hls.js (with Shoal's hls.js adapter) describes for the same stream: same rendition
  * ids, same segment ids (media sequence numbers) for the same URL and byte range, so viewers of both
@@ -67,7 +68,7 @@ function assertMediaThroughEngine({ spied }: Played, byteRanges: boolean): void 
 
 const key = (s: Pick<SegmentDescription, 'url' | 'byteRange'>): string => `${new URL(s.url, page.location.href).href} ${s.byteRange?.startByte ?? 0}-${s.byteRange?.endByte ?? ''}`;
 
-describe('Shaka plugin: DASH SegmentBase and SegmentList, HLS TS and fMP4', () => {
+describe('Shaka plugin: DASH SegmentBase, $Time$ and SegmentList, HLS TS and fMP4', () => {
   before(() => {
     shaka.polyfill.installAll();
     registerShoal(shaka);
@@ -85,6 +86,12 @@ describe('Shaka plugin: DASH SegmentBase and SegmentList, HLS TS and fMP4', () =
       assert(segment.byteRange!.startByte > indexEnds.get(file)!, `past the init and sidx ranges (${segment.byteRange!.startByte})`);
       assert(segment.segmentId === Math.round((segment.startTimeSec ?? 0) * 1000), 'segment id = start ms');
     }
+  });
+
+  it('plays DASH SegmentTemplate with a SegmentTimeline ($Time$) with media segments through the engine', async () => {
+    const played = await playWithShaka(`${MEDIA}/dash-time/manifest.mpd`);
+    assertMediaThroughEngine(played, false);
+    for (const segment of played.spied.loads) assert(/chunk-\d-\d+\.m4s$/.test(segment.url), `a $Time$ segment: ${segment.url}`);
   });
 
   it('plays DASH SegmentList (a media range per segment) with media segments through the engine', async () => {
