@@ -51,12 +51,15 @@ export class DemoViewers {
 
   constructor(private readonly demoUrl: string) {}
 
-  /** A fresh browser on the demo page with `query` (e.g. `player=shaka&stream=liveDash&p2p=1`) and `test=1`. */
-  async open(query: string): Promise<Page> {
+  /**
+   * A fresh browser on the demo page with `query` (e.g. `player=shaka&stream=liveDash&p2p=1`) and `test=1`;
+   * `path` for another page of the demo that exposes the same `window.shoalDemo` (`/script-tag.html`).
+   */
+  async open(query: string, path = '/'): Promise<Page> {
     const browser = await launchChromium();
     this.browsers.push(browser);
     const page = await browser.context.newPage();
-    await page.goto(`${this.demoUrl}/?${query}&test=1`);
+    await page.goto(`${this.demoUrl}${path}?${query}&test=1`);
     return page;
   }
 

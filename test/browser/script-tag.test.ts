@@ -6,8 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../../demo/src/server';
-import { DemoViewers, readViewer, type ViewerReading } from '../support/demo-viewers';
+import { currentTime, DemoViewers, readReport, reportLine, type PageReport } from './demo-pages';
 
 const JOIN_STAGGER_MS = 2_500;
 /** Media seconds each page must play past where it was once both were open. */
@@ -15,38 +16,38 @@ const PLAYED_SEC = 8;
 const TIMEOUT_MS = 90_000;
 
 let demo: RunningDemo;
-const viewers = new DemoViewers();
+let viewers: DemoViewers;
 
 before(async () => {
   demo = await startDemo({ port: 0, trackerPort: 0, throttle: { firstByteDelayMs: 60, bytesPerSec: 1_500_000 } });
+  viewers = new DemoViewers(demo.url);
 });
 
 after(async () => {
-  await viewers.close();
+  await viewers?.closeAll();
   await demo?.close();
 });
 
 test('two script-tag pages play the live stream and share segments over WebRTC', { timeout: 150_000 }, async () => {
-  const url = `${demo.url}/script-tag.html?stream=liveTs`;
-  await viewers.open(url);
+  const pages: Page[] = [await viewers.open('stream=liveTs', '/script-tag.html')];
   await new Promise((resolve) => setTimeout(resolve, JOIN_STAGGER_MS));
-  await viewers.open(url);
-  const startTimes = (await Promise.all(viewers.viewers.map(readViewer))).map((reading) => reading.currentTime);
+  pages.push(await viewers.open('stream=liveTs', '/script-tag.html'));
+  const startTimes = await Promise.all(pages.map(currentTime));
 
+  // Until both played PLAYED_SEC and peers delivered bytes, a page failed, or time is up.
   const deadline = Date.now() + TIMEOUT_MS;
-  let readings: ViewerReading[];
+  let reports: PageReport[];
   for (;;) {
-    readings = await Promise.all(viewers.viewers.map(readViewer));
-    const played = readings.every((reading, i) => reading.currentTime > startTimes[i]! + PLAYED_SEC);
-    const failed = readings.some((reading) => reading.errors.length > 0);
-    if ((played && readings.some((reading) => reading.p2pBytes > 0)) || failed || Date.now() > deadline) break;
+    reports = await Promise.all(pages.map(readReport));
+    const played = reports.every((r, i) => r.currentTime > startTimes[i]! + PLAYED_SEC);
+    if ((played && reports.some((r) => r.p2pBytes > 0)) || reports.some((r) => r.errors.length > 0) || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
-  console.log(readings.map((r, i) => `# script-tag page ${i}: ${(r.p2pBytes / 1e6).toFixed(2)} MB from peers, ${(r.httpBytes / 1e6).toFixed(2)} MB HTTP, peers ${r.peers}, played ${startTimes[i]!.toFixed(1)} → ${r.currentTime.toFixed(1)} s`).join('\n'));
+  console.log(reports.map((r, i) => reportLine(`script-tag page ${i}`, r)).join('\n'));
 
-  readings.forEach((reading, i) => {
-    assert.deepEqual(reading.errors, [], `page ${i} had no error`);
-    assert.ok(reading.currentTime > startTimes[i]! + PLAYED_SEC, `page ${i} played (currentTime ${startTimes[i]} → ${reading.currentTime})`);
+  reports.forEach((r, i) => {
+    assert.deepEqual(r.errors, [], `page ${i} had no error`);
+    assert.ok(r.currentTime > startTimes[i]! + PLAYED_SEC, `page ${i} played (currentTime ${startTimes[i]} → ${r.currentTime})`);
   });
-  assert.ok(readings.some((reading) => reading.p2pBytes > 0), 'bytes came from peers');
+  assert.ok(reports.some((r) => r.p2pBytes > 0), 'bytes came from peers');
 });
