@@ -4,6 +4,8 @@ import Hls from 'hls.js';
 import { ShoalEngine, ShoalError, type ShoalConfig, type ShoalStats } from '@shoal/core';
 import { attachShoal, shoalHlsConfig, type ShoalHlsAttachment } from '@shoal/hlsjs-loader';
 import { registerShoal, type ShoalShakaAttachment } from '@shoal/shaka-loader';
+import { registerShoalSourceHandler, type ShoalSourceHandlerRegistration } from '@shoal/videojs';
+import videojs from 'video.js';
 
 const config: Partial<ShoalConfig> = { trackerUrls: ['wss://tracker.example.com'] };
 const engine = new ShoalEngine(config);
@@ -11,6 +13,8 @@ const hls = new Hls({ ...shoalHlsConfig(engine) });
 const attachment: ShoalHlsAttachment = attachShoal(hls, engine);
 const stats: ShoalStats = engine.stats();
 engine.on('segment:loaded', ({ source, p2pBytes }) => console.log(source, p2pBytes, stats.p2pShare, attachment.active));
+const registration: ShoalSourceHandlerRegistration = registerShoalSourceHandler(videojs, { Hls, createEngine: () => new ShoalEngine(config) });
+registration.unregister();
 const failure: ShoalError | undefined = undefined;
 const register: typeof registerShoal = registerShoal;
 const shaka: ShoalShakaAttachment | undefined = undefined;
