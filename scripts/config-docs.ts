@@ -8,11 +8,17 @@ import { fileURLToPath } from 'node:url';
 
 export const CONFIG_SOURCE_PATH = fileURLToPath(new URL('../packages/core/src/config.ts', import.meta.url));
 
+/** The text between the braces of `export interface <name> { … }` (closed by a `}` line) in a source file. */
+export function interfaceBody(sourcePath: string, name: string): string {
+  const source = readFileSync(sourcePath, 'utf8');
+  const body = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(source)?.[1];
+  if (!body) throw new Error(`${sourcePath} declares no \`export interface ${name} { ... }\``);
+  return body;
+}
+
 /** The JSDoc text of each member of `interface ShoalConfig`, by key, in declaration order. */
 export function shoalConfigDocs(): Map<string, string> {
-  const source = readFileSync(CONFIG_SOURCE_PATH, 'utf8');
-  const body = /export interface ShoalConfig \{([\s\S]*?)\n\}/.exec(source)?.[1];
-  if (!body) throw new Error('config.ts declares no `export interface ShoalConfig { ... }`');
+  const body = interfaceBody(CONFIG_SOURCE_PATH, 'ShoalConfig');
   const docs = new Map<string, string>();
   // A doc block (not crossing its own `*/`) directly followed by `key:` or `key?:`.
   const member = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(\w+)\??\s*:/g;
