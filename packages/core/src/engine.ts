@@ -12,7 +12,7 @@ import { ShoalError } from './errors';
 import type { SegmentSource, ShoalEvents } from './events';
 import { HttpFetcher, type FetchLike } from './http/http-fetcher';
 import { HttpEstimator, P2PEstimator, playerBandwidthEstimateBps } from './scheduler/bandwidth-estimator';
-import type { Decision } from './scheduler/policy';
+import { DEFAULT_SCHEDULER_POLICY_CONFIG, type Decision } from './scheduler/policy';
 import { Scheduler } from './scheduler/scheduler';
 import type { LoadSegmentResult } from './scheduler/segment-task';
 import type { PlaybackState } from './scheduler/snapshot';
@@ -118,6 +118,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
         originFetchersPerSegment: c.originFetchersPerSegment,
         maxParallelHttp: c.maxParallelHttp,
         maxParallelP2P: c.maxParallelP2P,
+        firstPeerWaitMs: DEFAULT_SCHEDULER_POLICY_CONFIG.firstPeerWaitMs,
       },
       prefetchLookaheadSec: c.prefetchLookaheadSec,
       httpTimeoutMs: c.httpTimeoutMs,

@@ -113,6 +113,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     nowMs,
     live: registry.live,
     swarmSize: (swarm?.peers.length ?? 0) + 1,
+    awaitingFirstPeer: swarm?.awaitingFirstPeer ?? false,
     httpEstimate: input.httpEstimate,
     p2pEstimate: input.p2pEstimate,
     segments,

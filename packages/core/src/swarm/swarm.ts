@@ -52,6 +52,7 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   private readonly connectedAtMs = new WeakMap<Peer, number>();
   private playing: string[] = [];
   private destroyed = false;
+  private everConnected = false;
 
   constructor(options: SwarmOptions) {
     super();
@@ -80,6 +81,14 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   /** Connected peers that completed the handshake. */
   get peers(): Peer[] {
     return [...this.sessions.values()].filter((p) => p.isReady && !p.isClosed);
+  }
+
+  /**
+   * No peer has been ready yet, but the tracker counts other viewers: a first connection is on its way
+   * (their offers or ours are being answered). False once any peer has been ready, even if all left.
+   */
+  get awaitingFirstPeer(): boolean {
+    return !this.everConnected && !this.destroyed && (this.tracker?.swarmSize?.() ?? 1) > 1;
   }
 
   /** Ready peers that announced this segment, with what they said of it. */
@@ -162,6 +171,7 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     this.sessions.set(peer.id, peer);
     this.updateWantedPeers();
     peer.once('ready', () => {
+      this.everConnected = true;
       this.connectedAtMs.set(peer, this.options.clock.now());
       this.uploader.attach(peer);
       this.emit('peer:connected', peer);

@@ -26,6 +26,12 @@ export interface TrackerClient extends TrackerClientEmitter {
   setWantedPeers(count: number): void;
   /** Announce `stopped`, close every pending offer and socket. Idempotent. */
   destroy(): void;
+  /**
+   * Viewers the trackers count in the swarm, this one included, from their latest announce responses;
+   * undefined before the first (or when the tracker does not say). Optional: discovery without counts
+   * (a LAN, a test hub) leaves it out.
+   */
+  swarmSize?(): number | undefined;
 }
 
 export interface TrackerClientOptions {

@@ -215,6 +215,10 @@ export class WebTorrentTrackerClient implements TrackerClient {
     this.#events.removeAllListeners();
   }
 
+  swarmSize(): number | undefined {
+    return this.#swarmSizes.size === 0 ? undefined : Math.max(...this.#swarmSizes.values());
+  }
+
   /** How many offers the next announce makes (the library's `numwant`, capped by it at 5 per tracker). */
   #offersToMake(): number {
     if (this.#destroyed || this.#wantedPeers === 0) return 0;

@@ -359,6 +359,33 @@ const CASES: Case[] = [
     expected: [],
   },
 
+  // Rule 7: a joining viewer's first segments wait briefly for its first peer connection (firstPeerWaitMs 250).
+  {
+    name: 'first peer on its way, startup segment (deadline now) wanted 100 ms ago → wait for it until 250 ms',
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 100 })], { swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilMs: NOW + 150 }],
+  },
+  {
+    name: 'first peer on its way, VOD startup segment → waits too',
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { live: false, swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilMs: NOW + 250 }],
+  },
+  {
+    name: 'first peer still not ready after 250 ms → HTTP',
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 250 })], { swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
+  },
+  {
+    name: 'alone in the tracker\'s swarm (no peer on its way) → HTTP at once',
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: false }),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
+  },
+  {
+    name: 'first peer on its way, look-ahead segment not asked for → not fetched (nobody to fetch it for yet)',
+    snapshot: snapshot([segment(1, { requestedByPlayer: false })], { swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilMs: Infinity }],
+  },
+
   // Concurrency limits, earliest deadline first.
   {
     name: 'P2P limit: the three earliest deadlines start, the fourth waits until it must use HTTP',

@@ -88,6 +88,9 @@ describe('WebTorrentTrackerClient', () => {
         const others = probes.filter((o) => o !== p).map((o) => o.client.peerId);
         assert.deepEqual([...p.open().keys()].sort(), others.sort());
       }
+      // The last to announce heard the tracker count all three (the earlier ones may have heard fewer).
+      await waitUntil(() => probes.some((p) => p.client.swarmSize() === 3), 'a tracker count of 3', 5_000);
+      for (const p of probes) assert.ok((p.client.swarmSize() ?? 0) >= 1, `swarmSize ${p.client.swarmSize()}`);
       // Frames pass through every connection, both ways.
       for (const p of probes) {
         for (const [remotePeerId, transport] of p.open()) {
