@@ -71,7 +71,7 @@ for (const client of [fromBundle, fromSources]) {
 const startedMs = Date.now();
 fromBundle.start();
 fromSources.start();
-await waitUntil(() => remoteIds.length === 2, 'the bundle client and the source client to connect', 15_000);
+await waitUntil(() => remoteIds.length === 2, 'the bundle client and the source client to connect', 40_000);
 const connectMs = Date.now() - startedMs;
 for (const client of [fromBundle, fromSources]) client.destroy();
 for (const transport of transports) transport.destroy();

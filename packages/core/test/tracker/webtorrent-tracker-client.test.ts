@@ -117,7 +117,7 @@ describe('WebTorrentTrackerClient', () => {
     try {
       const startedMs = Date.now();
       for (const p of probes) p.client.start();
-      await waitUntil(() => probes.every((p) => p.open().size === 3), 'a full mesh of 4 clients', 10_000);
+      await waitUntil(() => probes.every((p) => p.open().size === 3), 'a full mesh of 4 clients', 45_000);
       console.log(`# full mesh of 4 clients on one URL after ${Date.now() - startedMs} ms`);
     } finally {
       cleanUp(probes);
@@ -132,7 +132,7 @@ describe('WebTorrentTrackerClient', () => {
     const probes = [1, 2].map(() => probe({ infoHashHex, announceUrls: [tracker.url], announceIntervalMs }));
     try {
       for (const p of probes) p.client.start();
-      await waitUntil(() => probes.every((p) => p.open().size === 1), 'a connected pair', 10_000);
+      await waitUntil(() => probes.every((p) => p.open().size === 1), 'a connected pair', 45_000);
       const established = probes.map((p) => [...p.open().values()][0]!);
       await new Promise((resolve) => setTimeout(resolve, announceIntervalMs + 2_000));
       for (const [i, p] of probes.entries()) {
@@ -192,7 +192,7 @@ describe('WebTorrentTrackerClient', () => {
       assert.equal(a.client.pendingConnectionCount + b.client.pendingConnectionCount, 0);
       // Wanting peers again re-announces with offers; `a` answers and they connect.
       b.client.setWantedPeers(2);
-      await waitUntil(() => a.open().size === 1 && b.open().size === 1, 'a and b connected', 10_000);
+      await waitUntil(() => a.open().size === 1 && b.open().size === 1, 'a and b connected', 45_000);
     } finally {
       cleanUp([a, b]);
     }
