@@ -10,6 +10,9 @@
  * the same ladder share rendition ids). The byte cap covers the whole database: other streams' segments
  * go first (least recently used), then this stream's by `chooseEvictions` as in memory.
  *
+ * Recency (`lastUsedMs`, for least-recently-used eviction) is written with each `put` as wall-clock time;
+ * a `get` updates it in memory only (a peer's block requests would otherwise each cost a write).
+ *
  * `destroy()` forgets the index and closes this instance; the records stay for the next page. `clear()`
  * deletes every record of the database. Two tabs of one site share the database: each keeps its own
  * index, and a segment the other tab evicted reads as absent (and is reported through `onEvict`).
