@@ -69,29 +69,29 @@ function installTrace(): void {
   });
   // Runs in the page: no named inner functions (see viewer.ts), hence a const arrow.
   const hookHls = (hls: any): void => {
-      const E = (hls.constructor as any).Events;
-      hls.on(E.MANIFEST_LOADED, () => push('manifest-loaded'));
-      hls.on(E.LEVEL_LOADED, (_e: string, d: any) => push('level-loaded', { level: d.level, live: d.details.live, first: d.details.startSN, last: d.details.endSN, edge: d.details.edge }));
-      hls.on(E.LEVEL_SWITCHING, (_e: string, d: any) => push('level-switching', { level: d.level }));
-      hls.on(E.FRAG_LOADING, (_e: string, d: any) => push('frag-loading', { sn: d.frag.sn, level: d.frag.level, start: d.frag.start }));
-      hls.on(E.FRAG_LOADED, (_e: string, d: any) => {
-        const s = d.frag.stats;
-        push('frag-loaded', { sn: d.frag.sn, level: d.frag.level, bytes: s.loaded, ms: Math.round(s.loading.end - s.loading.start), bwEstimate: Math.round(hls.bandwidthEstimate) });
-      });
-      hls.on(E.FRAG_BUFFERED, (_e: string, d: any) => push('frag-buffered', { sn: d.frag.sn, level: d.frag.level }));
-      hls.on(E.ERROR, (_e: string, d: any) => push('hls-error', { details: d.details, fatal: d.fatal }));
-      const video = (globalThis as any).document.querySelector('video');
-      video.addEventListener('playing', () => push('playing', { currentTime: video.currentTime, latency: hls.latency, liveSync: hls.liveSyncPosition }));
-      video.addEventListener('waiting', () => push('waiting', { currentTime: video.currentTime }));
-      video.addEventListener('seeking', () => push('seeking', { currentTime: video.currentTime }));
-      let lastTime = -1;
-      setInterval(() => {
-        const b = video.buffered;
-        const end = b.length ? b.end(b.length - 1) : 0;
-        if (video.currentTime === lastTime && video.currentTime > 0) push('frozen', { currentTime: video.currentTime, bufferedEnd: end, readyState: video.readyState, paused: video.paused });
-        lastTime = video.currentTime;
-        push('tick', { currentTime: +video.currentTime.toFixed(2), ahead: +(end - video.currentTime).toFixed(2), latency: +(hls.latency ?? 0).toFixed(2), readyState: video.readyState });
-      }, 250);
+    const E = (hls.constructor as any).Events;
+    hls.on(E.MANIFEST_LOADED, () => push('manifest-loaded'));
+    hls.on(E.LEVEL_LOADED, (_e: string, d: any) => push('level-loaded', { level: d.level, live: d.details.live, first: d.details.startSN, last: d.details.endSN, edge: d.details.edge }));
+    hls.on(E.LEVEL_SWITCHING, (_e: string, d: any) => push('level-switching', { level: d.level }));
+    hls.on(E.FRAG_LOADING, (_e: string, d: any) => push('frag-loading', { sn: d.frag.sn, level: d.frag.level, start: d.frag.start }));
+    hls.on(E.FRAG_LOADED, (_e: string, d: any) => {
+      const s = d.frag.stats;
+      push('frag-loaded', { sn: d.frag.sn, level: d.frag.level, bytes: s.loaded, ms: Math.round(s.loading.end - s.loading.start), bwEstimate: Math.round(hls.bandwidthEstimate) });
+    });
+    hls.on(E.FRAG_BUFFERED, (_e: string, d: any) => push('frag-buffered', { sn: d.frag.sn, level: d.frag.level }));
+    hls.on(E.ERROR, (_e: string, d: any) => push('hls-error', { details: d.details, fatal: d.fatal }));
+    const video = (globalThis as any).document.querySelector('video');
+    video.addEventListener('playing', () => push('playing', { currentTime: video.currentTime, latency: hls.latency, liveSync: hls.liveSyncPosition }));
+    video.addEventListener('waiting', () => push('waiting', { currentTime: video.currentTime }));
+    video.addEventListener('seeking', () => push('seeking', { currentTime: video.currentTime }));
+    let lastTime = -1;
+    setInterval(() => {
+      const b = video.buffered;
+      const end = b.length ? b.end(b.length - 1) : 0;
+      if (video.currentTime === lastTime && video.currentTime > 0) push('frozen', { currentTime: video.currentTime, bufferedEnd: end, readyState: video.readyState, paused: video.paused });
+      lastTime = video.currentTime;
+      push('tick', { currentTime: +video.currentTime.toFixed(2), ahead: +(end - video.currentTime).toFixed(2), latency: +(hls.latency ?? 0).toFixed(2), readyState: video.readyState });
+    }, 250);
   };
 }
 
