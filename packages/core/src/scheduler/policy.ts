@@ -20,6 +20,7 @@
  *    its way), a segment the player asks for that nobody holds waits up to `firstPeerWaitMs` from when it
  *    was wanted, whatever its deadline, then goes to HTTP: a joining viewer's first segments are held by
  *    the swarm, and a peer that connects within that time relays them faster than the origin sends them.
+ *    Off by default (`firstPeerWaitMs` 0): see its default below.
  */
 import type { SegmentKey } from '../types';
 import type { TransferEstimate } from './bandwidth-estimator';
@@ -93,11 +94,13 @@ export const DEFAULT_SCHEDULER_POLICY_CONFIG: Readonly<SchedulerPolicyConfig> = 
   // Each P2P download already spreads over every holder; three lets the look-ahead fill from peers while
   // keeping each download's share of the link (and its finish time) predictable.
   maxParallelP2P: 3,
-  // Rule 7: in the swarm benchmark a joining viewer's first peer is ready 25–330 ms after hls.js asks for
-  // its first segment, and the origin takes 200–400 ms to send it; a peer relays it in 50–150 ms. Waiting a
-  // quarter second saves the origin request whenever the peer makes it, and costs at most that much
-  // startup when it does not.
-  firstPeerWaitMs: 250,
+  // Rule 7, off by default. In the swarm benchmark a joining viewer's first peer is ready 25–330 ms after
+  // hls.js asks for its first segment, the origin takes 200–400 ms to send it and a peer relays it in
+  // 50–150 ms, so 250 ms looked free; measured, it saved an origin request per joiner only sometimes
+  // (N = 4: 1.00–1.13 origin requests per segment) and joiners started 0.5–0.9 s later than plain hls.js
+  // (a first P2P transfer over a fresh connection has no time estimate of its own and is not cut short by
+  // rule 5 before a block times out). Enable only with that fixed.
+  firstPeerWaitMs: 0,
 });
 
 export interface SchedulerSnapshot {

@@ -26,6 +26,7 @@ const IMMEDIATE_FETCHER = 0.1;
 /** A turn late in the window: NOW + 0.9 × 17,900 = NOW + 16,110 with the defaults. */
 const LATE_TURN = 0.9;
 const WITH_IMMEDIATE_FETCHERS: SchedulerPolicyConfig = { ...DEFAULT_SCHEDULER_POLICY_CONFIG, originFetchersPerSegment: 3 };
+const WITH_FIRST_PEER_WAIT: SchedulerPolicyConfig = { ...DEFAULT_SCHEDULER_POLICY_CONFIG, firstPeerWaitMs: 250 };
 
 function key(segmentId: number, renditionId = 'v720'): SegmentKey {
   return { renditionId, segmentId };
@@ -359,30 +360,36 @@ const CASES: Case[] = [
     expected: [],
   },
 
-  // Rule 7: a joining viewer's first segments wait briefly for its first peer connection (firstPeerWaitMs 250).
+  // Rule 7: a joining viewer's first segments wait briefly for its first peer connection (off by default;
+  // these cases set firstPeerWaitMs to 250).
   {
     name: 'first peer on its way, startup segment (deadline now) wanted 100 ms ago → wait for it until 250 ms',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 100 })], { swarmSize: 1, awaitingFirstPeer: true }),
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 100 })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
     expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilMs: NOW + 150 }],
   },
   {
     name: 'first peer on its way, VOD startup segment → waits too',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { live: false, swarmSize: 1, awaitingFirstPeer: true }),
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { live: false, swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
     expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilMs: NOW + 250 }],
   },
   {
+    name: 'first peer on its way, rule 7 off by default → HTTP at once',
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
+  },
+  {
     name: 'first peer still not ready after 250 ms → HTTP',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 250 })], { swarmSize: 1, awaitingFirstPeer: true }),
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 250 })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
     name: 'alone in the tracker\'s swarm (no peer on its way) → HTTP at once',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: false }),
+    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: false, config: WITH_FIRST_PEER_WAIT }),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
     name: 'first peer on its way, look-ahead segment not asked for → not fetched (nobody to fetch it for yet)',
-    snapshot: snapshot([segment(1, { requestedByPlayer: false })], { swarmSize: 1, awaitingFirstPeer: true }),
+    snapshot: snapshot([segment(1, { requestedByPlayer: false })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
     expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilMs: Infinity }],
   },
 
