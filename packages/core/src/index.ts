@@ -34,3 +34,5 @@ export { createMemoryTransportPair, MemoryTransport } from './transport/memory-t
 export { SimplePeerTransport } from './transport/simple-peer-transport';
 export { mediaPlayback, bufferedUntilSec, PLAYBACK_EVENTS } from './playback/media-element';
 export type { MediaElementLike, TimeRangesLike, MediaPlayback } from './playback/media-element';
+export { destroyOnPageHide, estimateHttpTransfer } from './playback/page-lifecycle';
+export type { EstimatedHttpTransfer, HttpEstimates } from './playback/page-lifecycle';

@@ -12,7 +12,7 @@
  * - `onProgress` gets the whole payload once, before `onSuccess` (hls.js feeds its transmuxer from it).
  * - `abort()` marks `stats.aborted` and calls `onAbort`; `destroy()` cancels silently; both are idempotent.
  */
-import { isShoalError, type Segment, type ShoalEngine } from '@shoal/core';
+import { estimateHttpTransfer, isShoalError, type HttpEstimates, type Segment, type ShoalEngine } from '@shoal/core';
 import type {
   FragmentLoaderContext,
   HlsConfig,
@@ -198,24 +198,16 @@ export class ShoalFragmentLoader implements Loader<FragmentLoaderContext> {
 
 /**
  * The timestamps hls.js's ABR learns from, for a segment delivered at `endMs`: those of an origin transfer
- * of its bytes at the engine's HTTP estimates (time to first byte, then bytes at the estimated bandwidth),
- * whatever the segment's real source and elapsed time. hls.js samples `loaded / (end − start − ttfb)`:
- * - Elapsed time would include the scheduler's waiting for a live segment to appear in the swarm (by
- *   design, up to the deadline's slack): hls.js would read a 2 s wait as a slow link and switch down,
- *   and viewers on a lower rendition leave the swarm of the higher one, halving what each can share.
- * - A segment relayed by a peer in a few milliseconds would read as a fast link and switch up beyond what
- *   the origin sustains, to stall once the peer is gone.
- * The HTTP estimate is what the player falls back on, so it is what the rendition choice must rest on
- * (see core's `playerBandwidthEstimateBps`).
+ * of its bytes at the engine's HTTP estimates (core's `estimateHttpTransfer` says why), whatever the
+ * segment's real source and elapsed time. hls.js samples `loaded / (end − start − ttfb)`.
  */
-export function reportAsHttpTransfer(stats: LoaderStats, engine: Pick<ShoalEngine, 'getBandwidthEstimate' | 'getTtfbEstimateMs'>, endMs: number): void {
-  const bandwidthBps = Math.max(1, engine.getBandwidthEstimate());
-  const transferMs = (stats.loaded * 8000) / bandwidthBps;
+export function reportAsHttpTransfer(stats: LoaderStats, engine: HttpEstimates, endMs: number): void {
+  const { bandwidthBps, ttfbMs, transferMs } = estimateHttpTransfer(engine, stats.loaded);
   // Timestamps stay positive (hls.js treats a 0 start as "not started") and ordered start ≤ first ≤ end.
   const minMs = Math.min(endMs, 0.001);
   stats.loading.end = endMs;
   stats.loading.first = Math.max(endMs - transferMs, minMs);
-  stats.loading.start = Math.max(stats.loading.first - engine.getTtfbEstimateMs(), minMs);
+  stats.loading.start = Math.max(stats.loading.first - ttfbMs, minMs);
   stats.bwEstimate = bandwidthBps;
 }
 

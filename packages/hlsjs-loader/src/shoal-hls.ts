@@ -10,7 +10,7 @@
  * events. When Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) both do nothing: the player
  * is plain hls.js.
  */
-import { ShoalError, type ShoalEngine } from '@shoal/core';
+import { destroyOnPageHide, ShoalError, type ShoalEngine } from '@shoal/core';
 import type Hls from 'hls.js';
 import type { FragmentLoaderConstructor, HlsConfig } from 'hls.js';
 import { EngineFeed } from './engine-feed';
@@ -83,7 +83,7 @@ export function attachShoal(hls: Hls, engine: ShoalEngine): ShoalHlsAttachment {
   if (binding.attachment) return binding.attachment;
   binding.hls = hls;
   const feed = new EngineFeed(hls, engine);
-  const stopGoodbyeOnPageHide = goodbyeOnPageHide(engine);
+  const stopGoodbyeOnPageHide = destroyOnPageHide(engine);
   const attachment: ShoalHlsAttachment = {
     active: true,
     destroy: () => {
@@ -98,27 +98,4 @@ export function attachShoal(hls: Hls, engine: ShoalEngine): ShoalHlsAttachment {
   binding.attachment = attachment;
   hls.once(HlsEvents.DESTROYING, attachment.destroy);
   return attachment;
-}
-
-/** The page's `pagehide` target, where there is one (not in workers or Node). */
-interface PageLifecycleTarget {
-  addEventListener(type: 'pagehide', listener: () => void): void;
-  removeEventListener(type: 'pagehide', listener: () => void): void;
-}
-
-/**
- * When the page goes away (tab closed, navigation), destroy the engine: it says goodbye to every peer,
- * which then re-requests what it was fetching from us elsewhere at once. Without this, a page closed
- * without `engine.destroy()` leaves its peers waiting on a dead connection until their requests time
- * out (seconds) and WebRTC notices the peer is gone (tens of seconds). `pagehide` rather than
- * `beforeunload`/`unload`: it fires on every way out, including mobile tab discards, and does not stop
- * the page from entering the back/forward cache (a page with peer connections is not kept there anyway).
- * Returns the function that removes the listener.
- */
-function goodbyeOnPageHide(engine: ShoalEngine): () => void {
-  const page = (globalThis as { addEventListener?: unknown }).addEventListener ? (globalThis as unknown as PageLifecycleTarget) : undefined;
-  if (!page) return () => {};
-  const onPageHide = (): void => engine.destroy();
-  page.addEventListener('pagehide', onPageHide);
-  return () => page.removeEventListener('pagehide', onPageHide);
 }

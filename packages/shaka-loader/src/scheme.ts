@@ -12,7 +12,7 @@
  * retries); everything else goes to Shaka's default plugin untouched, and so do tagged requests once
  * the engine is destroyed.
  */
-import { isShoalError, type Segment, type ShoalEngine } from '@shoal/core';
+import { estimateHttpTransfer, isShoalError, type HttpEstimates, type Segment, type ShoalEngine } from '@shoal/core';
 import { abortedError, toShakaError } from './errors';
 import type { Shaka, ShakaRequest, ShakaRequestType, ShakaResponse, ShakaSchemePlugin } from './shaka';
 
@@ -102,6 +102,12 @@ interface PluginRequest {
   requestType: ShakaRequestType;
 }
 
+/** Shaka's `timeMs` for a segment of `sizeBytes`: an origin transfer at the engine's HTTP estimates. */
+function httpTimeMs(engine: HttpEstimates, sizeBytes: number): number {
+  const { ttfbMs, transferMs } = estimateHttpTransfer(engine, sizeBytes);
+  return ttfbMs + transferMs;
+}
+
 /** The engine can no longer load anything: it was destroyed (before or during this load). */
 function engineGone(error: unknown): boolean {
   return isShoalError(error) && error.code === 'destroyed';
@@ -114,7 +120,6 @@ function engineGone(error: unknown): boolean {
  */
 function loadThroughEngine(shaka: Shaka, route: EngineRoute, { uri, request, requestType }: PluginRequest, viaShaka: () => ShakaOperation): ShakaOperation {
   const controller = new AbortController();
-  const startedMs = performance.now();
   const failure = { uri, requestType };
   const segment: Segment = { ...route.segment, url: uri };
   let fallback: ShakaOperation | undefined;
@@ -134,9 +139,11 @@ function loadThroughEngine(shaka: Shaka, route: EngineRoute, { uri, request, req
           data: result.bytes.slice().buffer,
           status: segment.byteRange ? 206 : 200,
           headers: {},
-          // Real milliseconds of this load, whatever its source, so Shaka's bandwidth estimate stays honest;
-          // a cache hit is marked `fromCache` and left out of the estimate, as Shaka does for its own cache.
-          timeMs: performance.now() - startedMs,
+          // What an origin transfer of these bytes takes at the engine's HTTP estimates, whatever the source
+          // (core's `estimateHttpTransfer` says why): elapsed time would count the scheduler's wait for the
+          // swarm as a slow link, and Shaka would switch down, out of its rendition's swarm. A cache hit is
+          // marked `fromCache` and left out of the estimate, as Shaka does for its own cache.
+          timeMs: httpTimeMs(route.engine, result.bytes.byteLength),
           fromCache: result.source === 'cache',
           originalRequest: request,
         };

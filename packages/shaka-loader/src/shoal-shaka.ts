@@ -12,7 +12,7 @@
  * The attachment ends itself when the player is destroyed; when the engine is destroyed first, the player's
  * requests go to Shaka's own HTTP plugin.
  */
-import { ShoalError, type ShoalEngine } from '@shoal/core';
+import { destroyOnPageHide, ShoalError, type ShoalEngine } from '@shoal/core';
 import { EngineFeed } from './engine-feed';
 import { HlsMediaSequences } from './hls-media-sequence';
 import { acquireScheme, routeRequest } from './scheme';
@@ -80,6 +80,7 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
   networking.registerRequestFilter(filter);
   networking.registerResponseFilter(playlistFilter);
   const release = acquireScheme(shaka);
+  const stopGoodbyeOnPageHide = destroyOnPageHide(engine);
 
   let destroyed = false;
   const attachment: ShoalShakaAttachment = {
@@ -87,6 +88,7 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
     destroy: () => {
       if (destroyed) return;
       destroyed = true;
+      stopGoodbyeOnPageHide();
       for (const type of PLAYER_TEARDOWN_EVENTS) player.removeEventListener(type, onStateChange);
       player.getNetworkingEngine()?.unregisterRequestFilter(filter);
       player.getNetworkingEngine()?.unregisterResponseFilter(playlistFilter);
