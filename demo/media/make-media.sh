@@ -24,38 +24,14 @@
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-DURATION_SEC=30
-FPS=24
-SEGMENT_SEC=2
-GOP_FRAMES=$((FPS * SEGMENT_SEC))
-FONT=/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf
+# shellcheck source=encode-source.sh
+. "$HERE/encode-source.sh"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# Burnt-in text: rendition, stream clock, frame number and HLS segment number (floor(t / 2 s)).
-label() { # $1 = rendition name, $2 = font size in px, $3 = margin in px
-  if [ -f "$FONT" ]; then
-    printf "drawtext=fontfile=%s:fontsize=%s:fontcolor=white:box=1:boxcolor=black@0.6:x=%s:y=%s:" "$FONT" "$2" "$3" "$3"
-    printf "text='%s  %%{pts\\\\:hms}  frame %%{n}  seg %%{eif\\\\:floor(t/%s)\\\\:d}'" "$1" "$SEGMENT_SEC"
-  else
-    printf "null"
-  fi
-}
-
 echo "make-media: encoding ${DURATION_SEC} s of test video and audio"
-ffmpeg -hide_banner -loglevel error -y \
-  -f lavfi -i "testsrc2=size=640x360:rate=${FPS}:duration=${DURATION_SEC}" \
-  -f lavfi -i "sine=frequency=440:beep_factor=4:sample_rate=48000:duration=${DURATION_SEC}" \
-  -filter_complex "[0:v]split=2[a][b];[a]$(label 360p 28 12)[v0];[b]scale=320:180,setsar=1,$(label 180p 14 6)[v1]" \
-  -map "[v0]" -map "[v1]" -map 1:a -map 1:a \
-  -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -r "$FPS" -threads:v 1 \
-  -g "$GOP_FRAMES" -keyint_min "$GOP_FRAMES" -sc_threshold 0 -bf 0 \
-  -b:v:0 280k -maxrate:v:0 310k -bufsize:v:0 560k \
-  -b:v:1 100k -maxrate:v:1 110k -bufsize:v:1 200k \
-  -c:a aac -ac 1 -b:a:0 48k -b:a:1 32k \
-  -fflags +bitexact -flags:v +bitexact -flags:a +bitexact \
-  "$WORK/source.mkv"
+encode_source "$WORK/source.mkv" "-map 1:a -map 1:a" "-c:a aac -ac 1 -b:a:0 48k -b:a:1 32k"
 
 # $1 = output folder name, then extra muxer options. Stream order: v0 video, v0 audio, v1 video, v1 audio.
 package() {
