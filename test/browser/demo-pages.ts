@@ -5,8 +5,33 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
+import { startDemo, type DemoOptions, type RunningDemo } from '../../demo/src/server';
 import { launchChromium, type LaunchedBrowser } from './chromium';
+
+/** The demo origin like a CDN rather than loopback: a first-byte delay and a per-response bandwidth. */
+export const CDN_THROTTLE: NonNullable<DemoOptions['throttle']> = { firstByteDelayMs: 60, bytesPerSec: 1_500_000 };
+
+/** A test file's demo (origin and tracker, throttled like a CDN) and its viewers, started before its tests. */
+export interface DemoFixture {
+  demo: RunningDemo;
+  viewers: DemoViewers;
+}
+
+/** Registers the file's `before`/`after` hooks; the fields are set once `before` ran. */
+export function useDemoFixture(): DemoFixture {
+  const fixture = {} as DemoFixture;
+  before(async () => {
+    fixture.demo = await startDemo({ port: 0, trackerPort: 0, throttle: CDN_THROTTLE });
+    fixture.viewers = new DemoViewers(fixture.demo.url);
+  });
+  after(async () => {
+    await fixture.viewers?.closeAll();
+    await fixture.demo?.close();
+  });
+  return fixture;
+}
 
 export interface PeerSegment {
   url: string;

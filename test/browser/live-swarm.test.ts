@@ -5,31 +5,18 @@
  * came from peers is byte-identical to the origin's (SHA-256); no Shoal page stalls more than the plain
  * page of the same run. Shares, stalls and startup times are printed, not asserted.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startDemo } from '../../demo/src/server';
-import { assertPeerBytesMatchOrigin, currentTime, DemoViewers, readReport, reportLine } from './demo-pages';
+import { assertPeerBytesMatchOrigin, currentTime, readReport, reportLine, useDemoFixture } from './demo-pages';
 
 const RUN_MS = 40_000;
 const JOIN_STAGGER_MS = 2_500;
 
-let demo: Awaited<ReturnType<typeof startDemo>>;
-let viewers: DemoViewers;
-
-before(async () => {
-  // Like a CDN rather than loopback: a first-byte delay and a per-response bandwidth.
-  demo = await startDemo({ port: 0, trackerPort: 0, throttle: { firstByteDelayMs: 60, bytesPerSec: 1_500_000 } });
-  viewers = new DemoViewers(demo.url);
-});
-
-after(async () => {
-  await viewers?.closeAll();
-  await demo?.close();
-});
+const fixture = useDemoFixture();
 
 function openViewer(p2p: boolean): Promise<Page> {
-  return viewers.open(`stream=liveTs&p2p=${p2p ? 1 : 0}`);
+  return fixture.viewers.open(`stream=liveTs&p2p=${p2p ? 1 : 0}`);
 }
 
 test('three Shoal pages and a plain hls.js page play a live stream; peers deliver origin-identical bytes', { timeout: 180_000 }, async () => {

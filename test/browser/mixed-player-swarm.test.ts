@@ -6,28 +6,16 @@
  * The P2P share of each page is printed, not asserted.
  *   sh scripts/netns-run.sh node scripts/run-tests.mjs browser/mixed-player-swarm
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo } from '../../demo/src/server';
-import { assertPeerBytesMatchOrigin, currentTime, DemoViewers, readReport, reportLine } from './demo-pages';
+import { assertPeerBytesMatchOrigin, currentTime, readReport, reportLine, useDemoFixture } from './demo-pages';
 
 const RUN_MS = 45_000;
 
-let demo: Awaited<ReturnType<typeof startDemo>>;
-let viewers: DemoViewers;
-
-before(async () => {
-  demo = await startDemo({ port: 0, trackerPort: 0, throttle: { firstByteDelayMs: 60, bytesPerSec: 1_500_000 } });
-  viewers = new DemoViewers(demo.url);
-});
-
-after(async () => {
-  await viewers?.closeAll();
-  await demo?.close();
-});
+const fixture = useDemoFixture();
 
 test('an hls.js page and a Shaka page on one live HLS stream trade segments both ways', { timeout: 120_000 }, async () => {
-  const pages = await Promise.all([viewers.open('player=hlsjs&stream=liveTs&p2p=1'), viewers.open('player=shaka&stream=liveTs&p2p=1')]);
+  const pages = await Promise.all([fixture.viewers.open('player=hlsjs&stream=liveTs&p2p=1'), fixture.viewers.open('player=shaka&stream=liveTs&p2p=1')]);
   const startTimes = await Promise.all(pages.map(currentTime));
   await new Promise((resolve) => setTimeout(resolve, RUN_MS));
   const reports = await Promise.all(pages.map(readReport));

@@ -6,39 +6,30 @@
  * own scripts and shoal.min.js, into its namespace of the one `Shoal` global.
  * Needs `npm run build` first (npm test does it).
  */
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relative } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from '../../demo/src/server';
 import { publishedPackages } from '../../scripts/published-packages';
 import { launchChromium, type LaunchedBrowser } from './chromium';
-import { currentTime, DemoViewers, readReport, reportLine, type PageReport } from './demo-pages';
+import { currentTime, readReport, reportLine, type PageReport, useDemoFixture } from './demo-pages';
 
 const JOIN_STAGGER_MS = 2_500;
 /** Media seconds each page must play past where it was once both were open. */
 const PLAYED_SEC = 8;
 const TIMEOUT_MS = 90_000;
 
-let demo: RunningDemo;
-let viewers: DemoViewers;
+const fixture = useDemoFixture();
 let browser: LaunchedBrowser | undefined;
-
-before(async () => {
-  demo = await startDemo({ port: 0, trackerPort: 0, throttle: { firstByteDelayMs: 60, bytesPerSec: 1_500_000 } });
-  viewers = new DemoViewers(demo.url);
-});
 
 after(async () => {
   await browser?.close();
-  await viewers?.closeAll();
-  await demo?.close();
 });
 
 test('two script-tag pages play the live stream and share segments over WebRTC', { timeout: 150_000 }, async () => {
-  const pages: Page[] = [await viewers.open('stream=liveTs', '/script-tag.html')];
+  const pages: Page[] = [await fixture.viewers.open('stream=liveTs', '/script-tag.html')];
   await new Promise((resolve) => setTimeout(resolve, JOIN_STAGGER_MS));
-  pages.push(await viewers.open('stream=liveTs', '/script-tag.html'));
+  pages.push(await fixture.viewers.open('stream=liveTs', '/script-tag.html'));
   const startTimes = await Promise.all(pages.map(currentTime));
 
   // Until both played PLAYED_SEC and peers delivered bytes, a page failed, or time is up.
@@ -64,7 +55,7 @@ test('every package\'s script build loads after the players\' scripts and shoal.
   const page = await browser.context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${demo.url}/config.json`);
+  await page.goto(`${fixture.demo.url}/config.json`);
   const players = ['/npm/hls.js/dist/hls.min.js', '/npm/shaka-player/dist/shaka-player.compiled.js', '/npm/video.js/dist/video.min.js'];
   // Core first (the adapters read `Shoal` as they load), then the adapters, as the README says.
   const shoal = publishedPackages()

@@ -5,34 +5,22 @@
  * byte-identical to the origin's (SHA-256). The P2P share of each page is printed, not asserted.
  *   sh scripts/netns-run.sh node scripts/run-tests.mjs browser/shaka-dash-swarm
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startDemo } from '../../demo/src/server';
-import { assertPeerBytesMatchOrigin, currentTime, DemoViewers, readReport, reportLine } from './demo-pages';
+import { assertPeerBytesMatchOrigin, currentTime, readReport, reportLine, useDemoFixture } from './demo-pages';
 
 const RUN_MS = 40_000;
 const JOIN_STAGGER_MS = 2_500;
 const PAGES = 3;
 
-let demo: Awaited<ReturnType<typeof startDemo>>;
-let viewers: DemoViewers;
-
-before(async () => {
-  demo = await startDemo({ port: 0, trackerPort: 0, throttle: { firstByteDelayMs: 60, bytesPerSec: 1_500_000 } });
-  viewers = new DemoViewers(demo.url);
-});
-
-after(async () => {
-  await viewers?.closeAll();
-  await demo?.close();
-});
+const fixture = useDemoFixture();
 
 test('three Shaka pages on live DASH trade segments; peers deliver origin-identical bytes', { timeout: 120_000 }, async () => {
   const pages: Page[] = [];
   for (let i = 0; i < PAGES; i++) {
     if (i > 0) await new Promise((resolve) => setTimeout(resolve, JOIN_STAGGER_MS));
-    pages.push(await viewers.open('player=shaka&stream=liveDash&p2p=1'));
+    pages.push(await fixture.viewers.open('player=shaka&stream=liveDash&p2p=1'));
   }
   const startTimes = await Promise.all(pages.map(currentTime));
   await new Promise((resolve) => setTimeout(resolve, RUN_MS));
