@@ -49,7 +49,8 @@ export function phaseFigures(phase: PhaseReport): PhaseFigures {
     stallSeconds: sum(v.map((r) => r.stallSeconds)),
     meanStartupMs: mean(present(v.map((r) => r.startupMs))),
     meanLatencySec: mean(present(v.map((r) => r.meanLatencySec))),
-    peerConnectionsAtEnd: sum(v.filter((r) => !r.churned).map((r) => r.peersAtEnd)) / 2,
+    // Per round: a pooled report holds every round's viewers.
+    peerConnectionsAtEnd: sum(v.filter((r) => !r.churned).map((r) => r.peersAtEnd)) / 2 / Math.max(1, new Set(v.map((r) => r.round)).size),
     meanHeapBytes: mean(heaps),
     maxHeapBytes: heaps.length === 0 ? null : Math.max(...heaps),
     browserCpuSeconds,
@@ -94,13 +95,22 @@ export function summaryLine(result: SwarmScenarioResult): string {
     `| heap ${num(s.meanHeapBytes === null ? null : s.meanHeapBytes / 1e6, 1, ' MB')}/page vs ${num(p.meanHeapBytes === null ? null : p.meanHeapBytes / 1e6, 1, ' MB')}`,
     `| browser CPU ${s.browserCpuSeconds.toFixed(0)} s (${s.browserCores.toFixed(2)} cores) vs ${p.browserCpuSeconds.toFixed(0)} s (${p.browserCores.toFixed(2)} cores) on ${result.machine.cpus}`,
     `| errors ${s.errors}/${p.errors}`,
+    `| ${roundsText(result)}`,
   ].join(' ');
 }
 
-/** One line per viewer of the Shoal phase. */
+/** How many rounds were pooled, and each one's startup ratio and latency difference: the spread. */
+function roundsText(result: SwarmScenarioResult): string {
+  const rounds = result.roundComparisons;
+  if (rounds.length <= 1) return '1 round';
+  const each = rounds.map((c) => `×${num(c.startupRatio, 2)} ${c.latencyDifferenceSec === null ? '–' : `${c.latencyDifferenceSec >= 0 ? '+' : ''}${c.latencyDifferenceSec.toFixed(1)} s`}`);
+  return `${rounds.length} rounds, alternating order (startup, latency per round: ${each.join('; ')})`;
+}
+
+/** One line per viewer of a phase (of every round pooled in it). */
 export function viewerLines(phase: PhaseReport): string[] {
   return phase.viewers.map((r) => {
     const renditions = Object.entries(r.renditions).map(([level, seconds]) => `${level} ${seconds}s`).join(', ') || '–';
-    return `  ${r.p2p ? 'shoal' : 'plain'} viewer ${r.id}${r.churned ? ' (left)' : ''}: P2P ${pct(r.p2pShare)} (${mb(r.p2pBytes)} peers, ${mb(r.httpBytes)} HTTP, ${mb(r.uploadedBytes)} up), peers ${r.peersAtEnd}, stalls ${r.stalls} (${r.stallSeconds.toFixed(1)} s), startup ${num(r.startupMs, 0, ' ms')}, latency ${num(r.meanLatencySec, 1, ' s')}, heap ${num(r.heapUsedBytes === null ? null : r.heapUsedBytes / 1e6, 1, ' MB')}, CPU ${num(r.cpuSeconds, 1, ' s')}, renditions ${renditions}${r.errors.length ? `, errors: ${r.errors.join('; ')}` : ''}`;
+    return `  ${r.p2p ? 'shoal' : 'plain'} viewer ${r.id}${r.round > 0 ? ` (round ${r.round + 1})` : ''}${r.churned ? ' (left)' : ''}: P2P ${pct(r.p2pShare)} (${mb(r.p2pBytes)} peers, ${mb(r.httpBytes)} HTTP, ${mb(r.uploadedBytes)} up), peers ${r.peersAtEnd}, stalls ${r.stalls} (${r.stallSeconds.toFixed(1)} s), startup ${num(r.startupMs, 0, ' ms')}, latency ${num(r.meanLatencySec, 1, ' s')}, heap ${num(r.heapUsedBytes === null ? null : r.heapUsedBytes / 1e6, 1, ' MB')}, CPU ${num(r.cpuSeconds, 1, ' s')}, renditions ${renditions}${r.errors.length ? `, errors: ${r.errors.join('; ')}` : ''}`;
   });
 }

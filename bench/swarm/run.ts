@@ -1,8 +1,9 @@
 /**
  * `npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
- *                         [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--no-check]`
+ *                         [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--no-check]`
  *
- * Runs the swarm scenario with Shoal and then with the plain player, prints one summary line and a line per
+ * Runs the swarm scenario with Shoal and with the plain player, in R rounds of alternating order (2 by
+ * default: Shoal, plain, plain, Shoal), prints one summary line and a line per
  * viewer, and writes `.bench/swarm-<timestamp>.json` and the picture `.bench/swarm-<timestamp>.svg`.
  * WebRTC needs the netns wrapper here: the npm script runs this through scripts/netns-run.sh.
  */
@@ -16,8 +17,8 @@ import type { PlayerName, SwarmScenarioOptions } from './types';
 
 const OUT_DIR = fileURLToPath(new URL('../../.bench', import.meta.url));
 const USAGE = `usage: npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
-                           [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--no-check]
-defaults: 4 viewers, 60 s, live, hlsjs, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`;
+                           [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--no-check]
+defaults: 4 viewers, 60 s, live, hlsjs, 2 rounds, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`;
 
 function positive(flag: string, raw: string | undefined): number {
   const value = Number(raw);
@@ -35,6 +36,7 @@ function parseArgs(argv: string[]): SwarmScenarioOptions {
       case '--viewers': options.viewers = positive(name, value()); break;
       case '--seconds': options.seconds = positive(name, value()); break;
       case '--stagger': options.staggerMs = positive(name, value()); break;
+      case '--rounds': options.rounds = positive(name, value()); break;
       case '--live': options.stream = 'live'; break;
       case '--vod': options.stream = 'vod'; break;
       case '--churn': options.churn = true; break;

@@ -1,7 +1,9 @@
 /**
  * The swarm scenario: the demo origin (throttled like a CDN) and tracker, N Chromium viewers joining
- * staggered, optionally churning, run twice back to back — with Shoal, then with plain hls.js — on one
- * origin whose counters are reset in between. `runSwarmScenario` is what the CLI and tests call.
+ * staggered, optionally churning, run with Shoal and with the plain player back to back, on one origin
+ * whose counters are reset in between; in rounds whose order alternates (Shoal first, then plain first),
+ * after a warm-up page, so that neither side always meets a colder machine. `runSwarmScenario` is what
+ * the CLI and tests call.
  */
 import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -28,11 +30,13 @@ export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
     churn: options.churn ?? false,
     staggerMs: options.staggerMs ?? 2000,
     checkPeerBytes: options.checkPeerBytes ?? false,
+    rounds: options.rounds ?? 2,
   };
   if (resolved.player !== 'hlsjs' && resolved.player !== 'shaka') throw new Error(`player "${String(resolved.player)}": hlsjs or shaka`);
   if (!(resolved.vodStartStepSec >= 0)) throw new Error('vodStartStepSec must be ≥ 0');
   if (!Number.isInteger(resolved.viewers) || resolved.viewers < 1) throw new Error('viewers must be a positive integer');
   if (!(resolved.seconds > 0)) throw new Error('seconds must be positive');
+  if (!Number.isInteger(resolved.rounds) || resolved.rounds < 1) throw new Error('rounds must be a positive integer');
   if (resolved.churn && resolved.viewers < 2) throw new Error('churn needs at least 2 viewers');
   return resolved;
 }
@@ -63,7 +67,21 @@ export function churnCount(viewers: number): number {
   return Math.min(viewers - 1, Math.max(1, Math.round(viewers / 3)));
 }
 
-async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolean, log: (line: string) => void): Promise<PhaseReport> {
+/**
+ * Live: waits for the origin to publish its next segment, so every phase starts at the same point of the
+ * segment clock. How far behind the live edge a player starts depends on how old the newest segment is
+ * when it joins (0 to one segment duration); without this, that draw alone moves a phase's mean latency
+ * by a few tenths of a second either way.
+ */
+async function alignToLiveSegment(demo: RunningDemo): Promise<void> {
+  const edge = (): number => Object.values(demo.origin.stats().live).reduce((a, l) => a + l.publishedCount, 0);
+  const before = edge();
+  const giveUpAtMs = Date.now() + 5000;
+  while (edge() === before && Date.now() < giveUpAtMs) await sleep(10);
+}
+
+async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolean, round: number, log: (line: string) => void): Promise<PhaseReport> {
+  if (options.stream === 'live') await alignToLiveSegment(demo);
   demo.origin.resetStats();
   const startMs = Date.now();
   const clock = (): number => Date.now() - startMs;
@@ -78,6 +96,7 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
     const startSec = startSecOf(options, id);
     const viewer = await Viewer.open({
       id,
+      round,
       url: demo.url,
       p2p,
       live: options.stream === 'live',
@@ -175,8 +194,60 @@ async function checkPeerBytes(demo: RunningDemo, reports: ViewerReport[]): Promi
 }
 
 /**
- * Runs the scenario twice (Shoal, then plain hls.js) and returns the raw reports and the figures.
- * Starts its own demo origin and tracker on free ports and closes them at the end.
+ * The first page of a fresh demo loads slower than any later one (the server's first responses, the
+ * browser binary and the player bundle still cold): one page plays briefly, unmeasured, before round 0.
+ */
+async function warmUp(demo: RunningDemo, options: ResolvedOptions): Promise<void> {
+  const viewer = await Viewer.open({
+    id: -1,
+    round: -1,
+    url: demo.url,
+    p2p: false,
+    live: options.stream === 'live',
+    player: options.player,
+    streamName: options.streamName,
+    clock: () => 0,
+  });
+  await sleep(WARM_UP_MS);
+  await viewer.close();
+}
+
+const WARM_UP_MS = 3000;
+
+/** Rounds of one side pooled into one report: viewers of every round, origin counts summed, timelines averaged. */
+export function poolPhases(phases: PhaseReport[]): PhaseReport {
+  if (phases.length === 1) return phases[0]!;
+  const origins = phases.map((p) => p.origin.segments);
+  const segments = origins.reduce((a, o) => a + o.segments, 0);
+  const requests = origins.reduce((a, o) => a + o.requests, 0);
+  const averaged = (series: number[][]): number[] =>
+    Array.from({ length: Math.max(...series.map((s) => s.length)) }, (_, i) => series.reduce((a, s) => a + (s[i] ?? 0), 0) / series.length);
+  const http = averaged(phases.map((p) => p.timeline.map((t) => t.httpBytes)));
+  const p2p = averaged(phases.map((p) => p.timeline.map((t) => t.p2pBytes)));
+  return {
+    p2p: phases[0]!.p2p,
+    wallSeconds: phases.reduce((a, p) => a + p.wallSeconds, 0),
+    viewers: phases.flatMap((p) => p.viewers),
+    origin: {
+      totalBytes: phases.reduce((a, p) => a + p.origin.totalBytes, 0),
+      totalRequests: phases.reduce((a, p) => a + p.origin.totalRequests, 0),
+      segments: {
+        segments,
+        requests,
+        bytes: origins.reduce((a, o) => a + o.bytes, 0),
+        distinctBytes: origins.reduce((a, o) => a + o.distinctBytes, 0),
+        requestsPerSegment: segments === 0 ? 0 : requests / segments,
+      },
+      bytesPerSecond: averaged(phases.map((p) => p.origin.bytesPerSecond)),
+    },
+    timeline: http.map((httpBytes, second) => ({ second, httpBytes, p2pBytes: p2p[second] ?? 0 })),
+    nodeCpuSeconds: phases.reduce((a, p) => a + p.nodeCpuSeconds, 0),
+  };
+}
+
+/**
+ * Runs the scenario's rounds (Shoal then plain, then plain then Shoal, …) and returns the pooled reports
+ * and the figures. Starts its own demo origin and tracker on free ports and closes them at the end.
  */
 export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Promise<SwarmScenarioResult> {
   const resolved = resolveOptions(options);
@@ -185,10 +256,18 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
   const demo = await startDemo({ port: 0, trackerPort: 0, throttle: resolved.throttle });
   resolved.streamName = streamNameOf(resolved, demo.config.streams);
   try {
-    log(`shoal phase: ${resolved.viewers} ${resolved.player} viewers of ${resolved.streamName}, ${resolved.seconds} s${resolved.churn ? ', churn' : ''}`);
-    const shoal = await runPhase(demo, resolved, true, log);
-    log(`plain ${resolved.player} phase`);
-    const plain = await runPhase(demo, resolved, false, log);
+    await warmUp(demo, resolved);
+    const shoalRounds: PhaseReport[] = [];
+    const plainRounds: PhaseReport[] = [];
+    for (let round = 0; round < resolved.rounds; round++) {
+      for (const p2p of round % 2 === 0 ? [true, false] : [false, true]) {
+        const what = `${p2p ? 'shoal' : `plain ${resolved.player}`} phase${resolved.rounds > 1 ? ` (round ${round + 1}/${resolved.rounds})` : ''}`;
+        log(`${what}: ${resolved.viewers} ${resolved.player} viewers of ${resolved.streamName}, ${resolved.seconds} s${resolved.churn ? ', churn' : ''}`);
+        (p2p ? shoalRounds : plainRounds).push(await runPhase(demo, resolved, p2p, round, log));
+      }
+    }
+    const shoal = poolPhases(shoalRounds);
+    const plain = poolPhases(plainRounds);
     if (resolved.checkPeerBytes) await checkPeerBytes(demo, shoal.viewers);
     const notes = [
       'P2P share limit 1 − 1/N assumes one swarm: ABR may split viewers across renditions (one swarm each); see renditions per viewer (seconds sampled on each).',
@@ -202,6 +281,7 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
       shoal,
       plain,
       figures: computeFigures(shoal, plain, resolved.viewers),
+      roundComparisons: shoalRounds.map((s, i) => computeFigures(s, plainRounds[i]!, resolved.viewers).comparison),
       notes,
     };
   } finally {

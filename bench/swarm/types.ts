@@ -40,6 +40,11 @@ export interface SwarmScenarioOptions {
   staggerMs?: number;
   /** Fetch every segment that came from peers from the origin and compare SHA-256. @default false */
   checkPeerBytes?: boolean;
+  /**
+   * Rounds of the two phases, their order alternating (Shoal, plain, plain, Shoal, …): the figures pool
+   * every round, so neither side always runs first on a machine that is still warming up. @default 2
+   */
+  rounds?: number;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -71,6 +76,8 @@ export interface ViewerSample {
 
 export interface ViewerReport {
   id: number;
+  /** The round of the scenario it played in, from 0. */
+  round: number;
   p2p: boolean;
   joinedAtMs: number;
   leftAtMs: number;
@@ -107,7 +114,7 @@ export interface OriginSegmentCounts {
   requestsPerSegment: number;
 }
 
-/** One pass of the scenario: Shoal (`p2p: true`) or plain hls.js. */
+/** One pass of the scenario, Shoal (`p2p: true`) or plain hls.js; or several rounds of it pooled. */
 export interface PhaseReport {
   p2p: boolean;
   wallSeconds: number;
@@ -175,8 +182,11 @@ export interface SwarmScenarioResult {
   options: Required<Omit<SwarmScenarioOptions, 'log'>>;
   startedAt: string;
   machine: { cpus: number; loadAverage: number[] };
+  /** Every round's Shoal phase pooled (viewers of all rounds; origin counts summed; timelines averaged). */
   shoal: PhaseReport;
   plain: PhaseReport;
   figures: { shoal: PhaseFigures; plain: PhaseFigures; comparison: ComparisonFigures };
+  /** Each round's comparison on its own, in order: the spread behind the pooled figures. */
+  roundComparisons: ComparisonFigures[];
   notes: string[];
 }

@@ -39,6 +39,8 @@ type PageSample = Omit<ViewerSample, 'tMs'> & { ready: boolean };
 
 export interface ViewerOptions {
   id: number;
+  /** The scenario round, from 0. */
+  round: number;
   url: string;
   p2p: boolean;
   live: boolean;
@@ -101,6 +103,7 @@ export class Viewer {
     const loaded = (last?.httpBytes ?? 0) + (last?.p2pBytes ?? 0);
     return {
       id: this.options.id,
+      round: this.options.round,
       p2p: this.options.p2p,
       joinedAtMs: this.joinedAtMs,
       leftAtMs,

@@ -11,7 +11,7 @@ import { summaryLine, viewerLines } from '../../bench/swarm/metrics';
 import { runSwarmScenario } from '../../bench/swarm/scenario';
 
 test('swarm benchmark, short: 3 live hls.js viewers for 30 s with Shoal and without', async () => {
-  const result = await runSwarmScenario({ viewers: 3, seconds: 30, stream: 'live', player: 'hlsjs', checkPeerBytes: true });
+  const result = await runSwarmScenario({ viewers: 3, seconds: 30, stream: 'live', player: 'hlsjs', checkPeerBytes: true, rounds: 1 });
   console.log([...viewerLines(result.shoal), ...viewerLines(result.plain)].join('\n'));
   console.log(summaryLine(result));
 
