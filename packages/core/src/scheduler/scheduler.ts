@@ -172,10 +172,15 @@ export class Scheduler {
     if (Number.isFinite(nextMs)) this.schedule(Math.max(nextMs, clock.now() + 20));
   }
 
-  /** Look-ahead segments of the active renditions (from where playback is about to be) become tasks, so the policy may prefetch them. */
+  /**
+   * Look-ahead segments of the active renditions (from where playback is about to be) become tasks, so the
+   * policy may prefetch them. Not while nothing is buffered at the playhead (starting, after a seek, in a
+   * stall): then the player waits for the segment it asked for, and a prefetch would share the link and
+   * the page's time with it. The look-ahead starts once media is buffered at the playhead.
+   */
   private addLookaheadTasks(): void {
     const playback = this.playback;
-    if (!playback) return;
+    if (!playback || playback.bufferedUntilSec <= playback.positionSec) return;
     const anchorSec = playbackAnchorSec(playback, this.lastRequestedStartSec);
     if (anchorSec === undefined) return;
     for (const renditionId of playback.activeRenditions) {

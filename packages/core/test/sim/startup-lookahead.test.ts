@@ -1,0 +1,57 @@
+/**
+ * The look-ahead waits for playback: while nothing is buffered at the playhead (the player starting,
+ * seeking or stalled), the engine fetches only what the player asks for, so no prefetch competes with the
+ * segment it waits for; once media is buffered there, the look-ahead fills from peers.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VirtualClock } from '../../src/clock/virtual-clock';
+import { ShoalEngine } from '../../src/engine';
+import { MemoryTrackerHub } from '../../sim/memory-tracker';
+import { SimOrigin } from '../../sim/sim-origin';
+
+const SEGMENT_BYTES = 200_000;
+
+test('nothing buffered at the playhead: only requested segments; media buffered: the look-ahead fills from peers', { timeout: 30_000 }, async () => {
+  const clock = new VirtualClock();
+  const origin = new SimOrigin({ clock, ttfbMs: 50, bandwidthBytesPerSec: 2_000_000, sizeOf: () => SEGMENT_BYTES });
+  const hub = new MemoryTrackerHub({ clock, link: { latencyMs: 10, bandwidthBytesPerSec: 4_000_000 } });
+  const stop = clock.autoAdvance({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
+  const make = (): ShoalEngine => new ShoalEngine({ trackerUrls: ['sim://tracker'] }, { clock, fetch: origin.fetch, createTrackerClient: hub.createClient });
+  const [holder, viewer] = [make(), make()];
+  try {
+    const renditionId = 'r';
+    const segments = [0, 1, 2, 3].map((i) => ({ renditionId, segmentId: i, url: `sim://origin/vod/${i}.ts`, durationSec: 2, startTimeSec: i * 2 }));
+    for (const engine of [holder, viewer]) {
+      engine.setStreams({ manifestUrl: 'sim://origin/vod/master.m3u8', live: false, renditions: [{ id: renditionId, metadata: {}, segments }] });
+    }
+    for (const segment of segments) await holder.loadSegment(segment);
+    await waitVirtual(clock, () => viewer.stats().peers === 1);
+
+    viewer.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: 0, activeRenditions: [renditionId] });
+    await viewer.loadSegment(segments[0]!);
+    await sleepVirtual(clock, 2_000);
+    assert.equal(viewer.stats().p2pBytes, SEGMENT_BYTES, 'only the requested segment came while nothing was buffered');
+
+    viewer.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: 2, activeRenditions: [renditionId] });
+    await waitVirtual(clock, () => viewer.stats().p2pBytes === segments.length * SEGMENT_BYTES);
+    assert.equal(viewer.stats().httpBytes, 0, 'the look-ahead came from the peer');
+  } finally {
+    holder.destroy();
+    viewer.destroy();
+    stop();
+  }
+});
+
+async function waitVirtual(clock: VirtualClock, predicate: () => boolean, maxMs = 10_000): Promise<void> {
+  const start = clock.now();
+  while (!predicate()) {
+    if (clock.now() - start > maxMs) throw new Error('condition not reached in virtual time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Lets `ms` of virtual time pass (a timer of its own: the clock advances only to pending timers). */
+function sleepVirtual(clock: VirtualClock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}
