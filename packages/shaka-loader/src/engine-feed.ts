@@ -44,6 +44,16 @@ export class EngineFeed {
     return this.renditions.get(stream.id);
   }
 
+  /**
+   * Shaka asks for a manifest: when it is the asset's own (not a refresh, not an HLS media playlist), join
+   * its swarm now, as the hls.js adapter does at MANIFEST_LOADING, so the tracker and the first peer
+   * connections come up during the manifest and playlist round trips instead of after them.
+   */
+  manifestRequested(uri: string | undefined): void {
+    if (this.destroyed || this.manifestUrl !== undefined || !uri || uri !== this.player.getAssetUri()) return;
+    this.toEngine((engine) => engine.setStreams({ manifestUrl: uri }));
+  }
+
   /** A media segment's description for the engine, or undefined to leave it to Shaka's own plugin. */
   describe(reference: ShakaSegmentReference): SegmentDescription | undefined {
     return this.destroyed ? undefined : describeReference(reference, this.segmentIdOf, '');

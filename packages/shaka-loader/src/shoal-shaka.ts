@@ -66,6 +66,7 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
   const feed = new EngineFeed(player, engine, hlsSequences);
   const { RequestType, AdvancedRequestType } = shaka.net.NetworkingEngine;
   const filter = (type: ShakaRequestType, request: ShakaRequest, context?: ShakaRequestContext): void => {
+    if (type === RequestType.MANIFEST) return feed.manifestRequested(request.uris[0]);
     if (type !== RequestType.SEGMENT || context?.type !== AdvancedRequestType.MEDIA_SEGMENT || !context.segment) return;
     const rendition = feed.renditionOf(context.stream);
     const described = rendition && feed.describe(context.segment);
