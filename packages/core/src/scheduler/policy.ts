@@ -17,10 +17,11 @@
  * 6. At most `maxParallelHttp` and `maxParallelP2P` downloads at once. Running downloads are not preempted;
  *    new ones start earliest deadline first, and the rest wait for a slot.
  * 7. Before this viewer's first peer is ready, while the tracker counts other viewers (a connection is on
- *    its way), a segment the player asks for that nobody holds waits up to `firstPeerWaitMs` from when it
- *    was wanted, whatever its deadline, then goes to HTTP: a joining viewer's first segments are held by
- *    the swarm, and a peer that connects within that time relays them faster than the origin sends them.
- *    Off by default (`firstPeerWaitMs` 0): see its default below.
+ *    its way), a segment the player asks for that nobody holds waits for that peer while HTTP plus the
+ *    margin still fits its deadline, and at least `firstPeerWaitMs` from when it was wanted (0 by default:
+ *    see below): a joining viewer's first segments are held by the swarm. The segment playback needs
+ *    first goes to HTTP at once; those a player asks for with it (Shaka asks for several, audio and video)
+ *    are needed later and wait for the peer.
  */
 import type { SegmentKey } from '../types';
 import type { TransferEstimate } from './bandwidth-estimator';
@@ -94,12 +95,11 @@ export const DEFAULT_SCHEDULER_POLICY_CONFIG: Readonly<SchedulerPolicyConfig> = 
   // Each P2P download already spreads over every holder; three lets the look-ahead fill from peers while
   // keeping each download's share of the link (and its finish time) predictable.
   maxParallelP2P: 3,
-  // Rule 7, off by default. In the swarm benchmark a joining viewer's first peer is ready 25–330 ms after
-  // hls.js asks for its first segment, the origin takes 200–400 ms to send it and a peer relays it in
-  // 50–150 ms, so 250 ms looked free; measured, it saved an origin request per joiner only sometimes
-  // (N = 4: 1.00–1.13 origin requests per segment) and joiners started 0.5–0.9 s later than plain hls.js
-  // (a first P2P transfer over a fresh connection has no time estimate of its own and is not cut short by
-  // rule 5 before a block times out). Enable only with that fixed.
+  // Rule 7's fixed wait, none by default: rule 7 still holds what a joining viewer asks for while HTTP
+  // fits its deadline, but the segment playback needs first goes to the origin at once. Measured in the
+  // swarm benchmark, a fixed 250 ms wait for that one saved an origin request per joiner only sometimes
+  // (its first peer is ready 25–330 ms after the first request) and started joiners 0.5–0.9 s later than
+  // plain hls.js (a first P2P transfer over a fresh connection has no time estimate of its own).
   firstPeerWaitMs: 0,
 });
 
@@ -320,7 +320,7 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
     return { action: 'p2p', reason: source.viaPartial ? 'partial-fits' : 'p2p-fits', peerIds: source.peerIds };
   }
   if (!source && segment.requestedByPlayer && context.snapshot.awaitingFirstPeer && !anyoneFetching(segment)) {
-    const untilMs = segment.wantedSinceMs + context.snapshot.config.firstPeerWaitMs;
+    const untilMs = Math.max(segment.wantedSinceMs + context.snapshot.config.firstPeerWaitMs, latestHttpStartMs(segment, context));
     if (nowMs < untilMs) return { action: 'wait', reason: 'waiting-for-first-peer', untilMs };
   }
   const httpFinishMs = nowMs + requestMs(remainingBytesOf(segment), httpEstimate);

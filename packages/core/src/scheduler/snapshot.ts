@@ -54,6 +54,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
   const rate = playback && playback.rate > 0 ? playback.rate : 1;
   const anchorSec = playback && playbackAnchorSec(playback, input.lastRequestedStartSec);
   const segments: SegmentSnapshot[] = [];
+  const firstRequestedSec = earliestRequestedStartSec(input);
   for (const task of input.tasks) {
     const known = registry.segment(task.key);
     const startTimeSec = known?.startTimeSec ?? task.segment.startTimeSec;
@@ -72,7 +73,10 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       // playhead says: before a live start it sits at 0, far from the segments). A segment fetched ahead
       // is needed when playback reaches its start, and not before the buffer in front of it runs dry.
       const bufferSec = Math.max(0, playback.bufferedUntilSec - playback.positionSec);
-      const untilNeededSec = task.requestedByPlayer ? bufferSec : Math.max(aheadSec, bufferSec);
+      // Nothing buffered yet (starting, after a seek): of the segments the player asked for, the earliest
+      // plays first and the others after it.
+      const requestedAheadSec = bufferSec === 0 && firstRequestedSec !== undefined ? startTimeSec - firstRequestedSec : 0;
+      const untilNeededSec = task.requestedByPlayer ? Math.max(bufferSec, requestedAheadSec) : Math.max(aheadSec, bufferSec);
       deadlineMs = nowMs + (untilNeededSec / rate) * 1000;
     } else if (playback) {
       deadlineMs = nowMs + (Math.max(0, playback.bufferedUntilSec - playback.positionSec) / rate) * 1000;
@@ -119,6 +123,17 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     segments,
     config: input.policy,
   };
+}
+
+/** Media start of the earliest segment the player is waiting for; undefined when it waits for none. */
+function earliestRequestedStartSec({ tasks, registry }: SnapshotInput): number | undefined {
+  let earliest: number | undefined;
+  for (const task of tasks) {
+    if (!task.requestedByPlayer || task.state === 'done') continue;
+    const startSec = registry.segment(task.key)?.startTimeSec ?? task.segment.startTimeSec;
+    if (startSec !== undefined && (earliest === undefined || startSec < earliest)) earliest = startSec;
+  }
+  return earliest;
 }
 
 /** Average size of stored segments of the same rendition, else the rendition's bitrate × duration. */

@@ -360,8 +360,8 @@ const CASES: Case[] = [
     expected: [],
   },
 
-  // Rule 7: a joining viewer's first segments wait briefly for its first peer connection (off by default;
-  // these cases set firstPeerWaitMs to 250).
+  // Rule 7: a joining viewer's first segments wait for its first peer connection while HTTP still fits their
+  // deadline, and at least firstPeerWaitMs (0 by default; the WITH_FIRST_PEER_WAIT cases set 250).
   {
     name: 'first peer on its way, startup segment (deadline now) wanted 100 ms ago → wait for it until 250 ms',
     snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 100 })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
@@ -375,6 +375,16 @@ const CASES: Case[] = [
   {
     name: 'first peer on its way, rule 7 off by default → HTTP at once',
     snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
+  },
+  {
+    name: 'first peer on its way, rule 7 default, asked with the first but needed 3 s later → waits for it while HTTP still fits',
+    snapshot: snapshot([segment(1, { deadlineMs: NOW + 3_000, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilMs: NOW + 3_000 - (100 + SIZE / 1_000) - 1_000 }],
+  },
+  {
+    name: 'first peer on its way, rule 7 default, HTTP no longer fits with the margin → HTTP',
+    snapshot: snapshot([segment(1, { deadlineMs: NOW + 1_000 + 100 + SIZE / 1_000, wantedSinceMs: NOW - 500 })], { swarmSize: 1, awaitingFirstPeer: true }),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
