@@ -25,6 +25,11 @@ export function originSegmentCounts(byPath: Record<string, { requests: number; b
   return { segments, requests, bytes, distinctBytes, requestsPerSegment: segments === 0 ? 0 : requests / segments };
 }
 
+/** Media segment paths requested more than once, with their request counts. */
+export function repeatedSegments(byPath: Record<string, { requests: number }>): Record<string, number> {
+  return Object.fromEntries(Object.entries(byPath).filter(([path, c]) => SEGMENT_PATH.test(path) && c.requests > 1).map(([path, c]) => [path, c.requests]));
+}
+
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 const mean = (values: number[]): number | null => (values.length === 0 ? null : sum(values) / values.length);
 const present = <T>(values: Array<T | null>): T[] => values.filter((v): v is T => v !== null);

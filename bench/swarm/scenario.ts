@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { startDemo, type RunningDemo } from '../../demo/src/server';
-import { computeFigures, originSegmentCounts } from './metrics';
+import { computeFigures, originSegmentCounts, repeatedSegments } from './metrics';
 import type { PhaseReport, SwarmScenarioOptions, SwarmScenarioResult, ViewerReport } from './types';
 import { Viewer } from './viewer';
 
@@ -158,6 +158,7 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
       totalBytes: stats.total.bytes,
       totalRequests: stats.total.requests,
       segments: originSegmentCounts(stats.byPath),
+      repeatedSegments: repeatedSegments(stats.byPath),
       bytesPerSecond: originBytes.map((bytes, i) => bytes - (originBytes[i - 1] ?? 0)),
     },
     timeline: timeline(reports),
@@ -239,6 +240,9 @@ export function poolPhases(phases: PhaseReport[]): PhaseReport {
         requestsPerSegment: segments === 0 ? 0 : requests / segments,
       },
       bytesPerSecond: averaged(phases.map((p) => p.origin.bytesPerSecond)),
+      repeatedSegments: Object.fromEntries(
+        phases.flatMap((p, round) => Object.entries(p.origin.repeatedSegments).map(([path, n]) => [`round ${round + 1} ${path}`, n])),
+      ),
     },
     timeline: http.map((httpBytes, second) => ({ second, httpBytes, p2pBytes: p2p[second] ?? 0 })),
     nodeCpuSeconds: phases.reduce((a, p) => a + p.nodeCpuSeconds, 0),

@@ -1,8 +1,8 @@
 /**
- * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod] [--p2p 0]`
+ * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod] [--p2p 0] [--player shaka]`
  *
  * A diagnostic, not a benchmark: N Shoal viewers of the demo (throttled like the swarm benchmark), and
- * for each one a timestamped log of what hls.js did (manifest, playlists, level switches, fragment loads
+ * for each one a timestamped log of what hls.js did (Shaka: the engine's side only) (manifest, playlists, level switches, fragment loads
  * with their stats) and what the engine decided (every decision it acted on, with its reason) and loaded
  * (source, peers). Writes `.bench/trace-<timestamp>.json` and prints, for every segment, its life across
  * viewers: who fetched it from the origin, when and why, and who relayed it from whom.
@@ -33,6 +33,8 @@ const seconds = Number(flag('--seconds', '30'));
 const stagger = Number(flag('--stagger', '2000'));
 const vod = args.includes('--vod');
 const p2p = flag('--p2p', '1');
+const player = flag('--player', 'hlsjs');
+const stream = `${vod ? 'vod' : 'live'}${player === 'shaka' ? 'Dash' : 'Ts'}`;
 
 /** Runs in the page before its scripts: hooks the demo state as soon as the page publishes it. */
 function installTrace(): void {
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
       // tsx wraps named arrows in `__name(...)`: give the page a no-op one.
       await page.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
       await page.addInitScript(installTrace);
-      void page.goto(`${demo.url}/?stream=${vod ? 'vodTs' : 'liveTs'}&test=1&p2p=${p2p}`);
+      void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}`);
       pages.push(page);
     }
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + seconds * 1000 - Date.now())));

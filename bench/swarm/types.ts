@@ -125,6 +125,8 @@ export interface PhaseReport {
     segments: OriginSegmentCounts;
     /** Origin body bytes sent in each second of the phase. */
     bytesPerSecond: number[];
+    /** Media segment paths the origin served more than once, with their request counts (pooled: `round N path`). */
+    repeatedSegments: Record<string, number>;
   };
   /** Summed over viewers, per second of the phase. */
   timeline: Array<{ second: number; httpBytes: number; p2pBytes: number }>;
