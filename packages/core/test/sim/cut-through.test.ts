@@ -9,6 +9,7 @@ import { VirtualClock } from '../../src/clock/virtual-clock';
 import { ShoalEngine } from '../../src/engine';
 import { MemoryTrackerHub } from '../../sim/memory-tracker';
 import { SimOrigin } from '../../sim/sim-origin';
+import { waitVirtual } from './virtual-wait';
 
 const SEGMENT_BYTES = 1_000_000;
 const LINK = { latencyMs: 10, bandwidthBytesPerSec: 4_000_000 };
@@ -76,11 +77,3 @@ test('cut-through: the last of a chain A → B → C finishes about one block-ti
   }
 });
 
-/** Let virtual time run until `predicate` holds. */
-async function waitVirtual(clock: VirtualClock, predicate: () => boolean, maxMs = 10_000): Promise<void> {
-  const start = clock.now();
-  while (!predicate()) {
-    if (clock.now() - start > maxMs) throw new Error('condition not reached in virtual time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

@@ -9,6 +9,7 @@ import { VirtualClock } from '../../src/clock/virtual-clock';
 import { ShoalEngine } from '../../src/engine';
 import { MemoryTrackerHub } from '../../sim/memory-tracker';
 import { SimOrigin } from '../../sim/sim-origin';
+import { sleepVirtual, waitVirtual } from './virtual-wait';
 
 const SEGMENT_BYTES = 200_000;
 
@@ -42,16 +43,3 @@ test('nothing buffered at the playhead: only requested segments; media buffered:
     stop();
   }
 });
-
-async function waitVirtual(clock: VirtualClock, predicate: () => boolean, maxMs = 10_000): Promise<void> {
-  const start = clock.now();
-  while (!predicate()) {
-    if (clock.now() - start > maxMs) throw new Error('condition not reached in virtual time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-/** Lets `ms` of virtual time pass (a timer of its own: the clock advances only to pending timers). */
-function sleepVirtual(clock: VirtualClock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
-}
