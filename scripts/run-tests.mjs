@@ -1,5 +1,5 @@
 // Runs every test file (`*.test.ts` under packages/*/test, demo/test and test/) with Node's test runner and tsx.
-// Usage: node scripts/run-tests.mjs [filter-substring...]
+// Usage: node scripts/run-tests.mjs [filter-substring...] [--exclude=substring...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -24,10 +24,13 @@ function findTests(dir) {
   return out;
 }
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const excludes = args.filter((a) => a.startsWith('--exclude=')).map((a) => a.slice('--exclude='.length));
+const filters = args.filter((a) => !a.startsWith('--exclude='));
 const packages = readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'test'));
 let files = [...packages, join(root, 'demo', 'test'), join(root, 'test')].flatMap(findTests).sort();
 if (filters.length) files = files.filter((f) => filters.some((s) => f.includes(s)));
+files = files.filter((f) => !excludes.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);

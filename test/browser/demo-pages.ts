@@ -85,6 +85,8 @@ export class DemoViewers {
     this.browsers.push(browser);
     const page = await browser.context.newPage();
     await page.goto(`${this.demoUrl}${path}?${query}&test=1`);
+    // The page sets `window.shoalDemo` once its config.json arrived, after the load event `goto` waits for.
+    await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).shoalDemo !== undefined, undefined, { timeout: 30_000 });
     return page;
   }
 

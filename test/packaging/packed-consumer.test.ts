@@ -1,7 +1,7 @@
 /**
  * Issue 7: a user's build works, not only ours. Every published package is packed with `npm pack`; a tiny
  * consumer app (test/packaging/consumer-app: plain JavaScript, its own package.json depending on the
- * tarballs and hls.js) is installed from the npm cache, type-checked against the tarballs' declarations,
+ * tarballs and hls.js) is installed with npm (outside the test namespace: the registry answers what npm's cache lacks), type-checked against the tarballs' declarations,
  * built by webpack with its default configuration (no polyfills, no resolve.fallback), and loaded in
  * Chromium, where it constructs an engine and plays the demo origin's VOD stream with hls.js through Shoal.
  * Needs `npm run build` first (npm test does it).
