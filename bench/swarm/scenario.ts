@@ -1,7 +1,7 @@
 /**
- * The swarm scenario: the demo origin (throttled like a CDN) and tracker, N Chromium viewers joining
- * staggered, optionally churning, run with Shoal and with the plain player back to back, on one origin
- * whose counters are reset in between; in rounds whose order alternates (Shoal first, then plain first),
+ * The swarm scenario: the demo origin (throttled like a CDN) and tracker, N Chromium viewers (launched
+ * before the phase) joining staggered, optionally churning, run with Shoal and with the plain player back
+ * to back, on one origin whose counters are reset in between; in rounds whose order alternates (Shoal first, then plain first),
  * after a warm-up page, so that neither side always meets a colder machine. `runSwarmScenario` is what
  * the CLI and tests call.
  */
@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { startDemo, type RunningDemo } from '../../demo/src/server';
 import { computeFigures, originSegmentCounts, repeatedSegments } from './metrics';
 import type { PhaseReport, SwarmScenarioOptions, SwarmScenarioResult, ViewerReport } from './types';
-import { Viewer } from './viewer';
+import { Viewer, ViewerBrowser } from './viewer';
 
 /** ~100 ms to first byte and 1 MB/s per response: a CDN edge a few hundred km away, not loopback. */
 export const DEFAULT_THROTTLE = { firstByteDelayMs: 100, bytesPerSec: 1_000_000 } as const;
@@ -81,6 +81,16 @@ async function alignToLiveSegment(demo: RunningDemo): Promise<void> {
 }
 
 async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolean, round: number, log: (line: string) => void): Promise<PhaseReport> {
+  // Every browser of the phase is launched before it starts (see viewer.ts): a launch mid-phase would
+  // take the CPU the playing pages need.
+  const launched: ViewerBrowser[] = [];
+  const browserCount = options.viewers + (options.churn ? churnCount(options.viewers) : 0);
+  try {
+    for (let i = 0; i < browserCount; i++) launched.push(await ViewerBrowser.launch());
+  } catch (error) {
+    await Promise.all(launched.map((b) => b.close()));
+    throw error;
+  }
   if (options.stream === 'live') await alignToLiveSegment(demo);
   demo.origin.resetStats();
   const startMs = Date.now();
@@ -94,17 +104,23 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
   const join = async (): Promise<void> => {
     const id = nextId++;
     const startSec = startSecOf(options, id);
-    const viewer = await Viewer.open({
-      id,
-      round,
-      url: demo.url,
-      p2p,
-      live: options.stream === 'live',
-      player: options.player,
-      streamName: options.streamName,
-      ...(startSec !== undefined ? { startSec } : {}),
-      clock,
-    });
+    const browser = launched.shift()!;
+    const viewer = await browser
+      .join({
+        id,
+        round,
+        url: demo.url,
+        p2p,
+        live: options.stream === 'live',
+        player: options.player,
+        streamName: options.streamName,
+        ...(startSec !== undefined ? { startSec } : {}),
+        clock,
+      })
+      .catch(async (error: unknown) => {
+        await browser.close();
+        throw error;
+      });
     active.push(viewer);
     log(`  ${p2p ? 'shoal' : 'plain'} viewer ${id} joined at ${(clock() / 1000).toFixed(1)} s`);
   };
@@ -141,7 +157,7 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
     await sleep(endMs - clock());
   } catch (error) {
     clearInterval(sampler);
-    await Promise.all(active.map((v) => v.close()));
+    await Promise.all([...active.map((v) => v.close()), ...launched.map((b) => b.close())]);
     throw error;
   }
   clearInterval(sampler);
@@ -276,7 +292,7 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
     const notes = [
       'P2P share limit 1 − 1/N assumes one swarm: ABR may split viewers across renditions (one swarm each); see renditions per viewer (seconds sampled on each).',
       'Shoal HTTP bytes are the engine\'s; plain hls.js bytes are hls.js FRAG_LOADED totals; origin figures count media segments only.',
-      'CPU: utime+stime from /proc of each viewer\'s Chromium process tree, read just before it closed; node = this process (origin, tracker, driver).',
+      'CPU: utime+stime from /proc of each viewer\'s Chromium process tree, from its join (browsers are launched before the phase) to just before it closed; node = this process (origin, tracker, driver).',
     ];
     return {
       options: resolved,

@@ -98,7 +98,7 @@ export interface ViewerReport {
   renditions: Record<string, number>;
   /** V8 heap in use at the end (CDP `Runtime.getHeapUsage`). */
   heapUsedBytes: number | null;
-  /** utime + stime of the viewer's Chromium process tree (browser, zygote, renderers, GPU, utility). */
+  /** utime + stime of the viewer's Chromium process tree (browser, zygote, renderers, GPU, utility), from its join (its launch left out). */
   cpuSeconds: number | null;
   p2pSegments: PeerSegment[];
   samples: ViewerSample[];

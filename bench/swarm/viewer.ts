@@ -1,6 +1,12 @@
 /**
  * One benchmark viewer: its own Chromium process (fresh profile) with the demo page, a stall-time probe
  * in the page, a sample every second, and a final report with heap and CPU time before it closes.
+ *
+ * A browser is launched (`ViewerBrowser.launch`, on about:blank) before its viewer joins the swarm
+ * (`join`, which opens the demo page). A Chromium launch costs ~1 s of CPU; on a 2-core machine, launching
+ * one while others play starves their pages, their media clocks slip and their latency and startup
+ * measure the launch, not the player. The scenario launches every browser of a phase before the phase
+ * starts; a viewer's CPU seconds count from its join.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,36 +59,70 @@ export interface ViewerOptions {
   clock: () => number;
 }
 
-export class Viewer {
-  readonly samples: ViewerSample[] = [];
-  readonly joinedAtMs: number;
-  private closed = false;
-
+/** A Chromium launched ahead of its viewer, on about:blank. */
+export class ViewerBrowser {
   private constructor(
-    private readonly options: ViewerOptions,
-    private readonly context: BrowserContext,
-    private readonly page: Page,
-    private readonly profileDir: string,
-  ) {
-    this.joinedAtMs = options.clock();
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly profileDir: string,
+  ) {}
+
+  static async launch(): Promise<ViewerBrowser> {
+    const profileDir = mkdtempSync(join(tmpdir(), 'shoal-bench-'));
+    try {
+      const context = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+      const page = context.pages()[0] ?? (await context.newPage());
+      return new ViewerBrowser(context, page, profileDir);
+    } catch (error) {
+      rmSync(profileDir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
-  static async open(options: ViewerOptions): Promise<Viewer> {
-    const profileDir = mkdtempSync(join(tmpdir(), 'shoal-bench-'));
-    const context = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const viewer = new Viewer(options, context, page, profileDir);
+  /** Opens the demo page: the viewer joins now (its join time and CPU baseline are taken here). */
+  async join(options: ViewerOptions): Promise<Viewer> {
+    const viewer = new Viewer(options, this, options.clock(), processTreeCpuSeconds(this.profileDir));
     const start = options.startSec === undefined ? '' : `&start=${options.startSec}`;
-    await page.goto(`${options.url}/?player=${options.player}&stream=${options.streamName}&test=1&p2p=${options.p2p ? 1 : 0}${start}`);
-    await page.evaluate(installStallProbe);
+    await this.page.goto(`${options.url}/?player=${options.player}&stream=${options.streamName}&test=1&p2p=${options.p2p ? 1 : 0}${start}`);
+    await this.page.evaluate(installStallProbe);
     return viewer;
+  }
+
+  /** Safe to call twice. */
+  async close(): Promise<void> {
+    await this.context.close().catch(() => {});
+    rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}
+
+export class Viewer {
+  readonly samples: ViewerSample[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly options: ViewerOptions,
+    private readonly browser: ViewerBrowser,
+    readonly joinedAtMs: number,
+    /** CPU seconds the browser had used before the join (its launch). */
+    private readonly cpuAtJoinSeconds: number | null,
+  ) {}
+
+  /** Launch and join at once (the warm-up page). */
+  static async open(options: ViewerOptions): Promise<Viewer> {
+    const browser = await ViewerBrowser.launch();
+    try {
+      return await browser.join(options);
+    } catch (error) {
+      await browser.close();
+      throw error;
+    }
   }
 
   /** One sample, appended to `samples`; skipped while the page is not set up yet. */
   async sample(): Promise<void> {
     if (this.closed) return;
     const tMs = this.options.clock();
-    const sample = await this.page.evaluate(readSample).catch(() => undefined);
+    const sample = await this.browser.page.evaluate(readSample).catch(() => undefined);
     if (sample?.ready && !this.closed) {
       const { ready: _ready, ...rest } = sample;
       this.samples.push({ tMs, ...rest, latencySec: this.options.live ? rest.latencySec : null });
@@ -93,12 +133,12 @@ export class Viewer {
   async finish(churned: boolean): Promise<ViewerReport> {
     await this.sample();
     this.closed = true;
-    const state = await this.page.evaluate(readFinal);
+    const state = await this.browser.page.evaluate(readFinal);
     const heapUsedBytes = await this.heapUsedBytes();
-    const cpuSeconds = processTreeCpuSeconds(this.profileDir);
+    const cpuNow = processTreeCpuSeconds(this.browser.profileDir);
+    const cpuSeconds = cpuNow === null ? null : cpuNow - (this.cpuAtJoinSeconds ?? 0);
     const leftAtMs = this.options.clock();
-    await this.context.close().catch(() => {});
-    rmSync(this.profileDir, { recursive: true, force: true });
+    await this.browser.close();
     const last = this.samples.at(-1);
     const loaded = (last?.httpBytes ?? 0) + (last?.p2pBytes ?? 0);
     return {
@@ -129,13 +169,12 @@ export class Viewer {
   /** Closes without a report (after an error). Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.context.close().catch(() => {});
-    rmSync(this.profileDir, { recursive: true, force: true });
+    await this.browser.close();
   }
 
   private async heapUsedBytes(): Promise<number | null> {
     try {
-      const cdp = await this.context.newCDPSession(this.page);
+      const cdp = await this.browser.context.newCDPSession(this.browser.page);
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
       await cdp.detach();
       return usedSize;
