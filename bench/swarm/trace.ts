@@ -43,6 +43,24 @@ function installTrace(): void {
   w.shoalTrace = log;
   const push = (kind: string, data: Record<string, unknown> = {}): void => void log.push({ t: Date.now(), kind, ...data });
   push('page-start');
+  // WebRTC signalling as the page sees it: offers made, answers or offers received, connection states.
+  const PC = (w as any).RTCPeerConnection;
+  if (PC) {
+    let nextPc = 0;
+    const setRemote = PC.prototype.setRemoteDescription;
+    const setLocal = PC.prototype.setLocalDescription;
+    const pcId = (pc: any): number => (pc.__traceId ??= nextPc++);
+    PC.prototype.setLocalDescription = function (this: any, ...a: unknown[]) {
+      push('rtc-local', { pc: pcId(this), type: (a[0] as any)?.type });
+      this.addEventListener('icegatheringstatechange', () => push('rtc-gathering', { pc: pcId(this), state: this.iceGatheringState }));
+      return setLocal.apply(this, a);
+    };
+    PC.prototype.setRemoteDescription = function (this: any, ...a: unknown[]) {
+      push('rtc-remote', { pc: pcId(this), type: (a[0] as any)?.type });
+      this.addEventListener('connectionstatechange', () => push('rtc-state', { pc: pcId(this), state: this.connectionState }));
+      return setRemote.apply(this, a);
+    };
+  }
   let state: unknown;
   Object.defineProperty(w, 'shoalDemo', {
     configurable: true,
@@ -101,10 +119,10 @@ async function main(): Promise<void> {
   const demo = await startDemo({ port: 0, trackerPort: 0, throttle: { ...DEFAULT_THROTTLE } });
   const contexts: Array<{ context: BrowserContext; dir: string }> = [];
   const pages: Array<Awaited<ReturnType<BrowserContext['newPage']>>> = [];
-  const t0 = Date.now();
+  let t0 = Date.now();
   try {
+    // Every browser is launched before the first viewer joins, as in the benchmark (see viewer.ts).
     for (let i = 0; i < viewers; i++) {
-      await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * stagger - Date.now())));
       const dir = mkdtempSync(join(tmpdir(), 'shoal-trace-'));
       const context = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
       contexts.push({ context, dir });
@@ -112,8 +130,12 @@ async function main(): Promise<void> {
       // tsx wraps named arrows in `__name(...)`: give the page a no-op one.
       await page.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
       await page.addInitScript(installTrace);
-      void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}`);
       pages.push(page);
+    }
+    t0 = Date.now();
+    for (const [i, page] of pages.entries()) {
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * stagger - Date.now())));
+      void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}`);
     }
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + seconds * 1000 - Date.now())));
     const traces = await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as any).shoalTrace as TraceEvent[])));
@@ -138,7 +160,7 @@ function printSummary(t0: number, traces: TraceEvent[][]): void {
     const start = trace[0]?.t ?? t0;
     console.log(`\nviewer ${viewer} (joined ${s(start)} s)`);
     for (const e of trace) {
-      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking') {
+      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking' || e.kind.startsWith('rtc-')) {
         const { t, kind, ...rest } = e;
         console.log(`  ${s(t)} +${String(t - start).padStart(5)} ${kind} ${JSON.stringify(rest)}`);
       }
