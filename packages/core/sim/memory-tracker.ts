@@ -52,8 +52,11 @@ class MemoryTrackerClient implements TrackerClient {
     this.hub.connect(this);
   }
 
+  /** Like a re-announce: more peers wanted after start connects to that many not connected yet. */
   setWantedPeers(count: number): void {
+    const more = count > this.wanted;
     this.wanted = count;
+    if (more && this.started && !this.destroyed) this.hub.connect(this);
   }
 
   destroy(): void {
@@ -80,10 +83,13 @@ export class MemoryTrackerHub {
 
   /**
    * Like a WebTorrent tracker: a newly started client gets connections to up to `wanted` random other
-   * clients, whether or not they are full (a full one refuses in its Swarm, as with a real tracker).
+   * clients, whether or not they are full (a full one refuses in its Swarm, as with a real tracker);
+   * a re-announce, to up to `wanted` it has no open connection to.
    */
   connect(client: MemoryTrackerClient): void {
-    const others = this.clients.filter((other) => other !== client && other.started && !other.destroyed);
+    const others = this.clients.filter(
+      (other) => other !== client && other.started && !other.destroyed && !this.linked(client, other),
+    );
     for (let i = others.length - 1; i > 0; i--) {
       const j = Math.floor(this.random() * (i + 1));
       [others[i], others[j]] = [others[j]!, others[i]!];
@@ -95,11 +101,25 @@ export class MemoryTrackerHub {
         peerIds: [client.peerId, other.peerId],
         ...this.options.link,
       });
+      const pair = pairKey(client, other);
+      this.links.add(pair);
+      mine.on('close', () => this.links.delete(pair));
       client.emitPeer(mine);
       other.emitPeer(theirs);
     }
   }
 
+  /** Client pairs with an open connection (by join order), so a re-announce does not duplicate one. */
+  private readonly links = new Set<string>();
+
+  private linked(a: MemoryTrackerClient, b: MemoryTrackerClient): boolean {
+    return this.links.has(pairKey(a, b));
+  }
+
   /** Seeded, so every simulation run is the same. */
   private readonly random = mulberry32(0x5eed);
+}
+
+function pairKey(a: { index: number }, b: { index: number }): string {
+  return a.index < b.index ? `${a.index}-${b.index}` : `${b.index}-${a.index}`;
 }

@@ -77,6 +77,9 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   private readonly scheduler: Scheduler;
   private readonly platform: ShoalPlatform;
   private swarm: Swarm | undefined;
+  /** Where the playhead first stood in a buffered range; playback has started once it moves from there. */
+  private bufferedStartSec: number | undefined;
+  private started = false;
   private swarmId: string | undefined;
   private destroyed = false;
   private readonly totals = { httpBytes: 0, p2pBytes: 0, uploadedBytes: 0 };
@@ -165,6 +168,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.assertAlive();
     this.scheduler.setPlayback(playback);
     this.swarm?.setPlaying(playback.activeRenditions);
+    this.noteStart(playback);
     const context = playbackContextFor(this.registry, playback);
     if (context) this.storage.setPlaybackContext?.(context);
   }
@@ -232,6 +236,18 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.removeAllListeners();
   }
 
+  /** Playback has started once the playhead moves inside a buffered range: the swarm may then grow. */
+  private noteStart(playback: PlaybackState): void {
+    if (this.started || playback.bufferedUntilSec <= playback.positionSec) return;
+    if (this.bufferedStartSec === undefined || playback.positionSec < this.bufferedStartSec) {
+      this.bufferedStartSec = playback.positionSec;
+      return;
+    }
+    if (playback.positionSec === this.bufferedStartSec) return;
+    this.started = true;
+    this.swarm?.setStarted();
+  }
+
   private join(manifestUrl: string): void {
     this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(manifestUrl);
     if (!this.config.p2pEnabled) return;
@@ -240,6 +256,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       swarmHashHex: infoHashHex,
       clock: this.clock,
       maxPeers: this.config.maxPeers,
+      startupPeers: this.config.startupPeers,
       uploadEnabled: this.config.uploadEnabled,
       localHoldings: () => this.localHoldings(),
       readSegment: async (key) => {
@@ -264,6 +281,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     swarm.on('holdings:changed', () => this.scheduler.soon());
     swarm.on('tracker:warning', (error) => this.emit('tracker:warning', { error }));
     this.swarm = swarm;
+    if (this.started) swarm.setStarted();
     const createTracker = this.platform.createTrackerClient ?? ((options) => new WebTorrentTrackerClient(options));
     swarm.join(
       createTracker({

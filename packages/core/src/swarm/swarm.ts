@@ -21,6 +21,8 @@ import { choosePeerToDrop } from './neighbours';
 export const PEER_SLACK = 2;
 /** A new neighbour is not pruned before it had this long to prove useful. */
 export const NEW_PEER_GRACE_MS = 10_000;
+/** `startupPeers` is lifted this long after joining even if no player says it started (paused, or none). */
+export const STARTUP_PEERS_MAX_MS = 5_000;
 
 export interface SwarmEvents {
   'peer:connected': (peer: Peer) => void;
@@ -34,6 +36,8 @@ export interface SwarmOptions {
   swarmHashHex: string;
   clock: Clock;
   maxPeers: number;
+  /** Peers asked for until `setStarted()` (or `STARTUP_PEERS_MAX_MS`); `maxPeers` when absent. */
+  startupPeers?: number;
   uploadEnabled: boolean;
   /** What we hold now, for the full set sent to each new peer. */
   localHoldings(): RenditionHoldings[];
@@ -51,6 +55,8 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   private pruneTimer: TimerHandle | undefined;
   private readonly connectedAtMs = new WeakMap<Peer, number>();
   private playing: string[] = [];
+  private started = false;
+  private startupTimer: TimerHandle | undefined;
   private destroyed = false;
   private everConnected = false;
 
@@ -69,8 +75,19 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     this.tracker = tracker;
     tracker.on('peer', this.onTransport);
     tracker.on('warning', this.onTrackerWarning);
-    tracker.setWantedPeers(this.options.maxPeers);
+    if (this.peerTarget() < this.options.maxPeers) {
+      this.startupTimer = this.options.clock.setTimeout(() => this.setStarted(), STARTUP_PEERS_MAX_MS);
+    }
+    tracker.setWantedPeers(this.peerTarget());
     tracker.start();
+  }
+
+  /** The player has started: from now on, up to `maxPeers` peers are asked for. Idempotent. */
+  setStarted(): void {
+    if (this.started || this.destroyed) return;
+    this.started = true;
+    this.options.clock.clearTimeout(this.startupTimer);
+    this.updateWantedPeers();
   }
 
   peer(peerId: string): Peer | undefined {
@@ -135,6 +152,7 @@ export class Swarm extends EventEmitter<SwarmEvents> {
       this.tracker.destroy();
     }
     this.options.clock.clearTimeout(this.pruneTimer);
+    this.options.clock.clearTimeout(this.startupTimer);
     this.uploader.destroy();
     for (const peer of [...this.sessions.values()]) peer.close('normal');
     this.sessions.clear();
@@ -220,6 +238,12 @@ export class Swarm extends EventEmitter<SwarmEvents> {
 
   private updateWantedPeers(): void {
     if (this.destroyed) return;
-    this.tracker?.setWantedPeers(Math.max(0, this.options.maxPeers - this.sessions.size));
+    this.tracker?.setWantedPeers(Math.max(0, this.peerTarget() - this.sessions.size));
+  }
+
+  /** Peers we ask the tracker for: fewer while the player starts (see `ShoalConfig.startupPeers`). */
+  private peerTarget(): number {
+    const { maxPeers, startupPeers } = this.options;
+    return this.started || startupPeers === undefined ? maxPeers : Math.min(maxPeers, startupPeers);
   }
 }
