@@ -239,11 +239,10 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   /** Playback has started once the playhead moves inside a buffered range: the swarm may then grow. */
   private noteStart(playback: PlaybackState): void {
     if (this.started || playback.bufferedUntilSec <= playback.positionSec) return;
-    if (this.bufferedStartSec === undefined || playback.positionSec < this.bufferedStartSec) {
+    if (this.bufferedStartSec === undefined || playback.positionSec <= this.bufferedStartSec) {
       this.bufferedStartSec = playback.positionSec;
       return;
     }
-    if (playback.positionSec === this.bufferedStartSec) return;
     this.started = true;
     this.swarm?.setStarted();
   }
