@@ -22,6 +22,7 @@ class MemoryTrackerClient implements TrackerClient {
   wanted: number;
   started = false;
   destroyed = false;
+  /** Open connections by remote peer id, so a re-announce does not duplicate one. */
   readonly transports = new Map<string, MemoryTransport>();
   private readonly events = new EventEmitter<TrackerClientEvents>();
   private readonly hub: MemoryTrackerHub;
@@ -88,7 +89,7 @@ export class MemoryTrackerHub {
    */
   connect(client: MemoryTrackerClient): void {
     const others = this.clients.filter(
-      (other) => other !== client && other.started && !other.destroyed && !this.linked(client, other),
+      (other) => other !== client && other.started && !other.destroyed && !client.transports.has(other.peerId),
     );
     for (let i = others.length - 1; i > 0; i--) {
       const j = Math.floor(this.random() * (i + 1));
@@ -101,25 +102,15 @@ export class MemoryTrackerHub {
         peerIds: [client.peerId, other.peerId],
         ...this.options.link,
       });
-      const pair = pairKey(client, other);
-      this.links.add(pair);
-      mine.on('close', () => this.links.delete(pair));
+      client.transports.set(other.peerId, mine);
+      other.transports.set(client.peerId, theirs);
+      mine.on('close', () => client.transports.delete(other.peerId));
+      theirs.on('close', () => other.transports.delete(client.peerId));
       client.emitPeer(mine);
       other.emitPeer(theirs);
     }
   }
 
-  /** Client pairs with an open connection (by join order), so a re-announce does not duplicate one. */
-  private readonly links = new Set<string>();
-
-  private linked(a: MemoryTrackerClient, b: MemoryTrackerClient): boolean {
-    return this.links.has(pairKey(a, b));
-  }
-
   /** Seeded, so every simulation run is the same. */
   private readonly random = mulberry32(0x5eed);
-}
-
-function pairKey(a: { index: number }, b: { index: number }): string {
-  return a.index < b.index ? `${a.index}-${b.index}` : `${b.index}-${a.index}`;
 }
