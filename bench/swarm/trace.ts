@@ -1,5 +1,5 @@
 /**
- * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod] [--p2p 0] [--player shaka]`
+ * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka]`
  *
  * A diagnostic, not a benchmark: N Shoal viewers of the demo (throttled like the swarm benchmark), and
  * for each one a timestamped log of what hls.js did (Shaka: the engine's side only) (manifest, playlists, level switches, fragment loads
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startDemo } from '../../demo/src/server';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../test/browser/chromium';
-import { DEFAULT_THROTTLE } from './scenario';
+import { DEFAULT_THROTTLE, VOD_START_WRAP_SEC } from './scenario';
 
 interface TraceEvent {
   /** Date.now() in the page. */
@@ -32,6 +32,8 @@ const viewers = Number(flag('--viewers', '4'));
 const seconds = Number(flag('--seconds', '30'));
 const stagger = Number(flag('--stagger', '2000'));
 const vod = args.includes('--vod');
+/** VOD: viewer i starts at i × this many media seconds, as in the benchmark (`--vod-step`); 0: all at 0. */
+const vodStepSec = Number(flag('--vod-step', '0'));
 const p2p = flag('--p2p', '1');
 const player = flag('--player', 'hlsjs');
 const stream = `${vod ? 'vod' : 'live'}${player === 'shaka' ? 'Dash' : 'Ts'}`;
@@ -135,7 +137,8 @@ async function main(): Promise<void> {
     t0 = Date.now();
     for (const [i, page] of pages.entries()) {
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * stagger - Date.now())));
-      void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}`);
+      const start = vod && vodStepSec > 0 ? `&start=${(i * vodStepSec) % VOD_START_WRAP_SEC}` : '';
+      void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}${start}`);
     }
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + seconds * 1000 - Date.now())));
     const traces = await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as any).shoalTrace as TraceEvent[])));
