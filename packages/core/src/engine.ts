@@ -245,6 +245,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     }
     this.started = true;
     this.swarm?.setStarted();
+    this.scheduler.setPlaybackStarted();
   }
 
   private join(manifestUrl: string): void {

@@ -53,6 +53,8 @@ export class Scheduler {
   private playback: PlaybackState | undefined;
   /** Media start of the segment the player asked for last: where it loads before anything is buffered. */
   private lastRequestedStartSec: number | undefined;
+  /** Look-ahead waits for this: see `addLookaheadTasks`. */
+  private playbackStarted = false;
   private timer: TimerHandle | undefined;
   private timerAtMs = Infinity;
   private destroyed = false;
@@ -63,6 +65,13 @@ export class Scheduler {
 
   setPlayback(playback: PlaybackState): void {
     this.playback = playback;
+    this.soon();
+  }
+
+  /** The player has started playing (its playhead moved in a buffered range): look-ahead may begin. */
+  setPlaybackStarted(): void {
+    if (this.playbackStarted) return;
+    this.playbackStarted = true;
     this.soon();
   }
 
@@ -176,11 +185,14 @@ export class Scheduler {
    * Look-ahead segments of the active renditions (from where playback is about to be) become tasks, so the
    * policy may prefetch them. Not while nothing is buffered at the playhead (starting, after a seek, in a
    * stall): then the player waits for the segment it asked for, and a prefetch would share the link and
-   * the page's time with it. The look-ahead starts once media is buffered at the playhead.
+   * the page's time with it. The look-ahead starts once media is buffered at the playhead, and not before
+   * the player has first started playing: until then the player's own requests fill its buffer, and the
+   * first frames decode sooner without prefetches competing (a VOD joiner fed by peers otherwise received
+   * five segments at once while it sought to its start position and decoded).
    */
   private addLookaheadTasks(): void {
     const playback = this.playback;
-    if (!playback || playback.bufferedUntilSec <= playback.positionSec) return;
+    if (!this.playbackStarted || !playback || playback.bufferedUntilSec <= playback.positionSec) return;
     const anchorSec = playbackAnchorSec(playback, this.lastRequestedStartSec);
     if (anchorSec === undefined) return;
     for (const renditionId of playback.activeRenditions) {

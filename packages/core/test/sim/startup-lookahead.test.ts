@@ -1,7 +1,8 @@
 /**
  * The look-ahead waits for playback: while nothing is buffered at the playhead (the player starting,
  * seeking or stalled), the engine fetches only what the player asks for, so no prefetch competes with the
- * segment it waits for; once media is buffered there, the look-ahead fills from peers.
+ * segment it waits for; nor before the player has started (its playhead moved in a buffered range), so
+ * its first frames decode without prefetches arriving at once; then the look-ahead fills from peers.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { sleepVirtual, waitVirtual } from './virtual-wait';
 
 const SEGMENT_BYTES = 200_000;
 
-test('nothing buffered at the playhead: only requested segments; media buffered: the look-ahead fills from peers', { timeout: 30_000 }, async () => {
+test('nothing buffered at the playhead, or not started: only requested segments; playing: the look-ahead fills from peers', { timeout: 30_000 }, async () => {
   const clock = new VirtualClock();
   const origin = new SimOrigin({ clock, ttfbMs: 50, bandwidthBytesPerSec: 2_000_000, sizeOf: () => SEGMENT_BYTES });
   const hub = new MemoryTrackerHub({ clock, link: { latencyMs: 10, bandwidthBytesPerSec: 4_000_000 } });
@@ -35,6 +36,10 @@ test('nothing buffered at the playhead: only requested segments; media buffered:
     assert.equal(viewer.stats().p2pBytes, SEGMENT_BYTES, 'only the requested segment came while nothing was buffered');
 
     viewer.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: 2, activeRenditions: [renditionId] });
+    await sleepVirtual(clock, 2_000);
+    assert.equal(viewer.stats().p2pBytes, SEGMENT_BYTES, 'buffered but not started: still no look-ahead');
+
+    viewer.setPlayback({ positionSec: 0.25, rate: 1, bufferedUntilSec: 2, activeRenditions: [renditionId] });
     await waitVirtual(clock, () => viewer.stats().p2pBytes === segments.length * SEGMENT_BYTES);
     assert.equal(viewer.stats().httpBytes, 0, 'the look-ahead came from the peer');
   } finally {
