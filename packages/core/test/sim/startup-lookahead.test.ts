@@ -1,8 +1,8 @@
 /**
  * The look-ahead waits for playback: while nothing is buffered at the playhead (the player starting,
  * seeking or stalled), the engine fetches only what the player asks for, so no prefetch competes with the
- * segment it waits for; nor before the player has started (its playhead moved in a buffered range), so
- * its first frames decode without prefetches arriving at once; then the look-ahead fills from peers.
+ * segment it waits for; on VOD nor before the player has started (its playhead moved in a buffered range),
+ * so its first frames decode without prefetches arriving at once; then the look-ahead fills from peers.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
