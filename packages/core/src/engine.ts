@@ -116,6 +116,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       httpEstimator: this.httpEstimator,
       p2pEstimator: this.p2pEstimator,
       swarm: () => this.swarm,
+      playbackStarted: () => this.started,
       policy: {
         safetyMarginMs: c.safetyMarginMs,
         originFetchersPerSegment: c.originFetchersPerSegment,
@@ -236,7 +237,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.removeAllListeners();
   }
 
-  /** Playback has started once the playhead moves inside a buffered range: the swarm may then grow. */
+  /** Playback has started once the playhead moves inside a buffered range: the swarm may then grow, and the VOD look-ahead begin. */
   private noteStart(playback: PlaybackState): void {
     if (this.started || playback.bufferedUntilSec <= playback.positionSec) return;
     if (this.bufferedStartSec === undefined || playback.positionSec <= this.bufferedStartSec) {
@@ -245,7 +246,6 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     }
     this.started = true;
     this.swarm?.setStarted();
-    this.scheduler.setPlaybackStarted();
   }
 
   private join(manifestUrl: string): void {

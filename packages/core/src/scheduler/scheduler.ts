@@ -37,6 +37,8 @@ export interface SchedulerOptions {
   httpEstimator: HttpEstimator;
   p2pEstimator: P2PEstimator;
   swarm(): Swarm | undefined;
+  /** Whether the player has started playing (its playhead moved in a buffered range): see `addLookaheadTasks`. */
+  playbackStarted(): boolean;
   policy: SchedulerPolicyConfig;
   prefetchLookaheadSec: number;
   httpTimeoutMs: number;
@@ -53,8 +55,6 @@ export class Scheduler {
   private playback: PlaybackState | undefined;
   /** Media start of the segment the player asked for last: where it loads before anything is buffered. */
   private lastRequestedStartSec: number | undefined;
-  /** Look-ahead waits for this: see `addLookaheadTasks`. */
-  private playbackStarted = false;
   private timer: TimerHandle | undefined;
   private timerAtMs = Infinity;
   private destroyed = false;
@@ -65,13 +65,6 @@ export class Scheduler {
 
   setPlayback(playback: PlaybackState): void {
     this.playback = playback;
-    this.soon();
-  }
-
-  /** The player has started playing (its playhead moved in a buffered range): VOD look-ahead may begin. */
-  setPlaybackStarted(): void {
-    if (this.playbackStarted) return;
-    this.playbackStarted = true;
     this.soon();
   }
 
@@ -195,7 +188,7 @@ export class Scheduler {
   private addLookaheadTasks(): void {
     const playback = this.playback;
     if (!playback || playback.bufferedUntilSec <= playback.positionSec) return;
-    if (!this.playbackStarted && !this.options.registry.live) return;
+    if (!this.options.registry.live && !this.options.playbackStarted()) return;
     const anchorSec = playbackAnchorSec(playback, this.lastRequestedStartSec);
     if (anchorSec === undefined) return;
     for (const renditionId of playback.activeRenditions) {
