@@ -5,6 +5,9 @@
 //                       (node-datachannel WebRTC through webrtc-polyfill). Picked by the "node" condition.
 // - dist/node.js        src/node.ts (Node-only additions, `@shoal/core/node`), dependencies external too,
 //                       so its WebRTC fix patches the same webrtc-polyfill that dist/index.node.js uses.
+// - dist/testing.js     src/testing.ts (`@shoal/core/testing`: VirtualClock, the memory transport), one ES module
+//                       for Node and browsers alike. Not part of dist/index.js or shoal.min.js: it imports
+//                       `@shoal/core` for the modules the two share (see `fromPublicEntry`).
 // - dist/types/         declarations, emitted by ts-loader from tsconfig.build.json (browser build only).
 // - dist/shoal.min.js    dist/index.js for a <script> tag: the global `Shoal` (scripts/webpack-script.cjs).
 const fs = require('node:fs');
@@ -120,9 +123,43 @@ function nodeBuild(name, entry) {
   };
 }
 
+/**
+ * Core modules the testing entry takes from `@shoal/core` (the package importing itself: the `node` or
+ * `browser` condition picks the same file the user's own `import '@shoal/core'` gets) instead of bundling a
+ * second copy: one `ShoalError` class, so `isShoalError` holds for a memory transport's errors. Its imports
+ * from these modules must be names src/index.ts exports (the build test runs dist/testing.js to check).
+ */
+const fromPublicEntry = new Set(['errors', 'wire/messages'].map((module) => path.join(__dirname, 'src', module)));
+
+function publicEntryModules({ context, request }, callback) {
+  if (request.startsWith('.') && fromPublicEntry.has(path.resolve(context, request).replace(/\.[cm]?[jt]s$/, ''))) {
+    return callback(null, 'module @shoal/core');
+  }
+  return callback();
+}
+
+/** dist/testing.js: plain ES2022 with no platform API, its one dependency (eventemitter3) bundled. */
+const testing = {
+  ...shared,
+  name: 'testing',
+  target: 'es2022',
+  entry: { testing: './src/testing.ts' },
+  module: { rules: [typescriptRule({ declarations: false })] },
+  externalsType: 'module',
+  externals: [publicEntryModules],
+  output: {
+    path: dist,
+    filename: '[name].js',
+    module: true,
+    library: { type: 'module' },
+    chunkFormat: 'module',
+  },
+};
+
 module.exports = [
   browser,
   scriptWebpackConfig({ packageDir: __dirname, fileName: 'shoal.min.js', globalName: ['Shoal'] }),
   nodeBuild('node-index', { 'index.node': './src/index.ts' }),
   nodeBuild('node-extras', { node: './src/node.ts' }),
+  testing,
 ];

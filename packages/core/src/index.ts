@@ -29,8 +29,6 @@ export type { OpenPersistentStorage, PersistentStorageOptions } from './storage/
 export { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
 export { swarmIdFromManifestUrl, infoHashFromSwarmId, renditionIdOf, createPeerId } from './swarm/swarm-identity';
 export { PROTOCOL_VERSION, MAX_MESSAGE_BYTES, BLOCK_BYTES } from './wire/messages';
-export { VirtualClock } from './clock/virtual-clock';
-export { createMemoryTransportPair, MemoryTransport } from './transport/memory-transport';
 export { SimplePeerTransport } from './transport/simple-peer-transport';
 export { mediaPlayback, bufferedUntilSec, PLAYBACK_EVENTS } from './playback/media-element';
 export type { MediaElementLike, TimeRangesLike, MediaPlayback } from './playback/media-element';

@@ -3,7 +3,6 @@
  * of a WebSocket tracker, and spies on the calls the adapter makes.
  */
 import {
-  createMemoryTransportPair,
   ShoalEngine,
   systemClock,
   type LoadSegmentResult,
@@ -17,6 +16,7 @@ import {
   type TrackerClientOptions,
   type Transport,
 } from '@shoal/core';
+import { createMemoryTransportPair } from '@shoal/core/testing';
 
 /**
  * Connects every engine created through it to every other one with in-memory transports: a swarm
