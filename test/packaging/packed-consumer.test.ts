@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startDemo, STREAM_PATHS, type RunningDemo } from '../../demo/src/server';
 import { serveStatic } from '../../demo/src/http/static-files';
@@ -60,18 +61,25 @@ after(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-test('npm pack: each package ships its ES module, declarations and <script> build, and no sources', async () => {
+/** Every file a package.json `exports` names (each entry's conditions: `types`, `node`, `import`…), relative. */
+function exportedFiles(dir: string): string[] {
+  const { exports = {} } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports?: Record<string, string | Record<string, string>> };
+  return [...new Set(Object.values(exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target))))].map((file) => file.replace(/^\.\//, ''));
+}
+
+test('npm pack: each package ships every file its exports name (ES modules, declarations, <script> build), and no sources', async () => {
   for (const pkg of packages) {
     const [packed] = JSON.parse(await npm(['pack', '--json', '--pack-destination', workDir], pkg.dir)) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = new Set(packed!.files.map((file) => file.path));
-    for (const file of [pkg.esmFile, pkg.scriptFile, join(pkg.dir, 'dist/types/index.d.ts'), join(pkg.dir, 'package.json')]) {
-      assert.ok(files.has(relative(pkg.dir, file)), `${pkg.name} tarball has ${relative(pkg.dir, file)}`);
+    const expected = [pkg.esmFile, pkg.scriptFile, join(pkg.dir, 'dist/types/index.d.ts'), join(pkg.dir, 'package.json')].map((file) => relative(pkg.dir, file));
+    for (const file of new Set([...expected, ...exportedFiles(pkg.dir)])) {
+      assert.ok(files.has(file), `${pkg.name} tarball has ${file}`);
     }
     assert.deepEqual([...files].filter((path) => path.startsWith('src/') || path.startsWith('test/')), [], `${pkg.name} tarball has no sources or tests`);
   }
 });
 
-test('a consumer app installs the tarballs, type-checks, builds with webpack defaults and plays VOD through Shoal in Chromium', { timeout: 240_000 }, async () => {
+test('a consumer app installs the tarballs, type-checks, resolves @shoal/core/testing, builds with webpack defaults and plays VOD through Shoal in Chromium', { timeout: 240_000 }, async () => {
   const tarball = (name: string, version: string) => `file:../${name.replace('@', '').replace('/', '-')}-${version}.tgz`;
   const dependencies = Object.fromEntries([...packages.map((pkg) => [pkg.name, tarball(pkg.name, pkg.version)]), ['hls.js', hlsVersion]]);
   writeFileSync(join(appDir, 'package.json'), `${JSON.stringify({ name: 'shoal-consumer', private: true, dependencies }, null, 2)}\n`);
@@ -86,6 +94,17 @@ test('a consumer app installs the tarballs, type-checks, builds with webpack def
   await run(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', appDir]).catch((error: { stdout?: string }) => {
     assert.fail(`the consumer's types-check.ts does not type-check against the tarballs:\n${error.stdout}`);
   });
+
+  // `@shoal/core/testing` (simulator and test helpers; types-check.ts imports it) resolves for the consumer
+  // through the installed package's `exports`, as Node sees it. (Only resolved: loading it loads
+  // `@shoal/core`, whose Node build needs the optional peer bittorrent-tracker, which the app lacks.)
+  const probe = "console.log(import.meta.resolve('@shoal/core/testing'))";
+  const { stdout: resolved } = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: appDir }).catch((error: { stderr?: string }) => {
+    assert.fail(`'@shoal/core/testing' does not resolve for the consumer:\n${error.stderr}`);
+  });
+  const testingFile = fileURLToPath(resolved.trim());
+  assert.equal(relative(appDir, testingFile), join('node_modules', '@shoal', 'core', 'dist', 'testing.js'));
+  assert.match(readFileSync(testingFile, 'utf8'), /\bVirtualClock\b/, 'dist/testing.js exports VirtualClock');
 
   // `npx webpack` in the app with webpack's defaults: ./src/index.js → ./dist/main.js, target web. Only the
   // mode is said (else it warns). Stats as JSON in a file (stdout also carries the CLI's own lines).
