@@ -267,8 +267,15 @@ function assertFramesEqual(actual: Uint8Array[], expected: Uint8Array[]): void {
     const want = expected[index] as Uint8Array;
     assert.ok(got instanceof Uint8Array, `frame ${index} is not a Uint8Array`);
     assert.equal(got.byteLength, want.byteLength, `frame ${index} size`);
-    assert.ok(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(want), `frame ${index} bytes differ`);
+    assert.ok(bytesEqual(got, want), `frame ${index} bytes differ`);
   }
+}
+
+/** Same length and bytes. Plain loops, not Node's `Buffer`: the suite also runs in browsers (karma). */
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let index = 0; index < a.byteLength; index += 1) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 /** `sizeBytes` bytes that differ by `seed` and by position, so reordering or truncation shows. */
@@ -295,7 +302,7 @@ function checkBulkFrame(frame: Uint8Array, expectedIndex: number): string | unde
   if (index !== expectedIndex) return `expected frame ${expectedIndex}, got ${index}`;
   // Every 97th frame byte for byte; the rest at their last byte.
   if (index % 97 === 0) {
-    if (!Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).equals(bulkFrame(index))) {
+    if (!bytesEqual(frame, bulkFrame(index))) {
       return `frame ${index} differs`;
     }
   } else if (frame[BULK_FRAME_BYTES - 1] !== patternByte(BULK_FRAME_BYTES - 1, index)) {
