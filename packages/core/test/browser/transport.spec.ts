@@ -17,6 +17,10 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const TEARDOWN_TIMEOUT_MS = 5_000;
 /** How often `peerGone` looks again, in ms. */
 const TEARDOWN_POLL_MS = 10;
+/** Real time for a last event to land (or to show it never comes), in ms. */
+const SETTLE_MS = 100;
+/** SimplePeerTransport's error sink stays on a closed Peer this long, in ms (its PEER_TEARDOWN_GRACE_MS). */
+const PEER_TEARDOWN_GRACE_MS = 1_000;
 
 type PeerWithSignal = SimplePeerLike & { signal(data: unknown): void };
 
@@ -67,8 +71,12 @@ async function peerGone(peer: SimplePeerLike): Promise<void> {
   const deadlineMs = performance.now() + TEARDOWN_TIMEOUT_MS;
   while (!peer.destroyed && internals._pc !== null) {
     if (performance.now() > deadlineMs) throw new Error(`peer not torn down after ${TEARDOWN_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, TEARDOWN_POLL_MS));
+    await delay(TEARDOWN_POLL_MS);
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function connectSimplePeerTransports(): Promise<TransportPair> {
@@ -89,7 +97,7 @@ describe('SimplePeerTransport setup in Chromium', () => {
     try {
       const nativeClass = (globalThis as unknown as { RTCPeerConnection?: unknown }).RTCPeerConnection;
       assert.equal(typeof nativeClass, 'function');
-      const pc = (initiator as SimplePeerLike & { _pc: object })._pc;
+      const pc = (initiator as unknown as { _pc: unknown })._pc;
       assert.ok(pc instanceof (nativeClass as new () => object), 'the Peer does not use the native RTCPeerConnection');
     } finally {
       initiator.destroy();
@@ -99,3 +107,36 @@ describe('SimplePeerTransport setup in Chromium', () => {
 });
 
 runTransportContract("SimplePeerTransport over Chromium's RTCPeerConnection", connectSimplePeerTransports);
+
+describe("SimplePeerTransport over Chromium's RTCPeerConnection", () => {
+  it('the remote end leaving is a close, not an error', async () => {
+    const { a, b, teardown } = await connectSimplePeerTransports();
+    const errors: unknown[] = [];
+    a.on('error', (error) => errors.push(error));
+    b.on('error', (error) => errors.push(error));
+    const bClosed = new Promise<void>((resolve) => b.once('close', resolve));
+    a.destroy();
+    await bClosed;
+    await teardown?.();
+    await delay(SETTLE_MS);
+    assert.deepEqual(errors, []);
+  });
+
+  it('removes every listener it added, on both ends, once the peers are gone', async () => {
+    const { initiator, answerer } = await connectPeers();
+    const events = ['data', 'error', 'close', 'connect'];
+    const counts = (peer: SimplePeerLike): number[] =>
+      events.map((event) => (peer as SimplePeerLike & { listenerCount(event: string): number }).listenerCount(event));
+    const before = [counts(initiator), counts(answerer)];
+    const a = new SimplePeerTransport(initiator, { remotePeerId: peerId() });
+    const b = new SimplePeerTransport(answerer, { remotePeerId: peerId() });
+    assert.ok(counts(initiator).some((count, index) => count > (before[0]?.[index] ?? 0)), 'no listener added');
+    const bClosed = new Promise<void>((resolve) => b.once('close', resolve));
+    a.destroy();
+    await bClosed;
+    await Promise.all([peerGone(initiator), peerGone(answerer)]);
+    // The remote side's error sink outlives its close by SimplePeerTransport's teardown grace (1 s).
+    await delay(PEER_TEARDOWN_GRACE_MS + SETTLE_MS);
+    assert.deepEqual([counts(initiator), counts(answerer)], before);
+  });
+});
