@@ -2,7 +2,8 @@
  * The connection to one remote peer: a reliable, ordered channel of binary frames. Type-only.
  * Implementations: `SimplePeerTransport` (WebRTC data channel in browsers and, over node-datachannel, in
  * Node) and `MemoryTransport` (in-process, for unit tests and the simulator). All pass
- * `test/transport-contract.ts`.
+ * `test/transport-contract.ts`: in Node (`test/transport/`) and, for the browser's RTCPeerConnection, in
+ * Chromium (`test/browser/transport.spec.ts`).
  */
 import type { ShoalError } from '../errors';
 

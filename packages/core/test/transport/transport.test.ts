@@ -1,6 +1,7 @@
 /**
  * Every transport against the one contract (`../transport-contract.ts`), plus what is particular to each.
- * The node-datachannel part needs ICE candidates: run inside `scripts/netns-run.sh`.
+ * The node-datachannel part needs ICE candidates: run inside `scripts/netns-run.sh`. The same contract runs
+ * in Chromium on its own RTCPeerConnection from `../browser/transport.spec.ts` (karma).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
