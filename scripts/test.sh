@@ -1,9 +1,10 @@
 #!/bin/sh
-# `npm test`: typecheck, build, then every test. Browser tests use Debian's Chromium (installed here with
+# `npm test`: typecheck, lint, build, then every test. Browser tests use Debian's Chromium (installed here with
 # apt-get when running as root, else a clear message); WebRTC tests run in a private network namespace.
 set -e
 cd "$(dirname "$0")/.."
 npm run typecheck
+npm run lint
 npm run build
 CHROME_BIN=$(sh scripts/ensure-chromium.sh)
 export CHROME_BIN

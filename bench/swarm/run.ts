@@ -58,7 +58,7 @@ function parseArgs(argv: string[]): SwarmScenarioOptions {
         options.throttle = { firstByteDelayMs: delay!, bytesPerSec: rate! };
         break;
       }
-      case '--help': case '-h': console.log(USAGE); process.exit(0);
+      case '--help': case '-h': console.log(USAGE); return process.exit(0);
       default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }
   }

@@ -38,6 +38,9 @@ const p2p = flag('--p2p', '1');
 const player = flag('--player', 'hlsjs');
 const stream = `${vod ? 'vod' : 'live'}${player === 'shaka' ? 'Dash' : 'Ts'}`;
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- installTrace runs in the page and patches untyped
+   internals (RTCPeerConnection's prototype, the engine's private scheduler, hls.js event payloads) for a
+   diagnostic: typing them would mean declaring hls.js and engine internals here for no check in return. */
 /** Runs in the page before its scripts: hooks the demo state as soon as the page publishes it. */
 function installTrace(): void {
   const w = globalThis as unknown as Record<string, unknown> & { shoalTrace: TraceEvent[] };
@@ -116,6 +119,7 @@ function installTrace(): void {
     }, 250);
   };
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 async function main(): Promise<void> {
   const demo = await startDemo({ port: 0, trackerPort: 0, throttle: { ...DEFAULT_THROTTLE } });
@@ -141,7 +145,7 @@ async function main(): Promise<void> {
       void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}${start}`);
     }
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + seconds * 1000 - Date.now())));
-    const traces = await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as any).shoalTrace as TraceEvent[])));
+    const traces = await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as unknown as { shoalTrace: TraceEvent[] }).shoalTrace)));
     const outDir = fileURLToPath(new URL('../../.bench', import.meta.url));
     mkdirSync(outDir, { recursive: true });
     const path = join(outDir, `trace-${new Date(t0).toISOString().replace(/[:.]/g, '-')}.json`);
