@@ -1,9 +1,13 @@
 // Runs every test file (`*.test.ts` under packages/*/test, demo/test and test/) with Node's test runner and tsx.
-// Usage: node scripts/run-tests.mjs [filter-substring...] [--exclude=substring...]
+// Usage: node scripts/run-tests.mjs [filter-substring...] [--exclude=substring...] [--tier=unit|network]
+// `--tier` keeps one tier (scripts/test-tiers.mjs); `--tier=unit` also loads scripts/unit-tier-guard.mjs into
+// every process, so a unit-tier test that reaches for the network fails.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tierOf } from './test-tiers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -19,27 +23,43 @@ function findTests(dir) {
     if (name === 'node_modules' || name === 'dist') continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out = out.concat(findTests(path));
-    else if (name.endsWith('.test.ts')) out.push(relative(root, path));
+    else if (name.endsWith('.test.ts')) out.push(relative(root, path).split(sep).join('/'));
   }
   return out;
 }
 
 const args = process.argv.slice(2);
 const excludes = args.filter((a) => a.startsWith('--exclude=')).map((a) => a.slice('--exclude='.length));
-const filters = args.filter((a) => !a.startsWith('--exclude='));
+const tiers = args.filter((a) => a.startsWith('--tier=')).map((a) => a.slice('--tier='.length));
+if (tiers.some((t) => t !== 'unit' && t !== 'network')) {
+  console.error(`run-tests: --tier is unit or network, got ${tiers.join(', ')}`);
+  process.exit(1);
+}
+const filters = args.filter((a) => !a.startsWith('--exclude=') && !a.startsWith('--tier='));
 const packages = readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'test'));
 let files = [...packages, join(root, 'demo', 'test'), join(root, 'test')].flatMap(findTests).sort();
 if (filters.length) files = files.filter((f) => filters.some((s) => f.includes(s)));
 files = files.filter((f) => !excludes.some((s) => f.includes(s)));
+if (tiers.length) files = files.filter((f) => tiers.includes(tierOf(f)));
 if (files.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);
 }
+const unitOnly = tiers.length === 1 && tiers[0] === 'unit';
+// One file at a time (WebRTC tests share the namespace's ports and CPU), except the unit tier alone: its
+// files share nothing (virtual clocks, loopback ports chosen by the OS), so they run one per core.
+const concurrency = unitOnly ? availableParallelism() : 1;
 const result = spawnSync(
   process.execPath,
   // --test-force-exit: a test file whose tests are done exits even if a native WebRTC handle (a rare
   // node-datachannel close stall) would keep it alive; --test-timeout bounds any single test (5 min).
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-timeout=300000', '--test-reporter=spec', ...files],
-  { cwd: root, stdio: 'inherit' },
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-force-exit', '--test-timeout=300000', '--test-reporter=spec', ...files],
+  { cwd: root, stdio: 'inherit', env: unitOnly ? guardedEnv() : process.env },
 );
 process.exit(result.status ?? 1);
+
+/** The environment with the unit-tier guard preloaded into this run's processes and their children. */
+function guardedEnv() {
+  const guard = pathToFileURL(join(root, 'scripts', 'unit-tier-guard.mjs')).href;
+  return { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${guard}`.trim() };
+}
