@@ -34,3 +34,10 @@ export { mediaPlayback, bufferedUntilSec, PLAYBACK_EVENTS } from './playback/med
 export type { MediaElementLike, TimeRangesLike, MediaPlayback } from './playback/media-element';
 export { destroyOnPageHide, estimateHttpTransfer } from './playback/page-lifecycle';
 export type { EstimatedHttpTransfer, HttpEstimates } from './playback/page-lifecycle';
+export { PlaybackFeed } from './playback/playback-feed';
+export type { PlaybackFeedOptions } from './playback/playback-feed';
+export { attachLifecycle, INACTIVE_ATTACHMENT } from './playback/player-attachment';
+export type { PlayerAttachment } from './playback/player-attachment';
+export { isShoalActive, isOriginFailure } from './playback/loader-handoff';
+export type { P2pSwitch } from './playback/loader-handoff';
+export { compactMetadata } from './playback/rendition-metadata';
