@@ -1,18 +1,10 @@
 /**
  * Keeps the engine told what hls.js knows: the stream's renditions (manifest), their segment lists
  * (every playlist load, live refreshes included), which renditions are loading and playing (level and
- * audio track switches), and the playback state (media element events). Reads hls.js events only; its
- * loaders never see this.
+ * audio track switches), and the playback state (media element events, through core's `PlaybackFeed`).
+ * Reads hls.js events only; its loaders never see this.
  */
-import {
-  isShoalError,
-  mediaPlayback,
-  PLAYBACK_EVENTS,
-  type MediaElementLike,
-  type PlaybackState,
-  type RenditionDescription,
-  type ShoalEngine,
-} from '@shoal/core';
+import { PlaybackFeed, type MediaElementLike, type RenditionDescription, type ShoalEngine } from '@shoal/core';
 import type Hls from 'hls.js';
 import type {
   AudioTrackLoadedData,
@@ -29,17 +21,22 @@ import { audioTrackMetadata, audioTrackRenditionId, levelMetadata, levelRenditio
 import { segmentDescriptions } from './segments';
 
 export class EngineFeed {
-  private media: MediaElementLike | null = null;
+  private readonly playback: PlaybackFeed;
   /** The level hls.js loads fragments of (LEVEL_SWITCHING) and the one on screen (LEVEL_SWITCHED). */
   private loadingLevel: string | undefined;
   private playingLevel: string | undefined;
   private audioTrack: string | undefined;
-  private destroyed = false;
 
   constructor(
     private readonly hls: Hls,
-    private readonly engine: ShoalEngine,
+    engine: ShoalEngine,
   ) {
+    this.playback = new PlaybackFeed({
+      engine,
+      holeToleranceSec: () => hls.config.maxBufferHole,
+      activeRenditions: () => [this.loadingLevel, this.playingLevel, this.audioTrack],
+      onDestroy: () => this.stopListening(),
+    });
     hls.on(HlsEvents.MANIFEST_LOADING, this.onManifestLoading, this);
     hls.on(HlsEvents.MANIFEST_PARSED, this.describeStreams, this);
     hls.on(HlsEvents.AUDIO_TRACKS_UPDATED, this.describeStreams, this);
@@ -57,8 +54,11 @@ export class EngineFeed {
 
   /** Stop listening to hls.js and the media element. Idempotent; hls.js's DESTROYING calls it too. */
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
+    this.playback.destroy();
+  }
+
+  /** The feed's own teardown, run once by `PlaybackFeed.destroy()`. */
+  private stopListening(): void {
     const hls = this.hls;
     hls.off(HlsEvents.MANIFEST_LOADING, this.onManifestLoading, this);
     hls.off(HlsEvents.MANIFEST_PARSED, this.describeStreams, this);
@@ -72,7 +72,6 @@ export class EngineFeed {
     hls.off(HlsEvents.MEDIA_ATTACHED, this.onMediaAttached, this);
     hls.off(HlsEvents.MEDIA_DETACHING, this.onMediaDetaching, this);
     hls.off(HlsEvents.DESTROYING, this.destroy, this);
-    this.setMedia(null);
   }
 
   /** Attached after `loadSource` or `attachMedia`: tell the engine what hls.js already has. */
@@ -96,7 +95,7 @@ export class EngineFeed {
     this.loadingLevel = loading && levelRenditionId(loading);
     this.playingLevel = playing && levelRenditionId(playing);
     this.audioTrack = audio && audioTrackRenditionId(audio);
-    this.setMedia((hls.media as MediaElementLike | null) ?? null);
+    this.playback.setMedia((hls.media as MediaElementLike | null) ?? null);
   }
 
   /**
@@ -109,7 +108,7 @@ export class EngineFeed {
   }
 
   private joinSwarm(manifestUrl: string): void {
-    this.toEngine((engine) => engine.setStreams({ manifestUrl }));
+    this.playback.toEngine((engine) => engine.setStreams({ manifestUrl }));
   }
 
   private describeStreams(): void {
@@ -119,7 +118,7 @@ export class EngineFeed {
     for (const track of this.hls.audioTracks) {
       if (track.url) renditions.push({ metadata: audioTrackMetadata(track) });
     }
-    this.toEngine((engine) => engine.setStreams({ manifestUrl, renditions }));
+    this.playback.toEngine((engine) => engine.setStreams({ manifestUrl, renditions }));
   }
 
   private onLevelLoaded(_event: string, data: LevelLoadedData): void {
@@ -135,62 +134,30 @@ export class EngineFeed {
 
   private updateStream(renditionId: string, details: LevelLoadedData['details']): void {
     const segments = segmentDescriptions(details.fragments);
-    this.toEngine((engine) => engine.updateStream(renditionId, segments, { live: details.live }));
+    this.playback.toEngine((engine) => engine.updateStream(renditionId, segments, { live: details.live }));
   }
 
   private onLevelSwitching(_event: string, data: LevelSwitchingData): void {
     this.loadingLevel = levelRenditionId(data);
-    this.reportPlayback();
+    this.playback.report();
   }
 
   private onLevelSwitched(_event: string, data: LevelSwitchedData): void {
     const level = this.hls.levels[data.level];
     this.playingLevel = level && levelRenditionId(level);
-    this.reportPlayback();
+    this.playback.report();
   }
 
   private onAudioTrackSwitch(_event: string, data: AudioTrackSwitchingData | AudioTrackSwitchedData): void {
     this.audioTrack = audioTrackRenditionId(data);
-    this.reportPlayback();
+    this.playback.report();
   }
 
   private onMediaAttached(_event: string, data: MediaAttachedData): void {
-    this.setMedia(data.media as MediaElementLike);
+    this.playback.setMedia(data.media as MediaElementLike);
   }
 
   private onMediaDetaching(): void {
-    this.setMedia(null);
-  }
-
-  private setMedia(media: MediaElementLike | null): void {
-    if (this.media === media) return;
-    for (const type of PLAYBACK_EVENTS) this.media?.removeEventListener(type, this.reportPlayback);
-    this.media = media;
-    for (const type of PLAYBACK_EVENTS) media?.addEventListener(type, this.reportPlayback);
-    this.reportPlayback();
-  }
-
-  /** An arrow function: it is the media element listener, added and removed by identity. */
-  private readonly reportPlayback = (): void => {
-    const media = this.media;
-    if (!media || this.destroyed) return;
-    const playback: PlaybackState = {
-      ...mediaPlayback(media, this.hls.config.maxBufferHole),
-      activeRenditions: [...new Set([this.loadingLevel, this.playingLevel, this.audioTrack])].filter(
-        (id): id is string => id !== undefined,
-      ),
-    };
-    this.toEngine((engine) => engine.setPlayback(playback));
-  };
-
-  /** Engine calls from player events: a destroyed engine ends the feed instead of throwing into hls.js. */
-  private toEngine(call: (engine: ShoalEngine) => void): void {
-    if (this.destroyed) return;
-    try {
-      call(this.engine);
-    } catch (error) {
-      if (isShoalError(error) && error.code === 'destroyed') this.destroy();
-      else throw error;
-    }
+    this.playback.setMedia(null);
   }
 }

@@ -7,4 +7,4 @@
  */
 export { shoalHlsConfig, attachShoal } from './shoal-hls';
 export type { ShoalHlsConfig, ShoalHlsAttachment } from './shoal-hls';
-export { isShoalActive } from './support';
+export { isShoalActive } from '@shoal/core';

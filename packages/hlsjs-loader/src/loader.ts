@@ -1,7 +1,8 @@
 /**
  * hls.js's `Loader` for media fragments (`fLoader`). A fragment the engine can serve is loaded through
  * `engine.loadSegment` (cache, peers or HTTP); every other request (init segments, LL-HLS parts,
- * subtitles, unknown levels) goes untouched to the player's own default loader (`config.loader`).
+ * subtitles, unknown levels, a load the engine fails for a reason other than the origin) goes untouched
+ * to the player's own default loader (`config.loader`), by the one rule of core's `loader-handoff.ts`.
  *
  * Contract kept, as hls.js's XhrLoader and FetchLoader keep it:
  * - `stats` is the object hls.js shares with the fragment (`frag.stats = loader.stats`); it is filled in
@@ -12,7 +13,7 @@
  * - `onProgress` gets the whole payload once, before `onSuccess` (hls.js feeds its transmuxer from it).
  * - `abort()` marks `stats.aborted` and calls `onAbort`; `destroy()` cancels silently; both are idempotent.
  */
-import { estimateHttpTransfer, isShoalError, type HttpEstimates, type Segment, type ShoalEngine } from '@shoal/core';
+import { estimateHttpTransfer, isOriginFailure, type HttpEstimates, type Segment, type ShoalEngine } from '@shoal/core';
 import type {
   FragmentLoaderContext,
   HlsConfig,
@@ -140,18 +141,18 @@ export class ShoalFragmentLoader implements Loader<FragmentLoaderContext> {
     this.endEngineLoad();
     const callbacks = this.callbacks;
     if (!callbacks) return;
-    if (isShoalError(error) && (error.code === 'http-status' || error.code === 'http-network')) {
-      this.phase = 'done';
-      callbacks.onError({ code: error.status ?? 0, text: error.message }, context, null, this.stats);
-    } else if (isShoalError(error) && error.code === 'http-timeout') {
+    if (!isOriginFailure(error)) {
+      // Not an origin failure (the engine was destroyed, its storage failed): hls.js's own loader serves
+      // this fragment, as it would without Shoal (core's `loader-handoff.ts`, rule 3).
+      this.stats.loading.start = 0; // hls.js's loaders refuse a stats object that has already started
+      this.loadWithDefaultLoader(context, config, callbacks);
+    } else if (error.code === 'http-timeout') {
       this.phase = 'done';
       this.stats.aborted = true;
       callbacks.onTimeout(this.stats, context, null);
     } else {
-      // Not an origin failure (the engine was destroyed, its storage failed): the player's own loader
-      // serves this fragment, as it would without Shoal.
-      this.stats.loading.start = 0; // hls.js's loaders refuse a stats object that has already started
-      this.loadWithDefaultLoader(context, config, callbacks);
+      this.phase = 'done';
+      callbacks.onError({ code: error.status ?? 0, text: error.message }, context, null, this.stats);
     }
   }
 

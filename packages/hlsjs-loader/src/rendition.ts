@@ -4,7 +4,7 @@
  * `GROUP-ID`, `NAME`, `LANGUAGE`, `CODECS`) through core's `renditionIdOf`, never from hls.js's computed
  * fields or indexes, so another player (Shaka) parsing the same playlist derives the same ids.
  */
-import { renditionIdOf, type RenditionMetadata } from '@shoal/core';
+import { compactMetadata, renditionIdOf, type RenditionMetadata } from '@shoal/core';
 import type Hls from 'hls.js';
 import type { Fragment, Level, MediaPlaylist } from 'hls.js';
 
@@ -15,7 +15,7 @@ type Attributes = Record<string, unknown>;
 export function levelMetadata(level: Pick<Level, 'attrs'>): RenditionMetadata {
   const attrs = level.attrs as Attributes;
   const resolution = parseResolution(stringAttr(attrs, 'RESOLUTION'));
-  return compact({
+  return compactMetadata({
     type: 'main',
     bandwidthBps: integerAttr(attrs, 'BANDWIDTH'),
     codecs: stringAttr(attrs, 'CODECS'),
@@ -33,7 +33,7 @@ export function levelMetadata(level: Pick<Level, 'attrs'>): RenditionMetadata {
 export function audioTrackMetadata(track: Pick<MediaPlaylist, 'attrs'>): RenditionMetadata {
   const attrs = track.attrs as Attributes;
   const group = stringAttr(attrs, 'GROUP-ID') ?? '';
-  return compact({
+  return compactMetadata({
     type: 'audio',
     codecs: stringAttr(attrs, 'CODECS'),
     language: stringAttr(attrs, 'LANGUAGE'),
@@ -82,9 +82,4 @@ function integerAttr(attrs: Attributes, name: string): number | undefined {
 function parseResolution(text: string | undefined): { width: number; height: number } | undefined {
   const match = text === undefined ? null : /^(\d+)x(\d+)$/i.exec(text);
   return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
-}
-
-/** Drops absent fields, so metadata compares and logs cleanly. */
-function compact(metadata: RenditionMetadata): RenditionMetadata {
-  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as RenditionMetadata;
 }

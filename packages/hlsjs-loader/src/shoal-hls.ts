@@ -7,10 +7,11 @@
  * `shoalHlsConfig` builds, in a closure, a fragment loader class bound to this engine (hls.js makes one
  * loader per request and gives it only its config, so the class itself carries the engine: no global).
  * `attachShoal` binds that class to the Hls instance it was given to and feeds the engine from hls.js's
- * events. When Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) both do nothing: the player
- * is plain hls.js.
+ * events. Which requests Shoal carries and which go to hls.js's own loader follows the one rule of core's
+ * `loader-handoff.ts`: when Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) both calls do
+ * nothing and the player is plain hls.js.
  */
-import { destroyOnPageHide, ShoalError, type ShoalEngine } from '@shoal/core';
+import { attachLifecycle, INACTIVE_ATTACHMENT, isShoalActive, ShoalError, type ShoalEngine } from '@shoal/core';
 import type Hls from 'hls.js';
 import type { FragmentLoaderConstructor, HlsConfig } from 'hls.js';
 import { EngineFeed } from './engine-feed';
@@ -18,7 +19,6 @@ import { HlsEvents } from './hls-events';
 import { ShoalFragmentLoader } from './loader';
 import { fragmentRenditionId } from './rendition';
 import { engineSegmentFor } from './segments';
-import { isShoalActive } from './support';
 
 /** Spread into the Hls config. Empty when Shoal is inactive. */
 export type ShoalHlsConfig = Pick<Partial<HlsConfig>, 'fLoader'>;
@@ -43,8 +43,6 @@ const BINDING = Symbol('shoal.hlsjs.binding');
 interface BoundLoaderClass {
   [BINDING]?: Binding;
 }
-
-const INACTIVE: ShoalHlsAttachment = Object.freeze({ active: false, destroy: () => {} });
 
 /** The Hls config entries that route media fragments through `engine`. One call per Hls instance. */
 export function shoalHlsConfig(engine: ShoalEngine): ShoalHlsConfig {
@@ -72,7 +70,7 @@ export function shoalHlsConfig(engine: ShoalEngine): ShoalHlsConfig {
  * time after (it catches up). Calling it again for the same pair returns the same attachment.
  */
 export function attachShoal(hls: Hls, engine: ShoalEngine): ShoalHlsAttachment {
-  if (!isShoalActive(engine)) return INACTIVE;
+  if (!isShoalActive(engine)) return INACTIVE_ATTACHMENT;
   const binding = (hls.config.fLoader as BoundLoaderClass | undefined)?.[BINDING];
   if (!binding || binding.engine !== engine) {
     throw new ShoalError('config-invalid', 'attachShoal(hls, engine) needs an Hls created with new Hls({ ...shoalHlsConfig(engine) }) for the same engine', { source: 'config', fatal: true });
@@ -83,18 +81,15 @@ export function attachShoal(hls: Hls, engine: ShoalEngine): ShoalHlsAttachment {
   if (binding.attachment) return binding.attachment;
   binding.hls = hls;
   const feed = new EngineFeed(hls, engine);
-  const stopGoodbyeOnPageHide = destroyOnPageHide(engine);
-  const attachment: ShoalHlsAttachment = {
-    active: true,
-    destroy: () => {
-      stopGoodbyeOnPageHide();
-      feed.destroy();
-      if (binding.attachment === attachment) {
-        binding.hls = undefined;
-        binding.attachment = undefined;
-      }
+  const attachment: ShoalHlsAttachment = attachLifecycle(engine, [
+    // Unbound, the loader class sends every later fragment to hls.js's own loader.
+    () => {
+      binding.hls = undefined;
+      binding.attachment = undefined;
     },
-  };
+    () => hls.off(HlsEvents.DESTROYING, attachment.destroy),
+    () => feed.destroy(),
+  ]);
   binding.attachment = attachment;
   hls.once(HlsEvents.DESTROYING, attachment.destroy);
   return attachment;

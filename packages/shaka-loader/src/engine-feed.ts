@@ -2,9 +2,9 @@
  * Keeps the engine told what Shaka knows: the stream's renditions and their segment lists (from the
  * manifest, read in `manifest-internals.ts`; refreshed on manifest updates, track changes and every few
  * seconds of playback), which renditions are active (`getVariantTracks()`), and the playback state (media
- * element events).
+ * element events, through core's `PlaybackFeed`).
  */
-import { bufferedUntilSec, isShoalError, PLAYBACK_EVENTS, type MediaElementLike, type PlaybackState, type SegmentDescription, type ShoalEngine } from '@shoal/core';
+import { PlaybackFeed, type MediaElementLike, type SegmentDescription, type ShoalEngine } from '@shoal/core';
 import { BUFFER_HOLE_TOLERANCE_SEC } from './media';
 import type { HlsMediaSequences } from './hls-media-sequence';
 import { manifestVariants, segmentReferences } from './manifest-internals';
@@ -21,17 +21,23 @@ const SEGMENT_REFRESH_INTERVAL_MS = 2000;
 export class EngineFeed {
   private renditions = new Map<number, ShakaRendition>();
   private manifestUrl: string | undefined;
-  private media: MediaElementLike | null = null;
+  private readonly playback: PlaybackFeed;
   private lastSegmentRefreshMs = -Infinity;
-  private destroyed = false;
   /** How the current stream names its segments (see `segments.ts`). */
   private segmentIdOf: SegmentIdOf = startTimeSegmentId;
 
   constructor(
     private readonly player: ShakaPlayer,
-    private readonly engine: ShoalEngine,
+    engine: ShoalEngine,
     private readonly hlsSequences: HlsMediaSequences,
   ) {
+    this.playback = new PlaybackFeed({
+      engine,
+      holeToleranceSec: () => BUFFER_HOLE_TOLERANCE_SEC,
+      activeRenditions: () => this.activeRenditions(),
+      beforeReport: () => this.beforeReport(),
+      onDestroy: () => this.stopListening(),
+    });
     for (const type of STREAM_EVENTS) player.addEventListener(type, this.onStreamsChanged);
     player.addEventListener('unloading', this.onUnloading);
     this.onStreamsChanged();
@@ -39,7 +45,7 @@ export class EngineFeed {
 
   /** The rendition of a Shaka stream, or undefined (text, images, a stream of another manifest). */
   renditionOf(stream: ShakaStream | undefined): ShakaRendition | undefined {
-    if (!stream || this.destroyed) return undefined;
+    if (!stream || this.playback.destroyed) return undefined;
     if (!this.renditions.has(stream.id)) this.describeStreams();
     return this.renditions.get(stream.id);
   }
@@ -50,31 +56,33 @@ export class EngineFeed {
    * connections come up during the manifest and playlist round trips instead of after them.
    */
   manifestRequested(uri: string | undefined): void {
-    if (this.destroyed || this.manifestUrl !== undefined || !uri || uri !== this.player.getAssetUri()) return;
-    this.toEngine((engine) => engine.setStreams({ manifestUrl: uri }));
+    if (this.playback.destroyed || this.manifestUrl !== undefined || !uri || uri !== this.player.getAssetUri()) return;
+    this.playback.toEngine((engine) => engine.setStreams({ manifestUrl: uri }));
   }
 
   /** A media segment's description for the engine, or undefined to leave it to Shaka's own plugin. */
   describe(reference: ShakaSegmentReference): SegmentDescription | undefined {
-    return this.destroyed ? undefined : describeReference(reference, this.segmentIdOf, '');
+    return this.playback.destroyed ? undefined : describeReference(reference, this.segmentIdOf, '');
   }
 
   /** Stop listening to Shaka and the media element. Idempotent. */
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
+    this.playback.destroy();
+  }
+
+  /** The feed's own teardown, run once by `PlaybackFeed.destroy()`. */
+  private stopListening(): void {
     for (const type of STREAM_EVENTS) this.player.removeEventListener(type, this.onStreamsChanged);
     this.player.removeEventListener('unloading', this.onUnloading);
-    this.setMedia(null);
     this.renditions.clear();
   }
 
   private readonly onStreamsChanged = (): void => {
-    if (this.destroyed) return;
+    if (this.playback.destroyed) return;
     this.describeStreams();
     this.refreshSegments();
-    this.setMedia((this.player.getMediaElement() as MediaElementLike | null) ?? null);
-    this.reportPlayback();
+    this.playback.setMedia((this.player.getMediaElement() as MediaElementLike | null) ?? null);
+    this.playback.report();
   };
 
   private readonly onUnloading = (): void => {
@@ -92,7 +100,7 @@ export class EngineFeed {
     this.renditions = renditionsOf(variants, kind);
     this.manifestUrl = manifestUrl;
     const renditions = [...this.renditions.values()].map(({ id, metadata }) => ({ id, metadata }));
-    this.toEngine((engine) => engine.setStreams({ manifestUrl, live: this.player.isLive(), renditions }));
+    this.playback.toEngine((engine) => engine.setStreams({ manifestUrl, live: this.player.isLive(), renditions }));
   }
 
   /** Segment lists of the streams whose index Shaka has built (it builds them when it first needs them). */
@@ -104,48 +112,21 @@ export class EngineFeed {
       const references = segmentReferences(stream);
       if (!references) continue;
       const segments = describeIndex(references, this.segmentIdOf);
-      this.toEngine((engine) => engine.updateStream(id, segments, { live }));
+      this.playback.toEngine((engine) => engine.updateStream(id, segments, { live }));
     }
   }
 
-  private setMedia(media: MediaElementLike | null): void {
-    if (this.media === media) return;
-    for (const type of PLAYBACK_EVENTS) this.media?.removeEventListener(type, this.reportPlayback);
-    this.media = media;
-    for (const type of PLAYBACK_EVENTS) media?.addEventListener(type, this.reportPlayback);
-  }
-
-  /** An arrow function: it is the media element listener, added and removed by identity. */
-  private readonly reportPlayback = (): void => {
-    const media = this.media;
-    if (!media || this.destroyed || this.manifestUrl === undefined) return;
+  /** Before each playback report: nothing to report before a stream is described; live windows slide. */
+  private beforeReport(): boolean {
+    if (this.manifestUrl === undefined) return false;
     if (performance.now() - this.lastSegmentRefreshMs >= SEGMENT_REFRESH_INTERVAL_MS) this.refreshSegments();
-    const positionSec = media.currentTime;
-    const playback: PlaybackState = {
-      positionSec,
-      rate: media.playbackRate,
-      bufferedUntilSec: bufferedUntilSec(media.buffered, positionSec, BUFFER_HOLE_TOLERANCE_SEC),
-      activeRenditions: this.activeRenditions(),
-    };
-    this.toEngine((engine) => engine.setPlayback(playback));
-  };
-
-  private activeRenditions(): string[] {
-    const active = this.player.getVariantTracks().find((track) => track.active);
-    const ids = [active?.videoId, active?.audioId]
-      .map((streamId) => (streamId === null || streamId === undefined ? undefined : this.renditions.get(streamId)?.id))
-      .filter((id): id is string => id !== undefined);
-    return [...new Set(ids)];
+    return true;
   }
 
-  /** Engine calls from player events: a destroyed engine ends the feed instead of throwing into Shaka. */
-  private toEngine(call: (engine: ShoalEngine) => void): void {
-    if (this.destroyed) return;
-    try {
-      call(this.engine);
-    } catch (error) {
-      if (isShoalError(error) && error.code === 'destroyed') this.destroy();
-      else throw error;
-    }
+  private activeRenditions(): Array<string | undefined> {
+    const active = this.player.getVariantTracks().find((track) => track.active);
+    return [active?.videoId, active?.audioId].map((streamId) =>
+      streamId === null || streamId === undefined ? undefined : this.renditions.get(streamId)?.id,
+    );
   }
 }

@@ -22,8 +22,8 @@ export function abortedError(shaka: Shaka, { uri, requestType }: FailureContext)
  * - `http-status` → `BAD_HTTP_STATUS`, data `[uri, status, responseText, headers, requestType, responseUri]`;
  * - `http-timeout` → `TIMEOUT`, data `[uri, requestType]`;
  * - `aborted` → `OPERATION_ABORTED`;
- * - anything else (`http-network`, an engine that was destroyed, a non-Shoal error) → `HTTP_ERROR`, data
- *   `[uri, cause, requestType]`.
+ * - anything else (`http-network`; a non-origin failure, which the plugin hands to Shaka's own plugin
+ *   instead and so never maps) → `HTTP_ERROR`, data `[uri, cause, requestType]`.
  */
 export function toShakaError(shaka: Shaka, error: unknown, context: FailureContext): ShakaError {
   if (error instanceof shaka.util.Error) return error;

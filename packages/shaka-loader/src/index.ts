@@ -8,5 +8,5 @@
  */
 export { registerShoal, attachShoal } from './shoal-shaka';
 export type { ShoalShakaAttachment } from './shoal-shaka';
-export { isShoalActive } from './support';
+export { isShoalActive } from '@shoal/core';
 export { isSchemeInstalled } from './scheme';

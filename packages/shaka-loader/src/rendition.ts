@@ -11,7 +11,7 @@
  *   `LANGUAGE` and `GROUP-ID/NAME`. Shaka keeps no variant `NAME` attribute: a playlist that sets one gets
  *   different ids in hls.js (not the case of ffmpeg's playlists).
  */
-import { renditionIdOf, type RenditionMetadata } from '@shoal/core';
+import { compactMetadata, renditionIdOf, type RenditionMetadata } from '@shoal/core';
 import type { ShakaStream, ShakaVariant } from './shaka';
 
 export interface ShakaRendition {
@@ -49,7 +49,7 @@ export function renditionsOf(variants: readonly ShakaVariant[], kind: ManifestKi
 }
 
 function dashMetadata(stream: ShakaStream): RenditionMetadata {
-  return compact({
+  return compactMetadata({
     type: stream.type === 'audio' ? 'audio' : 'video',
     bandwidthBps: stream.bandwidth,
     codecs: nonEmpty(stream.codecs),
@@ -65,7 +65,7 @@ function hlsVariantMetadata(variant: ShakaVariant, main: ShakaStream): Rendition
   const codecs = [main.codecs, muxedAudio && muxedAudio !== main ? muxedAudio.codecs : '']
     .filter((codec): codec is string => Boolean(codec))
     .join(',');
-  return compact({
+  return compactMetadata({
     type: 'main',
     bandwidthBps: variant.bandwidth,
     codecs: nonEmpty(codecs),
@@ -75,7 +75,7 @@ function hlsVariantMetadata(variant: ShakaVariant, main: ShakaStream): Rendition
 }
 
 function hlsAudioMetadata(stream: ShakaStream): RenditionMetadata {
-  return compact({
+  return compactMetadata({
     type: 'audio',
     codecs: nonEmpty(stream.codecs),
     language: language(stream.language),
@@ -90,9 +90,4 @@ function language(value: string | undefined): string | undefined {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value ? value : undefined;
-}
-
-/** Drops absent fields, so metadata compares and logs cleanly. */
-function compact(metadata: RenditionMetadata): RenditionMetadata {
-  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as RenditionMetadata;
 }

@@ -9,10 +9,10 @@
  *
  * The plugin serves a request through the engine only when an attached player's request filter tagged it
  * (a WeakMap from the request object, which Shaka passes unchanged from filters to plugin and across
- * retries); everything else goes to Shaka's default plugin untouched, and so do tagged requests once
- * the engine is destroyed.
+ * retries); everything else goes to Shaka's default plugin untouched, and so does a tagged request whose
+ * engine load fails for a reason other than the origin (core's `loader-handoff.ts` states the rule).
  */
-import { estimateHttpTransfer, isShoalError, type HttpEstimates, type Segment, type ShoalEngine } from '@shoal/core';
+import { estimateHttpTransfer, isOriginFailure, type HttpEstimates, type Segment, type ShoalEngine } from '@shoal/core';
 import { abortedError, toShakaError } from './errors';
 import type { Shaka, ShakaRequest, ShakaRequestType, ShakaResponse, ShakaSchemePlugin } from './shaka';
 
@@ -108,15 +108,11 @@ function httpTimeMs(engine: HttpEstimates, sizeBytes: number): number {
   return ttfbMs + transferMs;
 }
 
-/** The engine can no longer load anything: it was destroyed (before or during this load). */
-function engineGone(error: unknown): boolean {
-  return isShoalError(error) && error.code === 'destroyed';
-}
-
 /**
- * One engine load as Shaka's `AbortableOperation`; failures are `shaka.util.Error`s only. When the engine
- * was destroyed under the player, the request goes to Shaka's own plugin (`viaShaka`) instead: playback
- * goes on from the origin.
+ * One engine load as Shaka's `AbortableOperation`; failures are `shaka.util.Error`s only. An origin failure
+ * is reported as Shaka's fetch plugin would report it; any other failure (the engine destroyed before or
+ * during this load, its storage failing) sends the request to Shaka's own plugin (`viaShaka`) instead, and
+ * playback goes on from the origin: the one rule of core's `loader-handoff.ts`.
  */
 function loadThroughEngine(shaka: Shaka, route: EngineRoute, { uri, request, requestType }: PluginRequest, viaShaka: () => ShakaOperation): ShakaOperation {
   const controller = new AbortController();
@@ -151,12 +147,12 @@ function loadThroughEngine(shaka: Shaka, route: EngineRoute, { uri, request, req
       },
       (error: unknown) => {
         if (controller.signal.aborted) throw abortedError(shaka, failure);
-        if (engineGone(error)) return fallBack();
+        if (!isOriginFailure(error)) return fallBack();
         throw toShakaError(shaka, error, failure);
       },
     );
   } catch (error) {
-    promise = engineGone(error) ? fallBack() : Promise.reject(toShakaError(shaka, error, failure));
+    promise = isOriginFailure(error) ? Promise.reject(toShakaError(shaka, error, failure)) : fallBack();
   }
   return new shaka.util.AbortableOperation(promise, () => {
     controller.abort();

@@ -8,16 +8,16 @@
  * `attachShoal` adds a request filter to the player's networking engine that tags the player's media-segment
  * requests (not init segments, manifests, playlists, keys or licenses) with their engine segment, and
  * acquires the http/https scheme plugin (see `scheme.ts`) that serves tagged requests through the engine.
- * When Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) it does nothing: the player is plain Shaka.
- * The attachment ends itself when the player is destroyed; when the engine is destroyed first, the player's
- * requests go to Shaka's own HTTP plugin.
+ * Which requests Shoal carries and which go to Shaka's own HTTP plugin follows the one rule of core's
+ * `loader-handoff.ts`: when Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) it does nothing and
+ * the player is plain Shaka; when the engine is destroyed first, the player's requests go to Shaka's plugin.
+ * The attachment ends itself when the player is destroyed.
  */
-import { destroyOnPageHide, ShoalError, type ShoalEngine } from '@shoal/core';
+import { attachLifecycle, INACTIVE_ATTACHMENT, isShoalActive, ShoalError, type ShoalEngine } from '@shoal/core';
 import { EngineFeed } from './engine-feed';
 import { HlsMediaSequences } from './hls-media-sequence';
 import { acquireScheme, routeRequest } from './scheme';
 import type { Shaka, ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaRequestType, ShakaResponse } from './shaka';
-import { isShoalActive } from './support';
 
 export interface ShoalShakaAttachment {
   /** Whether Shoal serves this player's media segments (false: plain Shaka). */
@@ -31,8 +31,6 @@ export interface ShoalShakaAttachment {
 
 /** Player events fired while `player.destroy()` runs (after it marked the player DESTROYED). */
 const PLAYER_TEARDOWN_EVENTS = ['onstatechange', 'unloading'] as const;
-
-const INACTIVE: ShoalShakaAttachment = Object.freeze({ active: false, destroy: () => {} });
 
 /**
  * The Shaka namespaces `registerShoal` was given (normally one per page). Shaka's scheme registry is
@@ -51,7 +49,7 @@ export function registerShoal(shaka: Shaka): void {
  * for the same pair returns the same attachment.
  */
 export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShakaAttachment {
-  if (!isShoalActive(engine)) return INACTIVE;
+  if (!isShoalActive(engine)) return INACTIVE_ATTACHMENT;
   const existing = attachments.get(player);
   if (existing) {
     if (existing.engine === engine) return existing.attachment;
@@ -81,23 +79,17 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
   networking.registerRequestFilter(filter);
   networking.registerResponseFilter(playlistFilter);
   const release = acquireScheme(shaka);
-  const stopGoodbyeOnPageHide = destroyOnPageHide(engine);
 
-  let destroyed = false;
-  const attachment: ShoalShakaAttachment = {
-    active: true,
-    destroy: () => {
-      if (destroyed) return;
-      destroyed = true;
-      stopGoodbyeOnPageHide();
+  const attachment: ShoalShakaAttachment = attachLifecycle(engine, [
+    () => player.getNetworkingEngine()?.unregisterRequestFilter(filter),
+    () => player.getNetworkingEngine()?.unregisterResponseFilter(playlistFilter),
+    () => {
       for (const type of PLAYER_TEARDOWN_EVENTS) player.removeEventListener(type, onStateChange);
-      player.getNetworkingEngine()?.unregisterRequestFilter(filter);
-      player.getNetworkingEngine()?.unregisterResponseFilter(playlistFilter);
-      feed.destroy();
-      release();
-      attachments.delete(player);
     },
-  };
+    () => feed.destroy(),
+    release,
+    () => attachments.delete(player),
+  ]);
   // Shaka has no "destroyed" event: `player.destroy()` first marks the player DESTROYED, then unloads and
   // detaches, which fire these (with or without media attached); the attachment goes with the player.
   const onStateChange = (): void => {

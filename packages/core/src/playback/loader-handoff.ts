@@ -18,7 +18,7 @@
  * reaches the player as its own loader would have reported it, so its retries and error handling work as
  * without Shoal; a load the player aborted ends as an abort.
  */
-import { isShoalError } from '../errors';
+import { isShoalError, type ShoalError } from '../errors';
 
 /** The engine's switch, as `ShoalEngine.config` exposes it. */
 export interface P2pSwitch {
@@ -37,7 +37,7 @@ export function isShoalActive(engine: P2pSwitch): boolean {
  * Whether a failed engine load is the origin's failure, for the player to see as its own loader's (rule 3).
  * Any other failure hands the request to the player's own loader.
  */
-export function isOriginFailure(error: unknown): boolean {
+export function isOriginFailure(error: unknown): error is ShoalError {
   return isShoalError(error) && (error.code === 'http-status' || error.code === 'http-network' || error.code === 'http-timeout');
 }
 
