@@ -6,7 +6,8 @@
  *   const shoal = attachShoal(player, engine);  // before or after player.load(); shoal.destroy() to detach
  *
  * `attachShoal` adds a request filter to the player's networking engine that tags the player's media-segment
- * requests (not init segments, manifests, playlists, keys or licenses) with their engine segment, and
+ * requests (not init segments, LL-HLS parts, chunk-by-chunk low-latency loads, manifests, playlists, keys or
+ * licenses) with their engine segment, and
  * acquires the http/https scheme plugin (see `scheme.ts`) that serves tagged requests through the engine.
  * Which requests Shoal carries and which go to Shaka's own HTTP plugin follows the one rule of core's
  * `loader-handoff.ts`: when Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) it does nothing and
@@ -17,7 +18,7 @@ import { attachLifecycle, INACTIVE_ATTACHMENT, isShoalActive, ShoalError, type S
 import { EngineFeed } from './engine-feed';
 import { HlsMediaSequences } from './hls-media-sequence';
 import { acquireScheme, routeRequest } from './scheme';
-import type { Shaka, ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaRequestType, ShakaResponse } from './shaka';
+import type { Shaka, ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaRequestType, ShakaResponse, ShakaSegmentReference } from './shaka';
 
 export interface ShoalShakaAttachment {
   /** Whether Shoal serves this player's media segments (false: plain Shaka). */
@@ -66,6 +67,9 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
   const filter = (type: ShakaRequestType, request: ShakaRequest, context?: ShakaRequestContext): void => {
     if (type === RequestType.MANIFEST) return feed.manifestRequested(request.uris[0]);
     if (type !== RequestType.SEGMENT || context?.type !== AdvancedRequestType.MEDIA_SEGMENT || !context.segment) return;
+    // The engine hands whole segments only: LL-HLS parts, and segments Shaka takes chunk by chunk as they
+    // arrive (`streamDataCallback`, its low-latency mode), stay with Shaka's plugin.
+    if (isPartial(context.segment) || request.streamDataCallback) return;
     const rendition = feed.renditionOf(context.stream);
     const described = rendition && feed.describe(context.segment);
     if (!rendition || !described) return;
@@ -105,6 +109,11 @@ function playlistText(data: ArrayBuffer | ArrayBufferView): string {
   const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
   const head = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/^\uFEFF/, '');
   return head.startsWith('#EXTM3U') ? new TextDecoder().decode(bytes) : '';
+}
+
+/** An LL-HLS part (`isPartial()`, in Shaka's public `SegmentReference` API; feature-detected). */
+function isPartial(reference: ShakaSegmentReference): boolean {
+  return typeof reference.isPartial === 'function' && reference.isPartial();
 }
 
 function configError(message: string): ShoalError {
