@@ -6,8 +6,8 @@
  *   const shoal = attachShoal(player, engine);  // before or after player.load(); shoal.destroy() to detach
  *
  * `attachShoal` adds a request filter to the player's networking engine that tags the player's media-segment
- * requests (not init segments, LL-HLS parts, chunk-by-chunk low-latency loads, manifests, playlists, keys or
- * licenses) with their engine segment, and
+ * requests (not init segments, LL-HLS parts, manifests, playlists, keys or licenses) with their engine
+ * segment, and
  * acquires the http/https scheme plugin (see `scheme.ts`) that serves tagged requests through the engine.
  * Which requests Shoal carries and which go to Shaka's own HTTP plugin follows the one rule of core's
  * `loader-handoff.ts`: when Shoal cannot or may not run (no WebRTC, `p2pEnabled: false`) it does nothing and
@@ -67,9 +67,10 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
   const filter = (type: ShakaRequestType, request: ShakaRequest, context?: ShakaRequestContext): void => {
     if (type === RequestType.MANIFEST) return feed.manifestRequested(request.uris[0]);
     if (type !== RequestType.SEGMENT || context?.type !== AdvancedRequestType.MEDIA_SEGMENT || !context.segment) return;
-    // The engine hands whole segments only: LL-HLS parts, and segments Shaka takes chunk by chunk as they
-    // arrive (`streamDataCallback`, its low-latency mode), stay with Shaka's plugin.
-    if (isPartial(context.segment) || request.streamDataCallback) return;
+    // LL-HLS parts (slices of a segment still being written) stay with Shaka's plugin, as with hls.js.
+    // (`request.streamDataCallback` is no sign of low latency: Shaka 5's segment prefetch sets it on every
+    // request, and copes with a plugin that delivers the segment whole.)
+    if (isPartial(context.segment)) return;
     const rendition = feed.renditionOf(context.stream);
     const described = rendition && feed.describe(context.segment);
     if (!rendition || !described) return;

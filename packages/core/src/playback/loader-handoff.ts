@@ -11,8 +11,7 @@
  *   3. the engine is alive: its load does not fail for a reason other than the origin (`isOriginFailure`).
  *
  * Everything else goes to the player's own loader, unchanged: manifests, playlists, init segments, keys
- * and licenses, subtitles, LL-HLS parts, segments the player takes chunk by chunk as they arrive (Shaka's
- * low-latency mode: the engine hands whole segments), segments the adapter cannot name, requests made before
+ * and licenses, subtitles, LL-HLS parts, segments the adapter cannot name, requests made before
  * `attachShoal` or after the attachment ended, and a request whose engine load fails for any reason but
  * the origin (the engine destroyed, its storage failing): that one is started again by the player's loader,
  * so playback goes on from the origin. An origin failure (`http-status`, `http-network`, `http-timeout`)
