@@ -3,9 +3,10 @@
  * The Shaka plugin against real Shaka Player (compiled build) playing the demo's DASH SegmentTemplate
  * media in headless Chromium: request routing, abort, error mapping, unregistration.
  */
+import { MemoryStorage, ShoalEngine, ShoalError, systemClock, type Segment } from '@shoal/core';
 import shaka from 'shaka-player';
 import { attachShoal, isSchemeInstalled, registerShoal } from '../src/index';
-import { assert, createEngine, newPlayer, newVideo, page, requestSegment, shakaErrorOf, waitUntil } from './support/page';
+import { assert, createEngine, lonelyTracker, newPlayer, newVideo, page, requestSegment, shakaErrorOf, waitUntil } from './support/page';
 
 const DASH_URL = '/base/demo/media/dash/manifest.mpd';
 
@@ -172,6 +173,36 @@ describe('Shaka plugin (shaka-player ' + shaka.Player.version + ')', () => {
       shoal.destroy();
       await player.destroy();
       video.remove();
+    }
+  });
+
+  it('hands a segment whose engine load fails for another reason than the origin (storage) to Shaka\'s own plugin', async () => {
+    // A store whose reads fail: every engine load fails with storage-failed, not an origin failure.
+    class FailingStorage extends MemoryStorage {
+      override async get(): Promise<Uint8Array | undefined> {
+        throw new ShoalError('storage-failed', 'the store cannot be read', { source: 'storage' });
+      }
+    }
+    const storage = new FailingStorage({ capBytes: 64 * 1024 * 1024, clock: systemClock });
+    const engine = new ShoalEngine({ trackerUrls: [] }, { createTrackerClient: lonelyTracker, storage });
+    const loads: Segment[] = [];
+    const loadSegment = engine.loadSegment.bind(engine);
+    engine.loadSegment = (segment, options) => {
+      loads.push(segment);
+      return loadSegment(segment, options);
+    };
+    const { player } = newPlayer();
+    const shoal = attachShoal(player, engine);
+    try {
+      await player.load(DASH_URL);
+      const uri = new URL('/base/demo/media/dash/chunk-0-00014.m4s', page.location.href).href;
+      const response = await requestSegment(player, uri, 26).promise;
+      assert(loads.some((s) => s.url === uri), 'the engine was asked first');
+      assert(response.data.byteLength > 0, 'Shaka\'s plugin loaded the segment instead');
+    } finally {
+      shoal.destroy();
+      await player.destroy();
+      engine.destroy();
     }
   });
 });
