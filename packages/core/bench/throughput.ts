@@ -7,8 +7,9 @@
  */
 import { systemClock } from '../src/clock/system-clock';
 import { DEFAULT_CONFIG } from '../src/config';
-import { P2PDownload } from '../src/swarm/p2p-download';
-import { completeSegment } from '../src/swarm/partial-segment';
+import { P2PDownload } from '../src/download/p2p-download';
+import { Holdings } from '../src/holdings/holdings';
+import { MemoryStorage } from '../src/storage/memory-storage';
 import { Swarm } from '../src/swarm/swarm';
 import { SimplePeerTransport } from '../src/transport/simple-peer-transport';
 import { connectedPair, type SimplePeer } from './node-pair';
@@ -46,9 +47,12 @@ async function shoalThroughput(): Promise<number> {
   const segment = new Uint8Array(TOTAL_BYTES).map((_, i) => i * 7);
   const key = { renditionId: 'bench', segmentId: 1 };
   const swarmHashHex = 'ab'.repeat(20);
-  const common = { swarmHashHex, clock: systemClock, maxPeers: 4, uploadEnabled: true, onUploaded: () => {} };
-  const server = new Swarm({ ...common, localHoldings: () => [{ renditionId: 'bench', segments: [{ segmentId: 1, sizeBytes: TOTAL_BYTES, partial: false }] }], readSegment: async () => completeSegment(segment) });
-  const client = new Swarm({ ...common, localHoldings: () => [], readSegment: async () => undefined });
+  const common = { swarmHashHex, clock: systemClock, maxPeers: 4, uploadEnabled: true, playbackStarted: () => true, onUploaded: () => {} };
+  const storageOf = (): MemoryStorage => new MemoryStorage({ capBytes: 2 * TOTAL_BYTES, clock: systemClock });
+  const serverStorage = storageOf();
+  await serverStorage.put(key, segment);
+  const server = new Swarm({ ...common, holdings: new Holdings({ storage: serverStorage }) });
+  const client = new Swarm({ ...common, holdings: new Holdings({ storage: storageOf() }) });
   const connected = new Promise<void>((resolve) => client.once('peer:connected', () => resolve()));
   server.addTransport(new SimplePeerTransport(a, { remotePeerId: 'b'.repeat(40) }));
   client.addTransport(new SimplePeerTransport(b, { remotePeerId: 'a'.repeat(40) }));
@@ -58,11 +62,19 @@ async function shoalThroughput(): Promise<number> {
     check();
   });
   const start = performance.now();
-  const download = new P2PDownload({ key, sizeBytes: TOTAL_BYTES, clock: systemClock, pipelineBlocks: DEFAULT_CONFIG.peerPipelineBlocks, requestTimeoutMs: 10_000 });
+  const received = new Uint8Array(TOTAL_BYTES);
+  const download = new P2PDownload({
+    key,
+    sizeBytes: TOTAL_BYTES,
+    clock: systemClock,
+    pipelineBlocks: DEFAULT_CONFIG.peerPipelineBlocks,
+    requestTimeoutMs: 10_000,
+    onBlock: (_peerId, offsetBytes, bytes) => received.set(bytes, offsetBytes),
+  });
   for (const { peer } of client.peersHolding(key)) download.addPeer(peer);
   const outcome = await download.finished;
   const seconds = (performance.now() - start) / 1000;
-  if (!outcome.complete || download.bytes[TOTAL_BYTES - 1] !== segment[TOTAL_BYTES - 1]) throw new Error('bench download incomplete');
+  if (!outcome.complete || received[TOTAL_BYTES - 1] !== segment[TOTAL_BYTES - 1]) throw new Error('bench download incomplete');
   server.destroy();
   client.destroy();
   close(a, b);

@@ -93,11 +93,30 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   storageCapBytes: 256 * 1024 * 1024,
   persistentCache: false,
   prefetchLookaheadSec: 20,
+  // The estimates are already the pessimistic side of two averages; one second more covers a TTFB spike
+  // (an origin cache miss) and leaves waiters several seconds of a typical 3 × 2 s live buffer to find peers.
   safetyMarginMs: 1_000,
+  // Immediate fetchers on top of the staggered turns: each adds ~one origin request per segment, and the
+  // stagger already guarantees one fetch in time, so none by default.
   originFetchersPerSegment: 0,
+  // One for the segment the player needs next, one for a rare segment fetched for the swarm or a Range
+  // completion; more would split the link and slow the segment with the earliest deadline.
   maxParallelHttp: 2,
+  // Each P2P download already spreads over every holder; three lets the look-ahead fill from peers while
+  // keeping each download's share of the link (and its finish time) predictable.
   maxParallelP2P: 3,
 });
+
+/**
+ * The scheduler policy's rule 7 fixed wait (`SchedulerPolicyConfig.firstPeerWaitMs`), in ms: none. Not a
+ * `ShoalConfig` key (a tuning knob the benchmark argues against, not a setting for integrators), but its
+ * default lives here with every other. Rule 7 still holds what a joining viewer asks for while HTTP fits
+ * its deadline, but the segment playback needs first goes to the origin at once. Measured in the swarm
+ * benchmark, a fixed 250 ms wait for that one saved an origin request per joiner only sometimes (its
+ * first peer is ready 25–330 ms after the first request) and started joiners 0.5–0.9 s later than plain
+ * hls.js (a first P2P transfer over a fresh connection has no time estimate of its own).
+ */
+export const DEFAULT_FIRST_PEER_WAIT_MS = 0;
 
 type Check = (value: unknown) => string | undefined;
 

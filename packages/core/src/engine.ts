@@ -11,8 +11,9 @@ import { mergeConfig, type ShoalConfig } from './config';
 import { ShoalError } from './errors';
 import type { SegmentSource, ShoalEvents } from './events';
 import { HttpFetcher, type FetchLike } from './http/http-fetcher';
+import { Holdings } from './holdings/holdings';
 import { HttpEstimator, P2PEstimator, playerBandwidthEstimateBps } from './scheduler/bandwidth-estimator';
-import { DEFAULT_SCHEDULER_POLICY_CONFIG, type Decision } from './scheduler/policy';
+import { policyConfigOf, type Decision } from './scheduler/policy';
 import { Scheduler } from './scheduler/scheduler';
 import type { LoadSegmentResult } from './scheduler/segment-task';
 import type { PlaybackState } from './scheduler/snapshot';
@@ -21,13 +22,11 @@ import { MemoryStorage } from './storage/memory-storage';
 import type { OpenPersistentStorage, SegmentStorage, StoredSegmentInfo } from './storage/segment-storage';
 import { FallbackStorage } from './storage/fallback-storage';
 import { IndexedDbSegmentStorage } from './storage/indexeddb-storage';
-import { completeSegment } from './swarm/partial-segment';
 import { Swarm } from './swarm/swarm';
 import { createPeerId, infoHashFromSwarmId, swarmIdFromManifestUrl } from './swarm/swarm-identity';
 import type { TrackerClient, TrackerClientOptions } from './tracker/tracker-client';
 import { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
 import type { Segment, SegmentKey } from './types';
-import type { RenditionHoldings } from './wire/messages';
 import { playbackContextFor } from './scheduler/playback-context';
 
 /** What the engine needs from its host; every part has a default for browsers and Node. */
@@ -75,10 +74,13 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   private readonly httpEstimator = new HttpEstimator();
   private readonly p2pEstimator = new P2PEstimator();
   private readonly scheduler: Scheduler;
+  /** What this viewer holds, and the one voice that tells peers. */
+  private readonly holdings: Holdings;
   private readonly platform: ShoalPlatform;
   private swarm: Swarm | undefined;
   /** Where the playhead first stood in a buffered range; playback has started once it moves from there. */
   private bufferedStartSec: number | undefined;
+  /** The one "playback started" fact: the scheduler and the swarm read it (`playbackStarted`). */
   private started = false;
   private swarmId: string | undefined;
   private destroyed = false;
@@ -94,50 +96,52 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     const memory = new MemoryStorage({
       capBytes: this.config.storageCapBytes,
       clock: this.clock,
-      onEvict: (key) => this.swarm?.announceLost(key),
+      onEvict: (key) => this.holdings.evicted(key),
     });
     this.fallbackStorage = !platform.storage && this.config.persistentCache
       ? new FallbackStorage({
           memory,
           onWarning: (error) => this.emit('storage:warning', { error }),
           onRestored: (segments) => this.restored(segments),
-          onLost: (key) => this.swarm?.announceLost(key),
+          onLost: (key) => this.holdings.evicted(key),
         })
       : undefined;
     this.storage = platform.storage ?? this.fallbackStorage ?? memory;
-    const http = new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock });
+    this.holdings = new Holdings({ storage: this.storage });
     const c = this.config;
     this.scheduler = new Scheduler({
       clock: this.clock,
       peerId: this.peerId,
       registry: this.registry,
-      storage: this.storage,
-      http,
-      httpEstimator: this.httpEstimator,
-      p2pEstimator: this.p2pEstimator,
-      swarm: () => this.swarm,
-      playbackStarted: () => this.started,
-      policy: {
-        safetyMarginMs: c.safetyMarginMs,
-        originFetchersPerSegment: c.originFetchersPerSegment,
-        maxParallelHttp: c.maxParallelHttp,
-        maxParallelP2P: c.maxParallelP2P,
-        firstPeerWaitMs: DEFAULT_SCHEDULER_POLICY_CONFIG.firstPeerWaitMs,
-      },
-      prefetchLookaheadSec: c.prefetchLookaheadSec,
-      httpTimeoutMs: c.httpTimeoutMs,
-      pipelineBlocks: c.peerPipelineBlocks,
-      peerRequestTimeoutMs: c.peerRequestTimeoutMs,
-      ...(platform.onDecision ? { onDecision: platform.onDecision } : {}),
-      hooks: {
+      holdings: this.holdings,
+      downloads: {
+        clock: this.clock,
+        fetcher: new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock }),
+        httpTimeoutMs: c.httpTimeoutMs,
+        httpEstimator: this.httpEstimator,
+        p2pEstimator: this.p2pEstimator,
+        pipelineBlocks: c.peerPipelineBlocks,
+        peerRequestTimeoutMs: c.peerRequestTimeoutMs,
+        storage: this.storage,
+        holdings: this.holdings,
         onDownloaded: (source, bytes, peerId) => {
           this.totals[source === 'http' ? 'httpBytes' : 'p2pBytes'] += bytes;
           this.emit('bytes:downloaded', peerId ? { source, bytes, peerId } : { source, bytes });
         },
-        onLoaded: (task, result) => {
+        onStorageWarning: (error) => this.emit('storage:warning', { error }),
+      },
+      httpEstimator: this.httpEstimator,
+      p2pEstimator: this.p2pEstimator,
+      swarm: () => this.swarm,
+      playbackStarted: () => this.started,
+      policy: policyConfigOf(c),
+      prefetchLookaheadSec: c.prefetchLookaheadSec,
+      ...(platform.onDecision ? { onDecision: platform.onDecision } : {}),
+      hooks: {
+        onLoaded: (key, result) => {
           this.segmentsBySource[result.source]++;
           const { bytes: _bytes, ...event } = result;
-          this.emit('segment:loaded', { key: task.key, ...event });
+          this.emit('segment:loaded', { key, ...event });
         },
         onFailed: (key, error) => this.emit('segment:failed', { key, error }),
       },
@@ -233,6 +237,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.scheduler.destroy();
     this.swarm?.destroy();
     this.swarm = undefined;
+    this.holdings.destroy();
     this.storage.destroy();
     this.removeAllListeners();
   }
@@ -245,7 +250,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       return;
     }
     this.started = true;
-    this.swarm?.setStarted();
+    this.swarm?.playbackStartedChanged();
   }
 
   private join(manifestUrl: string): void {
@@ -258,13 +263,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       maxPeers: this.config.maxPeers,
       startupPeers: this.config.startupPeers,
       uploadEnabled: this.config.uploadEnabled,
-      localHoldings: () => this.localHoldings(),
-      readSegment: async (key) => {
-        const partial = this.scheduler.partial(key);
-        if (partial && !partial.isFailed) return partial;
-        const bytes = await this.storage.get(key);
-        return bytes && completeSegment(bytes);
-      },
+      holdings: this.holdings,
+      playbackStarted: () => this.started,
       onUploaded: (peerId, bytes) => {
         this.totals.uploadedBytes += bytes;
         this.emit('bytes:uploaded', { bytes, peerId });
@@ -281,7 +281,6 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     swarm.on('holdings:changed', () => this.scheduler.soon());
     swarm.on('tracker:warning', (error) => this.emit('tracker:warning', { error }));
     this.swarm = swarm;
-    if (this.started) swarm.setStarted();
     const createTracker = this.platform.createTrackerClient ?? ((options) => new WebTorrentTrackerClient(options));
     swarm.join(
       createTracker({
@@ -311,7 +310,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
         namespace,
         capBytes: this.config.storageCapBytes,
         clock: this.clock,
-        onEvict: (key) => this.swarm?.announceLost(key),
+        onEvict: (key) => this.holdings.evicted(key),
       }),
     );
   }
@@ -319,19 +318,9 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   /** The persistent store opened holding `segments` from earlier pages: peers hear of them now. */
   private restored(segments: StoredSegmentInfo[]): void {
     if (this.destroyed) return;
-    for (const info of segments) this.swarm?.announceHave(info, info.sizeBytes, false);
+    this.holdings.restored(segments);
     this.emit('storage:restored', { segments: segments.length, sizeBytes: segments.reduce((sum, info) => sum + info.sizeBytes, 0) });
     this.scheduler.soon();
-  }
-
-  private localHoldings(): RenditionHoldings[] {
-    const byRendition = new Map<string, RenditionHoldings>();
-    for (const info of this.storage.list()) {
-      let group = byRendition.get(info.renditionId);
-      if (!group) byRendition.set(info.renditionId, (group = { renditionId: info.renditionId, segments: [] }));
-      group.segments.push({ segmentId: info.segmentId, sizeBytes: info.sizeBytes, partial: false });
-    }
-    return [...byRendition.values()];
   }
 
   private assertAlive(): void {

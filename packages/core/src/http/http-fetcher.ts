@@ -25,7 +25,7 @@ export interface HttpFetchRequest {
 export interface HttpFetchResult {
   bytes: Uint8Array;
   /** Clock time when the response headers arrived. */
-  firstByteMs: number;
+  firstByteAtMs: number;
 }
 
 export class HttpFetcher {
@@ -56,7 +56,7 @@ export class HttpFetcher {
       const headers: Record<string, string> = {};
       if (request.byteRange) headers['Range'] = rangeHeader(request.byteRange);
       const response = await this.fetchImpl(request.url, { headers, signal: controller.signal });
-      const firstByteMs = this.clock.now();
+      const firstByteAtMs = this.clock.now();
       if (!response.ok) {
         throw new ShoalError('http-status', `HTTP ${response.status} for ${request.url}`, {
           source: 'http',
@@ -75,7 +75,7 @@ export class HttpFetcher {
       const result = request.byteRange && response.status === 200
         ? bytes.subarray(request.byteRange.startByte, request.byteRange.endByte + 1)
         : bytes;
-      return { bytes: result, firstByteMs };
+      return { bytes: result, firstByteAtMs };
     } catch (error) {
       if (error instanceof ShoalError) throw error;
       if (timedOut) {

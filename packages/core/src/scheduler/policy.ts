@@ -23,6 +23,7 @@
  *    first goes to HTTP at once; those a player asks for with it (Shaka asks for several, audio and video)
  *    are needed later and wait for the peer.
  */
+import { DEFAULT_FIRST_PEER_WAIT_MS, type ShoalConfig } from '../config';
 import type { SegmentKey } from '../types';
 import type { TransferEstimate } from './bandwidth-estimator';
 import { isOriginFetcher, partialRelayFinishMs, requestMs, streamMs } from './estimates';
@@ -78,30 +79,20 @@ export interface SchedulerPolicyConfig {
   maxParallelHttp: number;
   /** Most P2P downloads running at once (each may use several peers). */
   maxParallelP2P: number;
-  /** Rule 7: how long a requested segment waits for this viewer's first peer connection. */
+  /**
+   * Rule 7: how long a requested segment waits for this viewer's first peer connection, at least. Not a
+   * `ShoalConfig` key: its default (`DEFAULT_FIRST_PEER_WAIT_MS`, 0) lives in config.ts with the others.
+   */
   firstPeerWaitMs: number;
 }
 
-export const DEFAULT_SCHEDULER_POLICY_CONFIG: Readonly<SchedulerPolicyConfig> = Object.freeze({
-  // The estimates are already the pessimistic side of two averages; one second more covers a TTFB spike
-  // (an origin cache miss) and leaves waiters several seconds of a typical 3 × 2 s live buffer to find peers.
-  safetyMarginMs: 1_000,
-  // Immediate fetchers on top of the staggered turns: each adds ~one origin request per segment, and the
-  // stagger already guarantees one fetch in time, so none by default.
-  originFetchersPerSegment: 0,
-  // One for the segment the player needs next, one for a rare segment fetched for the swarm or a Range
-  // completion; more would split the link and slow the segment with the earliest deadline.
-  maxParallelHttp: 2,
-  // Each P2P download already spreads over every holder; three lets the look-ahead fill from peers while
-  // keeping each download's share of the link (and its finish time) predictable.
-  maxParallelP2P: 3,
-  // Rule 7's fixed wait, none by default: rule 7 still holds what a joining viewer asks for while HTTP
-  // fits its deadline, but the segment playback needs first goes to the origin at once. Measured in the
-  // swarm benchmark, a fixed 250 ms wait for that one saved an origin request per joiner only sometimes
-  // (its first peer is ready 25–330 ms after the first request) and started joiners 0.5–0.9 s later than
-  // plain hls.js (a first P2P transfer over a fresh connection has no time estimate of its own).
-  firstPeerWaitMs: 0,
-});
+/** The policy's configuration from the engine's (`DEFAULT_CONFIG` holds every default, this one included). */
+export function policyConfigOf(
+  config: Pick<ShoalConfig, 'safetyMarginMs' | 'originFetchersPerSegment' | 'maxParallelHttp' | 'maxParallelP2P'>,
+): SchedulerPolicyConfig {
+  const { safetyMarginMs, originFetchersPerSegment, maxParallelHttp, maxParallelP2P } = config;
+  return { safetyMarginMs, originFetchersPerSegment, maxParallelHttp, maxParallelP2P, firstPeerWaitMs: DEFAULT_FIRST_PEER_WAIT_MS };
+}
 
 export interface SchedulerSnapshot {
   /** Clock ms, on the same scale as every deadline. */

@@ -1,18 +1,16 @@
 /**
- * The scheduler's moving parts: it keeps a task per wanted segment, builds a snapshot, asks the pure
- * `decide()` what to do, and does it — P2P downloads (relaying as bytes arrive), HTTP downloads,
- * Range completions of P2P downloads falling behind, cancellations — then decides again on every event
- * and at the time the policy names. Every download's bytes are announced to peers while they arrive.
+ * The scheduler: a task per wanted segment (the player's requests and the look-ahead), a snapshot of
+ * them, the pure `decide()` on it, and each decision handed to the segment's `SegmentDownload` (start
+ * P2P, start HTTP, finish over HTTP, cancel). It decides again on every event and at the time the policy
+ * names, and settles the player's waiters when a download settles. It holds no bytes: downloads do.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
+import { SegmentDownload, type DownloadContext, type DownloadSettlement } from '../download/segment-download';
 import { ShoalError } from '../errors';
-import type { HttpFetcher } from '../http/http-fetcher';
+import type { Holdings } from '../holdings/holdings';
 import { segmentKeyString } from '../segment-key';
-import type { SegmentStorage } from '../storage/segment-storage';
-import { PartialSegment } from '../swarm/partial-segment';
-import { P2PDownload } from '../swarm/p2p-download';
 import type { Swarm } from '../swarm/swarm';
-import type { ByteRange, Segment, SegmentKey } from '../types';
+import type { Segment, SegmentKey } from '../types';
 import type { HttpEstimator, P2PEstimator } from './bandwidth-estimator';
 import { decide, type Decision, type SchedulerPolicyConfig } from './policy';
 import { lotteryDraw, SegmentTask, type LoadSegmentResult, type Waiter } from './segment-task';
@@ -23,8 +21,7 @@ import type { StreamRegistry } from './stream-registry';
 export const SCHEDULER_TICK_MS = 250;
 
 export interface SchedulerHooks {
-  onDownloaded(source: 'http' | 'p2p', bytes: number, peerId?: string): void;
-  onLoaded(task: SegmentTask, result: LoadSegmentResult): void;
+  onLoaded(key: SegmentKey, result: LoadSegmentResult): void;
   onFailed(key: SegmentKey, error: ShoalError): void;
 }
 
@@ -32,8 +29,10 @@ export interface SchedulerOptions {
   clock: Clock;
   peerId: string;
   registry: StreamRegistry;
-  storage: SegmentStorage;
-  http: HttpFetcher;
+  /** What this viewer holds: stored segments are not fetched ahead, stored sizes feed size estimates. */
+  holdings: Holdings;
+  /** What every segment download shares (fetcher, store, estimators, byte counters). */
+  downloads: DownloadContext;
   httpEstimator: HttpEstimator;
   p2pEstimator: P2PEstimator;
   swarm(): Swarm | undefined;
@@ -41,9 +40,6 @@ export interface SchedulerOptions {
   playbackStarted(): boolean;
   policy: SchedulerPolicyConfig;
   prefetchLookaheadSec: number;
-  httpTimeoutMs: number;
-  pipelineBlocks: number;
-  peerRequestTimeoutMs: number;
   hooks: SchedulerHooks;
   /** Every decision acted on (not waits), for tracing a segment's life. */
   onDecision?: (decision: Decision, nowMs: number) => void;
@@ -68,11 +64,6 @@ export class Scheduler {
     this.soon();
   }
 
-  /** A download in progress, for serving its received bytes to peers. */
-  partial(key: SegmentKey): PartialSegment | undefined {
-    return this.tasks.get(segmentKeyString(key))?.partial;
-  }
-
   /** The player asked for a segment (served from the cache or not): it is loading around there. */
   playerAsked(segment: Segment): void {
     this.lastRequestedStartSec = this.options.registry.segment(segment)?.startTimeSec ?? segment.startTimeSec ?? this.lastRequestedStartSec;
@@ -81,12 +72,7 @@ export class Scheduler {
   /** The player asks for a segment: resolve it from whatever source the policy picks. */
   request(segment: Segment, signal: AbortSignal | undefined): Promise<LoadSegmentResult> {
     const id = segmentKeyString(segment);
-    let task = this.tasks.get(id);
-    if (!task) {
-      task = new SegmentTask(segment, lotteryDraw(this.options.peerId, segment), this.options.clock.now());
-      this.tasks.set(id, task);
-    }
-    const owner = task;
+    const owner = this.tasks.get(id) ?? this.addTask(segment);
     return new Promise<LoadSegmentResult>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (result) => (signal?.removeEventListener('abort', onAbort), resolve(result)),
@@ -115,7 +101,7 @@ export class Scheduler {
     this.options.clock.clearTimeout(this.timer);
     const error = new ShoalError('destroyed', 'The engine was destroyed', { source: 'engine', fatal: true });
     for (const task of this.tasks.values()) {
-      this.stopDownloads(task);
+      task.download.destroy();
       for (const waiter of task.waiters) waiter.reject(error);
     }
     this.tasks.clear();
@@ -133,7 +119,7 @@ export class Scheduler {
 
   private decideNow(): void {
     if (this.destroyed) return;
-    const { clock, registry, storage } = this.options;
+    const { clock, registry, holdings } = this.options;
     this.addLookaheadTasks();
     const tasks = [...this.tasks.values()];
     const snapshot = buildSnapshot({
@@ -142,12 +128,12 @@ export class Scheduler {
       registry,
       swarm: this.options.swarm(),
       playback: this.playback,
-      storage,
+      stored: holdings,
       httpEstimate: httpEstimateForDeadlines(
         this.options.httpEstimator.estimate(),
         this.options.httpEstimator.hasGoodEstimate,
         registry,
-        storage,
+        holdings,
         this.playback,
       ),
       p2pEstimate: this.options.p2pEstimator.estimate(),
@@ -195,179 +181,55 @@ export class Scheduler {
       const segments = this.options.registry.segmentsBetween(renditionId, anchorSec, anchorSec + this.options.prefetchLookaheadSec);
       for (const segment of segments) {
         const id = segmentKeyString(segment);
-        if (this.tasks.has(id) || this.options.storage.has(segment)) continue;
-        this.tasks.set(id, new SegmentTask(segment, lotteryDraw(this.options.peerId, segment), this.options.clock.now()));
+        if (this.tasks.has(id) || this.options.holdings.isStored(segment)) continue;
+        this.addTask(segment);
       }
     }
+  }
+
+  private addTask(segment: Segment): SegmentTask {
+    const download = new SegmentDownload(segment, this.options.downloads, (settlement) => this.settled(task, settlement));
+    const task: SegmentTask = new SegmentTask(segment, {
+      originLottery: lotteryDraw(this.options.peerId, segment),
+      createdAtMs: this.options.clock.now(),
+      download,
+    });
+    this.tasks.set(segmentKeyString(segment), task);
+    return task;
   }
 
   private act(task: SegmentTask, decision: Exclude<Decision, { action: 'wait' }>): void {
     switch (decision.action) {
-      case 'p2p':
-        return this.startP2P(task, decision.peerIds, decision.reason === 'partial-fits');
+      case 'p2p': {
+        const holders = this.options.swarm()?.peersHolding(task.key).filter(({ peer }) => decision.peerIds.includes(peer.id)) ?? [];
+        return task.download.startP2P(holders, { fromPartialHolders: decision.reason === 'partial-fits' });
+      }
       case 'http':
-        return void this.runHttp(task, undefined);
+        return task.download.startHttp();
       case 'http-rest':
-        task.p2p?.stop();
-        return;
+        return task.download.finishOverHttp();
       case 'cancel':
-        this.stopDownloads(task);
-        this.dropTask(task);
+        task.download.cancel();
+        this.tasks.delete(segmentKeyString(task.key));
         return;
     }
   }
 
-  private startP2P(task: SegmentTask, peerIds: string[], fromPartialHolders: boolean): void {
-    const swarm = this.options.swarm();
-    // Holders still waiting for their own first byte announce size 0: they can serve once they re-announce.
-    const holders = swarm ? swarm.peersHolding(task.key).filter(({ peer, held }) => peerIds.includes(peer.id) && held.sizeBytes > 0) : [];
-    const sizeBytes = holders[0]?.held.sizeBytes;
-    if (!swarm || sizeBytes === undefined) return;
-    const partial = this.ensurePartial(task, sizeBytes);
-    const download = new P2PDownload({
-      key: task.key,
-      sizeBytes,
-      clock: this.options.clock,
-      buffer: partial.bytes,
-      pipelineBlocks: this.options.pipelineBlocks,
-      requestTimeoutMs: this.options.peerRequestTimeoutMs,
-      onBlock: (peerId, offsetBytes, payload) => {
-        partial.received(offsetBytes, partial.bytes.subarray(offsetBytes, offsetBytes + payload.byteLength));
-        task.p2pBytes += payload.byteLength;
-        task.peers.add(peerId);
-        this.options.hooks.onDownloaded('p2p', payload.byteLength, peerId);
-      },
-    });
-    task.p2p = download;
-    task.state = 'p2p';
-    task.p2pFromPartialHolders = fromPartialHolders;
-    for (const { peer, held } of holders) if (held.sizeBytes === sizeBytes) download.addPeer(peer);
-    const startedAtMs = this.options.clock.now();
-    void download.finished.then(async (outcome) => {
-      if (task.p2p !== download || this.destroyed) return;
-      task.p2p = undefined;
-      if (outcome.complete) {
-        if (!fromPartialHolders) {
-          this.options.p2pEstimator.addSample({ bytes: sizeBytes, durationMs: this.options.clock.now() - startedAtMs });
-        }
-        return this.complete(task, 'p2p');
-      }
-      if (!this.tasks.has(segmentKeyString(task.key))) return; // cancelled
-      // Peers could not finish it (gone, too slow): the rest over HTTP, only the missing bytes.
-      await this.runHttp(task, download.missingRanges());
-    });
-  }
-
-  /** Fetch the whole segment, or only `ranges` (within the segment) of it, over HTTP. */
-  private async runHttp(task: SegmentTask, ranges: ByteRange[] | undefined): Promise<void> {
-    const abort = new AbortController();
-    task.httpAbort = abort;
-    task.state = 'http';
-    const base = task.segment.byteRange?.startByte ?? 0;
-    const knownSize = task.partial?.sizeBytes ?? (task.segment.byteRange ? task.segment.byteRange.endByte - task.segment.byteRange.startByte + 1 : undefined);
-    // Tell peers at once that we are fetching it (size 0 while unknown), so nobody else's origin turn
-    // comes before they hear of it: the announce delay is one peer latency, not the origin's first byte.
-    if (!ranges) this.announcePartial(task, knownSize ?? 0);
-    try {
-      for (const range of ranges ?? [undefined]) {
-        const startMs = this.options.clock.now();
-        let offset = range?.startByte ?? 0;
-        const byteRange = range ? { startByte: base + range.startByte, endByte: base + range.endByte } : task.segment.byteRange;
-        const result = await this.options.http.fetch({
-          url: task.segment.url,
-          ...(byteRange ? { byteRange } : {}),
-          signal: abort.signal,
-          timeoutMs: this.options.httpTimeoutMs,
-          onProgress: (_loaded, totalBytes, chunk) => {
-            const size = knownSize ?? (range ? undefined : totalBytes);
-            const partial = size !== undefined ? this.ensurePartial(task, size) : undefined;
-            partial?.received(offset, chunk);
-            offset += chunk.byteLength;
-            task.httpBytes += chunk.byteLength;
-            this.options.hooks.onDownloaded('http', chunk.byteLength);
-          },
-        });
-        this.options.httpEstimator.addSample({
-          bytes: result.bytes.byteLength,
-          durationMs: this.options.clock.now() - startMs,
-          ttfbMs: result.firstByteMs - startMs,
-        });
-        // No Content-Length: no partial was kept; the whole body is the segment.
-        if (!task.partial) this.ensurePartial(task, result.bytes.byteLength).received(0, result.bytes);
-      }
-      if (task.httpAbort !== abort) return;
-      task.httpAbort = undefined;
-      await this.complete(task, task.p2pBytes > 0 ? 'p2p' : 'http');
-    } catch (error) {
-      if (task.httpAbort !== abort) return;
-      task.httpAbort = undefined;
-      const failure = error instanceof ShoalError ? error : new ShoalError('http-network', String(error), { source: 'http', fatal: true, cause: error });
-      this.fail(task, failure);
+  /** A download settled: the player's waiters get its bytes (or its error), and the task is done. */
+  private settled(task: SegmentTask, settlement: DownloadSettlement): void {
+    const id = segmentKeyString(task.key);
+    if (this.tasks.get(id) === task) this.tasks.delete(id);
+    if (settlement.ok) {
+      const { bytes, source, p2pBytes, peers } = settlement.segment;
+      const durationMs = this.options.clock.now() - task.createdAtMs;
+      const result: LoadSegmentResult = { bytes, source, sizeBytes: bytes.byteLength, p2pBytes, durationMs, peers };
+      this.options.hooks.onLoaded(task.key, result);
+      for (const waiter of task.waiters) waiter.resolve(result);
+    } else {
+      if (task.waiters.size > 0) this.options.hooks.onFailed(task.key, settlement.error);
+      for (const waiter of task.waiters) waiter.reject(settlement.error);
     }
-  }
-
-  private ensurePartial(task: SegmentTask, sizeBytes: number): PartialSegment {
-    if (task.partial && task.partial.sizeBytes === sizeBytes) return task.partial;
-    task.partial = new PartialSegment(task.key, sizeBytes, this.options.clock);
-    this.announcePartial(task, sizeBytes);
-    return task.partial;
-  }
-
-  /** Announce that we are downloading the segment (cut-through), again only when its size became known. */
-  private announcePartial(task: SegmentTask, sizeBytes: number): void {
-    if (task.announcedPartialSizeBytes === sizeBytes || (task.announcedPartialSizeBytes ?? 0) > 0) return;
-    task.announcedPartialSizeBytes = sizeBytes;
-    this.options.swarm()?.announceHave(task.key, sizeBytes, true);
-  }
-
-  private async complete(task: SegmentTask, source: 'http' | 'p2p'): Promise<void> {
-    const partial = task.partial;
-    if (!partial) return this.fail(task, new ShoalError('http-network', 'Download ended without bytes', { source: 'http', fatal: true }));
-    task.state = 'done';
-    const bytes = partial.bytes;
-    partial.received(0, bytes);
-    await this.options.storage.put(task.key, bytes);
-    this.dropTask(task, false);
-    const swarm = this.options.swarm();
-    if (this.options.storage.has(task.key)) swarm?.announceHave(task.key, bytes.byteLength, false);
-    else if (task.announcedPartialSizeBytes !== undefined) swarm?.announceLost(task.key);
-    const result: LoadSegmentResult = {
-      bytes,
-      source,
-      sizeBytes: bytes.byteLength,
-      p2pBytes: task.p2pBytes,
-      durationMs: this.options.clock.now() - task.createdAtMs,
-      peers: [...task.peers],
-    };
-    this.options.hooks.onLoaded(task, result);
-    for (const waiter of task.waiters) waiter.resolve(result);
     task.waiters.clear();
     this.soon();
-  }
-
-  private fail(task: SegmentTask, error: ShoalError): void {
-    this.stopDownloads(task);
-    this.dropTask(task);
-    if (task.waiters.size > 0) this.options.hooks.onFailed(task.key, error);
-    for (const waiter of task.waiters) waiter.reject(error);
-    task.waiters.clear();
-    this.soon();
-  }
-
-  private stopDownloads(task: SegmentTask): void {
-    const download = task.p2p;
-    task.p2p = undefined;
-    download?.stop();
-    const abort = task.httpAbort;
-    task.httpAbort = undefined;
-    abort?.abort();
-    task.partial?.fail();
-    task.state = 'idle';
-  }
-
-  /** Forget a task; tell peers we will not have it after all, unless it was stored. */
-  private dropTask(task: SegmentTask, announceLost = true): void {
-    this.tasks.delete(segmentKeyString(task.key));
-    if (announceLost && task.announcedPartialSizeBytes !== undefined && !this.options.storage.has(task.key)) this.options.swarm()?.announceLost(task.key);
   }
 }

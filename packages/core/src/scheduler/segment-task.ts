@@ -1,8 +1,7 @@
-/** The engine's state for one segment it is fetching or has been asked for. */
+/** The scheduler's entry for one segment it is fetching or has been asked for. */
+import type { SegmentDownload } from '../download/segment-download';
 import type { ShoalError } from '../errors';
 import type { SegmentLoadedEvent } from '../events';
-import type { PartialSegment } from '../swarm/partial-segment';
-import type { P2PDownload } from '../swarm/p2p-download';
 import type { Segment, SegmentKey } from '../types';
 import type { SegmentState } from './policy';
 
@@ -17,37 +16,40 @@ export interface Waiter {
 
 export class SegmentTask {
   readonly key: SegmentKey;
-  segment: Segment;
-  state: SegmentState = 'idle';
+  readonly segment: Segment;
   readonly waiters = new Set<Waiter>();
   /** Drawn once per segment: whether this viewer is one of its origin fetchers. */
   readonly originLottery: number;
   readonly createdAtMs: number;
-  /** The bytes as they arrive, served to peers before the download completes (cut-through). */
-  partial: PartialSegment | undefined;
-  /** The size we told peers when announcing that we are downloading it (0: size not known yet). */
-  announcedPartialSizeBytes: number | undefined;
-  p2p: P2PDownload | undefined;
-  /** The P2P download relays a holder's own ongoing download: its speed says nothing of peers. */
-  p2pFromPartialHolders = false;
-  httpAbort: AbortController | undefined;
-  readonly peers = new Set<string>();
-  p2pBytes = 0;
-  httpBytes = 0;
+  readonly download: SegmentDownload;
 
-  constructor(segment: Segment, originLottery: number, nowMs: number) {
+  constructor(segment: Segment, options: { originLottery: number; createdAtMs: number; download: SegmentDownload }) {
     this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };
     this.segment = segment;
-    this.originLottery = originLottery;
-    this.createdAtMs = nowMs;
+    this.originLottery = options.originLottery;
+    this.createdAtMs = options.createdAtMs;
+    this.download = options.download;
+  }
+
+  get state(): SegmentState {
+    return this.download.state;
   }
 
   get requestedByPlayer(): boolean {
     return this.waiters.size > 0;
   }
 
+  /** The segment's size as its download learned it; undefined before. */
+  get sizeBytes(): number | undefined {
+    return this.download.sizeBytes;
+  }
+
   get receivedBytes(): number {
-    return this.partial?.availableBytes ?? 0;
+    return this.download.receivedBytes;
+  }
+
+  p2pBytesPerSecNow(nowMs: number): number | undefined {
+    return this.download.p2pBytesPerSecNow(nowMs);
   }
 }
 

@@ -1,13 +1,15 @@
 /**
- * Builds the policy's snapshot from the engine's live state: deadlines from the playhead and the player's
- * buffer, who holds what, what runs, and the estimates. A pure function of its inputs; the only place
- * that turns media time into clock time.
+ * Builds the policy's snapshot from read-only views of the engine's state: deadlines from the playhead
+ * and the player's buffer, who holds what (`SwarmView`), what runs (`TaskView`), stored sizes
+ * (`StoredSizes`) and the estimates. A pure function of its inputs; the only place that turns media time
+ * into clock time.
  */
-import type { SegmentStorage } from '../storage/segment-storage';
-import type { Swarm } from '../swarm/swarm';
+import type { StoredSizes } from '../holdings/holdings';
+import { byteRangeLength } from '../segment-key';
+import type { SwarmView } from '../swarm/swarm-view';
+import type { Segment, SegmentKey } from '../types';
 import type { TransferEstimate } from './bandwidth-estimator';
-import type { SchedulerPolicyConfig, SchedulerSnapshot, SegmentSnapshot } from './policy';
-import type { SegmentTask } from './segment-task';
+import type { SchedulerPolicyConfig, SchedulerSnapshot, SegmentSnapshot, SegmentState } from './policy';
 import type { StreamRegistry } from './stream-registry';
 
 export interface PlaybackState {
@@ -23,13 +25,31 @@ export interface PlaybackState {
 /** Size assumed for a segment nobody has announced and the manifest gives no size for. */
 export const UNKNOWN_SEGMENT_SIZE_BYTES = 1024 * 1024;
 
+/** A wanted segment as the snapshot reads it (the scheduler's `SegmentTask`). */
+export interface TaskView {
+  readonly key: SegmentKey;
+  readonly segment: Pick<Segment, 'startTimeSec' | 'durationSec' | 'byteRange'>;
+  readonly state: SegmentState;
+  readonly requestedByPlayer: boolean;
+  /** The size its download learned (from peers or the origin); undefined before. */
+  readonly sizeBytes: number | undefined;
+  readonly receivedBytes: number;
+  p2pBytesPerSecNow(nowMs: number): number | undefined;
+  readonly originLottery: number;
+  readonly createdAtMs: number;
+}
+
+/** What the snapshot reads of the stream's segments. */
+export type RegistryView = Pick<StreamRegistry, 'live' | 'segment' | 'typicalDurationSec'>;
+
 export interface SnapshotInput {
   nowMs: number;
-  tasks: SegmentTask[];
-  registry: StreamRegistry;
-  swarm: Swarm | undefined;
+  tasks: readonly TaskView[];
+  registry: RegistryView;
+  /** Undefined while there is no swarm (peers off, or not joined yet). */
+  swarm: SwarmView | undefined;
   playback: PlaybackState | undefined;
-  storage: SegmentStorage;
+  stored: StoredSizes;
   httpEstimate: TransferEstimate;
   p2pEstimate: TransferEstimate;
   policy: SchedulerPolicyConfig;
@@ -95,8 +115,8 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       else fetchingHolders++; // asked the origin, no byte yet: it cannot serve, but it will
     }
     const range = task.segment.byteRange;
-    const sizeBytes = task.partial?.sizeBytes ?? announcedSize ?? (range ? range.endByte - range.startByte + 1 : estimateSize(input, task));
-    const p2pBytesPerSecNow = task.p2p?.bytesPerSecNow(nowMs);
+    const sizeBytes = task.sizeBytes ?? announcedSize ?? (range ? byteRangeLength(range) : estimateSize(input, task));
+    const p2pBytesPerSecNow = task.p2pBytesPerSecNow(nowMs);
     segments.push({
       key: task.key,
       sizeBytes,
@@ -116,7 +136,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
   return {
     nowMs,
     live: registry.live,
-    swarmSize: (swarm?.peers.length ?? 0) + 1,
+    swarmSize: (swarm?.peerCount ?? 0) + 1,
     awaitingFirstPeer: swarm?.awaitingFirstPeer ?? false,
     httpEstimate: input.httpEstimate,
     p2pEstimate: input.p2pEstimate,
@@ -136,10 +156,10 @@ function earliestRequestedStartSec({ tasks, registry }: SnapshotInput): number |
   return earliest;
 }
 
-/** Average size of stored segments of the same rendition, else the rendition's bitrate × duration. */
-function estimateSize(input: SnapshotInput, task: SegmentTask): number {
-  const same = input.storage.list().filter((s) => s.renditionId === task.key.renditionId);
-  if (same.length > 0) return Math.round(same.reduce((sum, s) => sum + s.sizeBytes, 0) / same.length);
+/** Average size of stored segments of the same rendition, else `UNKNOWN_SEGMENT_SIZE_BYTES`. */
+function estimateSize(input: SnapshotInput, task: TaskView): number {
+  const sizes = input.stored.storedSizesBytes(task.key.renditionId);
+  if (sizes.length > 0) return Math.round(sizes.reduce((sum, size) => sum + size, 0) / sizes.length);
   return UNKNOWN_SEGMENT_SIZE_BYTES;
 }
 
@@ -153,17 +173,17 @@ function estimateSize(input: SnapshotInput, task: SegmentTask): number {
 export function httpEstimateForDeadlines(
   measured: TransferEstimate,
   hasGoodEstimate: boolean,
-  registry: StreamRegistry,
-  storage: SegmentStorage,
+  registry: RegistryView,
+  stored: StoredSizes,
   playback: PlaybackState | undefined,
 ): TransferEstimate {
   if (hasGoodEstimate || !playback) return measured;
   let mediaBytesPerSec = 0;
   for (const renditionId of playback.activeRenditions) {
-    const sizes = storage.list().filter((s) => s.renditionId === renditionId);
+    const sizes = stored.storedSizesBytes(renditionId);
     const durationSec = registry.typicalDurationSec(renditionId);
     if (sizes.length === 0 || !durationSec) continue;
-    const averageBytes = sizes.reduce((sum, s) => sum + s.sizeBytes, 0) / sizes.length;
+    const averageBytes = sizes.reduce((sum, size) => sum + size, 0) / sizes.length;
     mediaBytesPerSec += averageBytes / durationSec;
   }
   return { ...measured, bytesPerSec: Math.max(measured.bytesPerSec, mediaBytesPerSec) };

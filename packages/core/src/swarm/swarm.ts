@@ -1,18 +1,19 @@
 /**
  * The peers of one stream's swarm: accepts connected transports from the tracker (up to `maxPeers`),
- * runs a Peer session on each, keeps every peer told what we hold (a full set on connect, then diffs),
- * and serves their requests through the Uploader.
+ * runs a Peer session on each, keeps every peer told what we hold (the full set from `Holdings` on
+ * connect, then each `have`/`lost` Holdings emits), and serves their requests through the Uploader.
  */
 import EventEmitter from 'eventemitter3';
 import type { Clock, TimerHandle } from '../clock/clock';
 import type { ShoalError } from '../errors';
+import type { HeldSegmentAnnouncement, Holdings } from '../holdings/holdings';
 import type { TrackerClient } from '../tracker/tracker-client';
 import type { Transport } from '../transport/transport';
 import type { SegmentKey } from '../types';
-import type { RenditionHoldings } from '../wire/messages';
 import { Peer, type HeldByPeer } from './peer';
 import { Uploader, type UploaderOptions } from './uploader';
 import { choosePeerToDrop } from './neighbours';
+import type { SwarmView } from './swarm-view';
 
 /**
  * Connections accepted above `maxPeers` for a while: in a swarm where everyone is full, a newcomer would
@@ -36,16 +37,17 @@ export interface SwarmOptions {
   swarmHashHex: string;
   clock: Clock;
   maxPeers: number;
-  /** Peers asked for until `setStarted()` (or `STARTUP_PEERS_MAX_MS`); `maxPeers` when absent. */
+  /** Peers asked for until playback starts (or `STARTUP_PEERS_MAX_MS`); `maxPeers` when absent. */
   startupPeers?: number;
   uploadEnabled: boolean;
-  /** What we hold now, for the full set sent to each new peer. */
-  localHoldings(): RenditionHoldings[];
-  readSegment: UploaderOptions['readSegment'];
+  /** What we hold: the full set for each new peer, what the uploader serves, and every change to announce. */
+  holdings: Holdings;
+  /** The engine's one "playback started" fact (see `playbackStartedChanged`). */
+  playbackStarted(): boolean;
   onUploaded: UploaderOptions['onUploaded'];
 }
 
-export class Swarm extends EventEmitter<SwarmEvents> {
+export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
   private readonly options: SwarmOptions;
   private readonly sessions = new Map<string, Peer>();
   /** Sessions superseded by a newer connection to the same peer: their close is not a departure. */
@@ -55,7 +57,8 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   private pruneTimer: TimerHandle | undefined;
   private readonly connectedAtMs = new WeakMap<Peer, number>();
   private playing: string[] = [];
-  private started = false;
+  /** `STARTUP_PEERS_MAX_MS` passed without playback starting: the startup limit is lifted anyway. */
+  private startupTimedOut = false;
   private startupTimer: TimerHandle | undefined;
   private destroyed = false;
   private everConnected = false;
@@ -65,9 +68,11 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     this.options = options;
     this.uploader = new Uploader({
       isUploadEnabled: () => options.uploadEnabled,
-      readSegment: options.readSegment,
+      holdings: options.holdings,
       onUploaded: options.onUploaded,
     });
+    options.holdings.on('have', this.announceHave);
+    options.holdings.on('lost', this.announceLost);
   }
 
   /** Take peers from this tracker client and start it. */
@@ -76,17 +81,23 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     tracker.on('peer', this.onTransport);
     tracker.on('warning', this.onTrackerWarning);
     if (this.peerTarget() < this.options.maxPeers) {
-      this.startupTimer = this.options.clock.setTimeout(() => this.setStarted(), STARTUP_PEERS_MAX_MS);
+      this.startupTimer = this.options.clock.setTimeout(() => {
+        this.startupTimedOut = true;
+        this.updateWantedPeers();
+      }, STARTUP_PEERS_MAX_MS);
     }
     tracker.setWantedPeers(this.peerTarget());
     tracker.start();
   }
 
-  /** The player has started: from now on, up to `maxPeers` peers are asked for. Idempotent. */
-  setStarted(): void {
-    if (this.started || this.destroyed) return;
-    this.started = true;
+  /**
+   * A notification: `options.playbackStarted()` now says true, so up to `maxPeers` peers are asked for
+   * from now on. The fact itself stays the engine's; nothing here keeps a copy. Call it once.
+   */
+  playbackStartedChanged(): void {
+    if (this.destroyed || this.startupTimedOut) return;
     this.options.clock.clearTimeout(this.startupTimer);
+    this.startupTimer = undefined;
     this.updateWantedPeers();
   }
 
@@ -98,6 +109,10 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   /** Connected peers that completed the handshake. */
   get peers(): Peer[] {
     return [...this.sessions.values()].filter((p) => p.isReady && !p.isClosed);
+  }
+
+  get peerCount(): number {
+    return this.peers.length;
   }
 
   /**
@@ -124,17 +139,18 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   }
 
   /**
-   * Tell every session, ready or not: our handshake and full set went out when the session started, and
-   * frames stay in order, so a peer still handshaking must hear of what we got since.
+   * What Holdings says we now hold, told to every session, ready or not: our handshake and full set went
+   * out when the session started, and frames stay in order, so a peer still handshaking must hear of
+   * what we got since.
    */
-  announceHave(key: SegmentKey, sizeBytes: number, partial = false): void {
-    const holdings = [{ renditionId: key.renditionId, segments: [{ segmentId: key.segmentId, sizeBytes, partial }] }];
+  private readonly announceHave = (key: SegmentKey, held: HeldSegmentAnnouncement): void => {
+    const holdings = [{ renditionId: key.renditionId, segments: [{ segmentId: key.segmentId, ...held }] }];
     for (const peer of this.sessions.values()) peer.sendHave(holdings);
-  }
+  };
 
-  announceLost(key: SegmentKey): void {
+  private readonly announceLost = (key: SegmentKey): void => {
     for (const peer of this.sessions.values()) peer.sendLost(key.renditionId, [key.segmentId]);
-  }
+  };
 
   /** The renditions we play now, told to every peer (they prefer neighbours that play the same). */
   setPlaying(renditionIds: string[]): void {
@@ -153,6 +169,8 @@ export class Swarm extends EventEmitter<SwarmEvents> {
     }
     this.options.clock.clearTimeout(this.pruneTimer);
     this.options.clock.clearTimeout(this.startupTimer);
+    this.options.holdings.off('have', this.announceHave);
+    this.options.holdings.off('lost', this.announceLost);
     this.uploader.destroy();
     for (const peer of [...this.sessions.values()]) peer.close('normal');
     this.sessions.clear();
@@ -204,7 +222,7 @@ export class Swarm extends EventEmitter<SwarmEvents> {
       this.updateWantedPeers();
       if (wasReady || reason) this.emit('peer:closed', peer, reason);
     });
-    peer.start(this.options.localHoldings());
+    peer.start(this.options.holdings.fullSet());
   };
 
   /** Over `maxPeers`: drop the least useful neighbours that are past their grace period. */
@@ -244,6 +262,7 @@ export class Swarm extends EventEmitter<SwarmEvents> {
   /** Peers we ask the tracker for: fewer while the player starts (see `ShoalConfig.startupPeers`). */
   private peerTarget(): number {
     const { maxPeers, startupPeers } = this.options;
-    return this.started || startupPeers === undefined ? maxPeers : Math.min(maxPeers, startupPeers);
+    const startupOver = this.options.playbackStarted() || this.startupTimedOut;
+    return startupOver || startupPeers === undefined ? maxPeers : Math.min(maxPeers, startupPeers);
   }
 }

@@ -3,9 +3,9 @@
  * `data` message, pausing while the peer's send buffer is above a high-water mark (backpressure), so a
  * slow peer never makes us buffer a whole segment in the data channel.
  */
+import type { ServableSegment } from '../download/partial-segment';
 import type { SegmentKey } from '../types';
 import { BLOCK_BYTES, type RequestMessage } from '../wire/messages';
-import type { ServableSegment } from './partial-segment';
 import type { Peer } from './peer';
 
 /**
@@ -17,10 +17,15 @@ export const RELAY_WAIT_MS = 3_000;
 /** Above this many bytes queued in a data channel, wait for `drain`. 1 MiB ≈ 16 blocks: keeps the pipe full at LAN speeds. */
 export const UPLOAD_HIGH_WATER_MARK_BYTES = 1024 * 1024;
 
+/** What this viewer may serve (the engine's `Holdings`). */
+export interface ServableSource {
+  /** A held segment, complete or still arriving; undefined when not held. */
+  servable(key: SegmentKey): Promise<ServableSegment | undefined>;
+}
+
 export interface UploaderOptions {
   isUploadEnabled(): boolean;
-  /** A held segment, complete or still arriving; undefined when not held. */
-  readSegment(key: SegmentKey): Promise<ServableSegment | undefined>;
+  holdings: ServableSource;
   onUploaded(peerId: string, bytes: number): void;
 }
 
@@ -93,20 +98,20 @@ export class Uploader {
   }
 
   private async serveOne(peer: Peer, queue: PeerQueue, request: RequestMessage): Promise<void> {
-    const segment = await this.options.readSegment({ renditionId: request.renditionId, segmentId: request.segmentId });
-    const end = request.offsetBytes + request.lengthBytes;
-    if (!segment || end > segment.bytes.byteLength) return peer.sendAbsent(request.requestId, 'notHeld');
-    for (let offset = request.offsetBytes; offset < end; offset += BLOCK_BYTES) {
-      const blockEnd = Math.min(offset + BLOCK_BYTES, end);
+    const segment = await this.options.holdings.servable({ renditionId: request.renditionId, segmentId: request.segmentId });
+    const endByteExclusive = request.offsetBytes + request.lengthBytes;
+    if (!segment || endByteExclusive > segment.bytes.byteLength) return peer.sendAbsent(request.requestId, 'notHeld');
+    for (let offset = request.offsetBytes; offset < endByteExclusive; offset += BLOCK_BYTES) {
+      const blockEndExclusive = Math.min(offset + BLOCK_BYTES, endByteExclusive);
       // Cut-through: relay bytes of a segment we are still receiving as soon as they arrive.
-      if (segment.availableBytes < blockEnd && !(await segment.waitForBytes(blockEnd, RELAY_WAIT_MS))) {
+      if (segment.availableBytes < blockEndExclusive && !(await segment.waitForBytes(blockEndExclusive, RELAY_WAIT_MS))) {
         if (!peer.isClosed && !queue.cancelled.delete(request.requestId)) peer.sendAbsent(request.requestId, 'notHeld');
         return;
       }
       if (peer.bufferedAmount > UPLOAD_HIGH_WATER_MARK_BYTES) await this.drained(peer);
       if (peer.isClosed || !this.queues.has(peer)) return;
       if (queue.cancelled.delete(request.requestId)) return;
-      const payload = segment.bytes.subarray(offset, blockEnd);
+      const payload = segment.bytes.subarray(offset, blockEndExclusive);
       peer.sendData(request.requestId, offset, payload);
       this.options.onUploaded(peer.id, payload.byteLength);
     }

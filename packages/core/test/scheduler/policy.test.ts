@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_CONFIG } from '../../src/config';
 import {
-  DEFAULT_SCHEDULER_POLICY_CONFIG,
   decide,
+  policyConfigOf,
   type Decision,
   type SchedulerPolicyConfig,
   type SchedulerSnapshot,
@@ -25,8 +26,10 @@ const SIZE = 1_000_000;
 const IMMEDIATE_FETCHER = 0.1;
 /** A turn late in the window: NOW + 0.9 × 17,900 = NOW + 16,110 with the defaults. */
 const LATE_TURN = 0.9;
-const WITH_IMMEDIATE_FETCHERS: SchedulerPolicyConfig = { ...DEFAULT_SCHEDULER_POLICY_CONFIG, originFetchersPerSegment: 3 };
-const WITH_FIRST_PEER_WAIT: SchedulerPolicyConfig = { ...DEFAULT_SCHEDULER_POLICY_CONFIG, firstPeerWaitMs: 250 };
+/** The engine's defaults, from `DEFAULT_CONFIG` (their one home). */
+const DEFAULT_POLICY: SchedulerPolicyConfig = policyConfigOf(DEFAULT_CONFIG);
+const WITH_IMMEDIATE_FETCHERS: SchedulerPolicyConfig = { ...DEFAULT_POLICY, originFetchersPerSegment: 3 };
+const WITH_FIRST_PEER_WAIT: SchedulerPolicyConfig = { ...DEFAULT_POLICY, firstPeerWaitMs: 250 };
 
 function key(segmentId: number, renditionId = 'v720'): SegmentKey {
   return { renditionId, segmentId };
@@ -57,7 +60,7 @@ function snapshot(segments: SegmentSnapshot[], fields: Partial<SchedulerSnapshot
     httpEstimate: { bytesPerSec: 1_000_000, ttfbMs: 100 },
     p2pEstimate: { bytesPerSec: 500_000, ttfbMs: 100 },
     segments,
-    config: { ...DEFAULT_SCHEDULER_POLICY_CONFIG },
+    config: { ...DEFAULT_POLICY },
     ...fields,
   };
 }
@@ -485,7 +488,7 @@ const CASES: Case[] = [
         segment(1, { requestedByPlayer: false, deadlineMs: NOW + 10_000, holders: ['a'] }),
         segment(1, { deadlineMs: NOW + 10_000, holders: ['a'], key: key(1, 'audio') }),
       ],
-      { config: { ...DEFAULT_SCHEDULER_POLICY_CONFIG, maxParallelP2P: 1 } },
+      { config: { ...DEFAULT_POLICY, maxParallelP2P: 1 } },
     ),
     expected: [
       { action: 'p2p', key: key(1, 'audio'), reason: 'p2p-fits', peerIds: ['a'] },

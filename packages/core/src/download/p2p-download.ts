@@ -9,7 +9,7 @@ import type { Clock, TimerHandle } from '../clock/clock';
 import type { ShoalError } from '../errors';
 import type { ByteRange, SegmentKey } from '../types';
 import { BLOCK_BYTES } from '../wire/messages';
-import type { Peer } from './peer';
+import type { Peer } from '../swarm/peer';
 
 export interface P2PDownloadOptions {
   key: SegmentKey;
@@ -19,10 +19,11 @@ export interface P2PDownloadOptions {
   pipelineBlocks: number;
   /** A block not received within this time is re-requested elsewhere and its peer set aside. */
   requestTimeoutMs: number;
-  /** Write into this buffer (of `sizeBytes`) instead of a new one: a PartialSegment's, for relaying. */
-  buffer?: Uint8Array;
-  /** Each received block, as it arrives (already written to `bytes`). */
-  onBlock?: (peerId: string, offsetBytes: number, payload: Uint8Array) => void;
+  /**
+   * Each received block's bytes, as they arrive, at their offset within the segment. The download keeps
+   * no copy: the receiver places them (a `SegmentDownload` writes them to its partial segment).
+   */
+  onBlock: (peerId: string, offsetBytes: number, payload: Uint8Array) => void;
 }
 
 export interface P2PDownloadOutcome {
@@ -44,7 +45,6 @@ const enum BlockState {
 }
 
 export class P2PDownload {
-  readonly bytes: Uint8Array;
   private readonly options: P2PDownloadOptions;
   private readonly state: BlockState[];
   private readonly inFlight = new Map<number, InFlight>();
@@ -61,7 +61,6 @@ export class P2PDownload {
 
   constructor(options: P2PDownloadOptions) {
     this.options = options;
-    this.bytes = options.buffer ?? new Uint8Array(options.sizeBytes);
     this.state = new Array<BlockState>(Math.ceil(options.sizeBytes / BLOCK_BYTES)).fill(BlockState.Missing);
     this.finished = new Promise((resolve) => (this.resolve = resolve));
     this.startedAtMs = options.clock.now();
@@ -148,10 +147,9 @@ export class P2PDownload {
     const requestId = peer.request(this.options.key, offsetBytes, lengthBytes, {
       onData: (offset, payload) => {
         if (!isCurrent()) return;
-        this.bytes.set(payload, offset);
         this.receivedBytes += payload.byteLength;
         this.servedBy.add(peer.id);
-        this.options.onBlock?.(peer.id, offset, payload);
+        this.options.onBlock(peer.id, offset, payload);
       },
       onComplete: () => {
         if (!isCurrent()) return;

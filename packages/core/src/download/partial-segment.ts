@@ -8,7 +8,7 @@ import type { SegmentKey } from '../types';
 import { BLOCK_BYTES } from '../wire/messages';
 
 interface Waiter {
-  endByte: number;
+  endByteExclusive: number;
   resolve: (available: boolean) => void;
   timer: TimerHandle;
 }
@@ -17,12 +17,13 @@ interface Waiter {
 export interface ServableSegment {
   readonly bytes: Uint8Array;
   readonly availableBytes: number;
-  waitForBytes(endByte: number, timeoutMs: number): Promise<boolean>;
+  /** Resolves true once bytes `[0, endByteExclusive)` are available, false on failure or timeout. */
+  waitForBytes(endByteExclusive: number, timeoutMs: number): Promise<boolean>;
 }
 
 /** A held, complete segment as a ServableSegment. */
 export function completeSegment(bytes: Uint8Array): ServableSegment {
-  return { bytes, availableBytes: bytes.byteLength, waitForBytes: async (endByte) => endByte <= bytes.byteLength };
+  return { bytes, availableBytes: bytes.byteLength, waitForBytes: async (endByteExclusive) => endByteExclusive <= bytes.byteLength };
 }
 
 export class PartialSegment implements ServableSegment {
@@ -65,8 +66,8 @@ export class PartialSegment implements ServableSegment {
     const firstBlock = Math.floor(offsetBytes / BLOCK_BYTES);
     const lastBlock = Math.floor((offsetBytes + length) / BLOCK_BYTES);
     for (let block = firstBlock; block <= lastBlock && block < this.blockDone.length; block++) {
-      const blockEnd = Math.min((block + 1) * BLOCK_BYTES, this.sizeBytes);
-      if (offsetBytes <= block * BLOCK_BYTES && offsetBytes + length >= blockEnd) this.blockDone[block] = true;
+      const blockEndExclusive = Math.min((block + 1) * BLOCK_BYTES, this.sizeBytes);
+      if (offsetBytes <= block * BLOCK_BYTES && offsetBytes + length >= blockEndExclusive) this.blockDone[block] = true;
     }
     let block = Math.floor(this.contiguousBytes / BLOCK_BYTES);
     while (block < this.blockDone.length && this.blockDone[block]) block++;
@@ -74,13 +75,13 @@ export class PartialSegment implements ServableSegment {
     this.wakeWaiters();
   }
 
-  /** Resolves true once bytes up to `endByte` (exclusive) are available, false on failure or timeout. */
-  waitForBytes(endByte: number, timeoutMs: number): Promise<boolean> {
-    if (this.contiguousBytes >= endByte) return Promise.resolve(true);
+  /** Resolves true once bytes `[0, endByteExclusive)` are available, false on failure or timeout. */
+  waitForBytes(endByteExclusive: number, timeoutMs: number): Promise<boolean> {
+    if (this.contiguousBytes >= endByteExclusive) return Promise.resolve(true);
     if (this.failed) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter: Waiter = {
-        endByte,
+        endByteExclusive,
         resolve,
         timer: this.clock.setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
@@ -89,6 +90,11 @@ export class PartialSegment implements ServableSegment {
       };
       this.waiters.push(waiter);
     });
+  }
+
+  /** Every byte is here (the download completed): waiters wake, the whole segment can be relayed. */
+  markComplete(): void {
+    this.received(0, this.bytes);
   }
 
   /** The download failed: every waiter gets false. */
@@ -100,7 +106,7 @@ export class PartialSegment implements ServableSegment {
   private wakeWaiters(): void {
     const still: Waiter[] = [];
     for (const waiter of this.waiters) {
-      if (this.contiguousBytes >= waiter.endByte || this.failed) {
+      if (this.contiguousBytes >= waiter.endByteExclusive || this.failed) {
         this.clock.clearTimeout(waiter.timer);
         waiter.resolve(!this.failed);
       } else still.push(waiter);

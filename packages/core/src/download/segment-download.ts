@@ -1,0 +1,265 @@
+/**
+ * One segment's download: from peers, over HTTP, or peers first and HTTP for the bytes they could not
+ * deliver. It owns the segment's `PartialSegment` (the bytes as they arrive, relayed to peers at once:
+ * cut-through) and tells `Holdings` what peers may hear of it; once every byte is here it stores the
+ * segment and settles once, with the bytes or with an error. The scheduler decides: it calls
+ * `startP2P`, `startHttp`, `finishOverHttp` and `cancel`, and hears the outcome through `onSettled`.
+ */
+import type { Clock } from '../clock/clock';
+import { ShoalError } from '../errors';
+import type { Holdings } from '../holdings/holdings';
+import type { HttpFetcher } from '../http/http-fetcher';
+import type { HttpEstimator, P2PEstimator } from '../scheduler/bandwidth-estimator';
+import type { SegmentStorage } from '../storage/segment-storage';
+import type { Peer } from '../swarm/peer';
+import type { ByteRange, Segment, SegmentKey } from '../types';
+import { HttpDownload, segmentSizeFromByteRange, type HttpChunk } from './http-download';
+import { P2PDownload } from './p2p-download';
+import { PartialSegment } from './partial-segment';
+
+/** What every download of an engine shares. */
+export interface DownloadContext {
+  clock: Clock;
+  fetcher: HttpFetcher;
+  httpTimeoutMs: number;
+  httpEstimator: HttpEstimator;
+  p2pEstimator: P2PEstimator;
+  /** Most blocks outstanding per peer. */
+  pipelineBlocks: number;
+  peerRequestTimeoutMs: number;
+  storage: SegmentStorage;
+  holdings: Holdings;
+  /** Every received byte, once, by source: the engine's totals and `bytes:downloaded`. */
+  onDownloaded(source: 'http' | 'p2p', bytes: number, peerId?: string): void;
+  /** The store refused a downloaded segment (`storage:warning`): it is delivered, only not held. */
+  onStorageWarning(error: ShoalError): void;
+}
+
+/** `idle`: nothing runs; `p2p`/`http`: that download runs; `done`: every byte is here (being stored). */
+export type DownloadState = 'idle' | 'p2p' | 'http' | 'done';
+
+export interface DownloadedSegment {
+  bytes: Uint8Array;
+  /** `p2p` when peers delivered any of it (HTTP may have completed it). */
+  source: 'http' | 'p2p';
+  p2pBytes: number;
+  /** Peer ids that delivered at least one block. */
+  peers: string[];
+}
+
+export type DownloadSettlement = { ok: true; segment: DownloadedSegment } | { ok: false; error: ShoalError };
+
+/** A peer that announced the segment, with the size it announced (0: it has no byte yet). */
+export interface SegmentHolder {
+  peer: Peer;
+  held: { sizeBytes: number };
+}
+
+/** Bytes received for the segment, from a peer or from the origin. */
+type ReceivedBlock =
+  | { source: 'p2p'; peerId: string; offsetBytes: number; bytes: Uint8Array }
+  | { source: 'http'; offsetBytes: number; bytes: Uint8Array };
+
+export class SegmentDownload {
+  readonly key: SegmentKey;
+  private readonly segment: Segment;
+  private readonly context: DownloadContext;
+  private readonly onSettled: (settlement: DownloadSettlement) => void;
+  private currentState: DownloadState = 'idle';
+  private partial: PartialSegment | undefined;
+  private p2p: P2PDownload | undefined;
+  private http: HttpDownload | undefined;
+  private readonly peers = new Set<string>();
+  private p2pBytes = 0;
+  private stopped = false;
+
+  constructor(segment: Segment, context: DownloadContext, onSettled: (settlement: DownloadSettlement) => void) {
+    this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };
+    this.segment = segment;
+    this.context = context;
+    this.onSettled = onSettled;
+  }
+
+  get state(): DownloadState {
+    return this.currentState;
+  }
+
+  /** The segment's size once a download learned it (peers announced it, or the origin said it). */
+  get sizeBytes(): number | undefined {
+    return this.partial?.sizeBytes;
+  }
+
+  /** Bytes held from the start without a gap. */
+  get receivedBytes(): number {
+    return this.partial?.availableBytes ?? 0;
+  }
+
+  /** The running P2P download's rate; undefined when none runs or before its first byte. */
+  p2pBytesPerSecNow(nowMs: number): number | undefined {
+    return this.p2p?.bytesPerSecNow(nowMs);
+  }
+
+  /**
+   * Download from these holders. Holders still waiting for their own first byte announce size 0: they
+   * can serve once they re-announce, so they are skipped; nothing starts when no holder has a size.
+   * `fromPartialHolders`: they relay their own ongoing download, so its speed says nothing of peers
+   * (no P2P estimator sample).
+   */
+  startP2P(holders: readonly SegmentHolder[], options: { fromPartialHolders: boolean }): void {
+    const sized = holders.filter(({ held }) => held.sizeBytes > 0);
+    const sizeBytes = sized[0]?.held.sizeBytes;
+    if (sizeBytes === undefined) return;
+    this.partialOfSize(sizeBytes);
+    const { clock } = this.context;
+    const download = new P2PDownload({
+      key: this.key,
+      sizeBytes,
+      clock,
+      pipelineBlocks: this.context.pipelineBlocks,
+      requestTimeoutMs: this.context.peerRequestTimeoutMs,
+      onBlock: (peerId, offsetBytes, bytes) => this.receive({ source: 'p2p', peerId, offsetBytes, bytes }),
+    });
+    this.p2p = download;
+    this.currentState = 'p2p';
+    for (const { peer, held } of sized) if (held.sizeBytes === sizeBytes) download.addPeer(peer);
+    const startedAtMs = clock.now();
+    void download.finished.then(async (outcome) => {
+      if (this.p2p !== download) return;
+      this.p2p = undefined;
+      if (outcome.complete) {
+        if (!options.fromPartialHolders) this.context.p2pEstimator.addSample({ bytes: sizeBytes, durationMs: clock.now() - startedAtMs });
+        return this.complete('p2p');
+      }
+      if (this.stopped) return;
+      // Peers could not finish it (gone, too slow): the rest over HTTP, only the missing bytes.
+      await this.runHttp(download.missingRanges());
+    });
+  }
+
+  /** Fetch the whole segment over HTTP. */
+  startHttp(): void {
+    void this.runHttp(undefined);
+  }
+
+  /** Stop the P2P download; the bytes it did not deliver come over HTTP. */
+  finishOverHttp(): void {
+    this.p2p?.stop();
+  }
+
+  /** Not wanted any more: stop, and peers told of it hear it will not be held. */
+  cancel(): void {
+    this.halt();
+    this.context.holdings.abandoned(this.key);
+  }
+
+  /** The engine is going away: stop without a word to anyone. Idempotent. */
+  destroy(): void {
+    this.halt();
+  }
+
+  /**
+   * Every received block passes here, from peers and the origin alike, on its way to the partial segment
+   * (from which it is relayed to peers and, once complete, stored) and to the byte counters. The next
+   * issue verifies blocks here (integrity hashes) before they go anywhere.
+   */
+  private receive(block: ReceivedBlock): void {
+    this.partial?.received(block.offsetBytes, block.bytes);
+    const length = block.bytes.byteLength;
+    if (block.source === 'p2p') {
+      this.p2pBytes += length;
+      this.peers.add(block.peerId);
+      this.context.onDownloaded('p2p', length, block.peerId);
+    } else {
+      this.context.onDownloaded('http', length);
+    }
+  }
+
+  /** Fetch the whole segment, or only `ranges` (within the segment) of it, over HTTP. */
+  private async runHttp(ranges: ByteRange[] | undefined): Promise<void> {
+    const knownSizeBytes = this.partial?.sizeBytes ?? segmentSizeFromByteRange(this.segment);
+    const { fetcher, clock, httpTimeoutMs, httpEstimator } = this.context;
+    const http = new HttpDownload({
+      segment: this.segment,
+      ...(ranges ? { ranges } : {}),
+      fetcher,
+      clock,
+      timeoutMs: httpTimeoutMs,
+      estimator: httpEstimator,
+      onChunk: (chunk: HttpChunk) => {
+        const sizeBytes = knownSizeBytes ?? chunk.segmentSizeBytes;
+        if (sizeBytes !== undefined) this.partialOfSize(sizeBytes);
+        this.receive({ source: 'http', offsetBytes: chunk.offsetBytes, bytes: chunk.bytes });
+      },
+    });
+    this.http = http;
+    this.currentState = 'http';
+    // Tell peers at once that we are fetching it (size 0 while unknown), so nobody else's origin turn
+    // comes before they hear of it: the announce delay is one peer latency, not the origin's first byte.
+    if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: knownSizeBytes ?? 0 });
+    let wholeBody: Uint8Array | undefined;
+    try {
+      wholeBody = await http.run();
+    } catch (error) {
+      if (this.http !== http) return;
+      this.http = undefined;
+      return this.fail(error as ShoalError);
+    }
+    if (this.http !== http) return;
+    this.http = undefined;
+    // No Content-Length: its chunks passed `receive` with no partial to go to; the whole body is the segment.
+    if (!this.partial && wholeBody) this.partialOfSize(wholeBody.byteLength).received(0, wholeBody);
+    await this.complete(this.p2pBytes > 0 ? 'p2p' : 'http');
+  }
+
+  /** The partial segment of that size (a new one, announced, when none of that size exists yet). */
+  private partialOfSize(sizeBytes: number): PartialSegment {
+    if (this.partial && this.partial.sizeBytes === sizeBytes) return this.partial;
+    const partial = new PartialSegment(this.key, sizeBytes, this.context.clock);
+    this.partial = partial;
+    this.context.holdings.downloading(this.key, { sizeBytes, partial });
+    return partial;
+  }
+
+  /**
+   * Every byte is here: store the segment and settle with it. A store that fails (rejects) still delivers
+   * the bytes, fetched already; the failure is a warning and peers do not hear the segment is held.
+   */
+  private async complete(source: 'http' | 'p2p'): Promise<void> {
+    const partial = this.partial;
+    if (!partial) return this.fail(new ShoalError('http-network', 'Download ended without bytes', { source: 'http', fatal: true }));
+    this.currentState = 'done';
+    partial.markComplete();
+    const bytes = partial.bytes;
+    const { storage, holdings } = this.context;
+    try {
+      await storage.put(this.key, bytes);
+      holdings.stored(this.key, bytes.byteLength);
+    } catch (error) {
+      holdings.abandoned(this.key);
+      this.context.onStorageWarning(storageWarning(error));
+    }
+    this.onSettled({ ok: true, segment: { bytes, source, p2pBytes: this.p2pBytes, peers: [...this.peers] } });
+  }
+
+  private fail(error: ShoalError): void {
+    this.cancel();
+    this.onSettled({ ok: false, error });
+  }
+
+  private halt(): void {
+    this.stopped = true;
+    const p2p = this.p2p;
+    this.p2p = undefined;
+    p2p?.stop();
+    const http = this.http;
+    this.http = undefined;
+    http?.abort();
+    this.partial?.fail();
+    this.currentState = 'idle';
+  }
+}
+
+function storageWarning(error: unknown): ShoalError {
+  if (error instanceof ShoalError) return error;
+  return new ShoalError('storage-failed', `Storing a segment failed: ${String(error)}`, { source: 'storage', cause: error });
+}

@@ -1,0 +1,143 @@
+/**
+ * What this viewer holds, and the one place that says so to peers. Segments are held complete (in the
+ * segment store) or partially (a download in progress whose bytes are relayed as they arrive:
+ * cut-through). Holdings emits `have` and `lost` for every change — a download starting and learning its
+ * size, a segment stored, a download abandoned, the store evicting, a persistent cache restored — and the
+ * swarm sends exactly those to its peers. It gives the full set a new peer receives with our handshake,
+ * answers the uploader's "what may I serve for this key?", and the stored sizes the scheduler estimates from.
+ *
+ * Layering: Holdings knows the store and the partial segments the downloads register; it knows nothing
+ * of peers. The swarm subscribes to its events and reads it; downloads and the engine tell it what happened.
+ */
+import EventEmitter from 'eventemitter3';
+import { completeSegment, type PartialSegment, type ServableSegment } from '../download/partial-segment';
+import { segmentKeyString } from '../segment-key';
+import type { SegmentStorage, StoredSegmentInfo } from '../storage/segment-storage';
+import type { SegmentKey } from '../types';
+import type { RenditionHoldings } from '../wire/messages';
+
+/** What we tell peers of one segment we hold: its size (0 while unknown) and whether it is still arriving. */
+export interface HeldSegmentAnnouncement {
+  sizeBytes: number;
+  partial: boolean;
+}
+
+export interface HoldingsEvents {
+  /** We hold the segment (complete), or are downloading it (`partial`): tell every peer. */
+  have: (key: SegmentKey, held: HeldSegmentAnnouncement) => void;
+  /** We no longer hold the segment, or will not have it after all: tell every peer. */
+  lost: (key: SegmentKey) => void;
+}
+
+/** The sizes of stored segments, per rendition: what size estimates are made from. Read-only. */
+export interface StoredSizes {
+  storedSizesBytes(renditionId: string): number[];
+}
+
+/** A download in progress, as peers were told of it. */
+interface Downloading {
+  /** Its bytes so far, served to peers; undefined until its size is known. */
+  partial: PartialSegment | undefined;
+  /** The size announced as partial (0: size not known yet); undefined before any announcement. */
+  announcedSizeBytes: number | undefined;
+}
+
+export interface HoldingsOptions {
+  storage: SegmentStorage;
+}
+
+export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSizes {
+  private readonly storage: SegmentStorage;
+  private readonly downloads = new Map<string, Downloading>();
+
+  constructor(options: HoldingsOptions) {
+    super();
+    this.storage = options.storage;
+  }
+
+  /**
+   * A download of `key` runs, `sizeBytes` long (0 while unknown), its bytes in `partial` once that exists.
+   * Peers hear of it once, and again only when its size became known (a size-0 announcement first).
+   */
+  downloading(key: SegmentKey, update: { sizeBytes: number; partial?: PartialSegment }): void {
+    const entry = this.entryOf(key);
+    if (update.partial) entry.partial = update.partial;
+    const announced = entry.announcedSizeBytes;
+    if (announced === update.sizeBytes || (announced ?? 0) > 0) return;
+    entry.announcedSizeBytes = update.sizeBytes;
+    this.emit('have', key, { sizeBytes: update.sizeBytes, partial: true });
+  }
+
+  /** The download's bytes went to the store: peers hear it is complete, or lost if the store did not keep it. */
+  stored(key: SegmentKey, sizeBytes: number): void {
+    const entry = this.forget(key);
+    if (this.storage.has(key)) this.emit('have', key, { sizeBytes, partial: false });
+    else if (entry?.announcedSizeBytes !== undefined) this.emit('lost', key);
+  }
+
+  /** The download ended without storing (failed, cancelled, the store refused): peers told of it hear it is lost. */
+  abandoned(key: SegmentKey): void {
+    const entry = this.forget(key);
+    if (entry?.announcedSizeBytes !== undefined && !this.storage.has(key)) this.emit('lost', key);
+  }
+
+  /** The store dropped a segment by itself (eviction, a persistent store given up). */
+  evicted(key: SegmentKey): void {
+    this.emit('lost', key);
+  }
+
+  /** A persistent store opened holding these segments from earlier pages. */
+  restored(segments: StoredSegmentInfo[]): void {
+    for (const info of segments) {
+      this.emit('have', { renditionId: info.renditionId, segmentId: info.segmentId }, { sizeBytes: info.sizeBytes, partial: false });
+    }
+  }
+
+  /** Whether the store holds the segment complete. */
+  isStored(key: SegmentKey): boolean {
+    return this.storage.has(key);
+  }
+
+  /** Every stored segment, grouped by rendition: the full set a new peer receives with our handshake. */
+  fullSet(): RenditionHoldings[] {
+    const byRendition = new Map<string, RenditionHoldings>();
+    for (const info of this.storage.list()) {
+      let group = byRendition.get(info.renditionId);
+      if (!group) byRendition.set(info.renditionId, (group = { renditionId: info.renditionId, segments: [] }));
+      group.segments.push({ segmentId: info.segmentId, sizeBytes: info.sizeBytes, partial: false });
+    }
+    return [...byRendition.values()];
+  }
+
+  /** What the uploader may serve for `key`: a download's bytes as they arrive, else the stored segment. */
+  async servable(key: SegmentKey): Promise<ServableSegment | undefined> {
+    const partial = this.downloads.get(segmentKeyString(key))?.partial;
+    if (partial && !partial.isFailed) return partial;
+    const bytes = await this.storage.get(key);
+    return bytes && completeSegment(bytes);
+  }
+
+  storedSizesBytes(renditionId: string): number[] {
+    return this.storage.list().filter((info) => info.renditionId === renditionId).map((info) => info.sizeBytes);
+  }
+
+  /** Forgets downloads and listeners (the engine is going away: no announcement). Idempotent. */
+  destroy(): void {
+    this.downloads.clear();
+    this.removeAllListeners();
+  }
+
+  private entryOf(key: SegmentKey): Downloading {
+    const id = segmentKeyString(key);
+    let entry = this.downloads.get(id);
+    if (!entry) this.downloads.set(id, (entry = { partial: undefined, announcedSizeBytes: undefined }));
+    return entry;
+  }
+
+  private forget(key: SegmentKey): Downloading | undefined {
+    const id = segmentKeyString(key);
+    const entry = this.downloads.get(id);
+    this.downloads.delete(id);
+    return entry;
+  }
+}
