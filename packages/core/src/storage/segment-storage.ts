@@ -41,7 +41,14 @@ export interface SegmentStorage {
   has(key: SegmentKey): boolean;
   /** Resolves `undefined` when absent. */
   get(key: SegmentKey): Promise<Uint8Array | undefined>;
-  /** Stores (or replaces) a segment, evicting others to stay under the cap; one larger than the cap is not held. */
+  /**
+   * Stores (or replaces) a segment, evicting others to stay under the cap; one larger than the cap is not
+   * held. May reject (a `ShoalError` with `source: 'storage'`, e.g. `storage-quota` when the disk is
+   * full, `storage-failed` on an I/O error): the segment is then not held (`has` is false
+   * for it afterwards), and the store stays usable. The engine survives it: the load that fetched the
+   * bytes still settles with them, the rejection becomes a `storage:warning`, and peers are not told the
+   * segment is held. Resolving means stored, or (over the cap) knowingly not held: check `has`.
+   */
   put(key: SegmentKey, bytes: Uint8Array): Promise<void>;
   delete(key: SegmentKey): Promise<void>;
   /** Every held segment, synchronously (implementations keep an in-memory index). */
