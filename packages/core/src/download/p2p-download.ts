@@ -64,7 +64,7 @@ export class P2PDownload {
     this.state = new Array<BlockState>(Math.ceil(options.sizeBytes / BLOCK_BYTES)).fill(BlockState.Missing);
     this.finished = new Promise((resolve) => (this.resolve = resolve));
     this.startedAtMs = options.clock.now();
-    if (this.state.length === 0) this.end(true);
+    if (this.state.length === 0) this.end('complete');
   }
 
   /** Peer ids that delivered at least one block. */
@@ -90,7 +90,7 @@ export class P2PDownload {
 
   /** End now, cancelling outstanding requests; received blocks are kept. */
   stop(): void {
-    this.end(false);
+    this.end('incomplete');
   }
 
   /** Byte ranges (inclusive, within the segment) not received, merged. */
@@ -126,7 +126,7 @@ export class P2PDownload {
         assigned = true;
       }
     }
-    if (this.inFlight.size === 0 && this.doneBlocks < this.state.length) this.end(false);
+    if (this.inFlight.size === 0 && this.doneBlocks < this.state.length) this.end('incomplete');
   }
 
   private canRequestFrom(peer: Peer): boolean {
@@ -156,7 +156,7 @@ export class P2PDownload {
         this.settle(block);
         this.state[block] = BlockState.Done;
         this.doneBlocks++;
-        if (this.doneBlocks === this.state.length) this.end(true);
+        if (this.doneBlocks === this.state.length) this.end('complete');
         else this.pump();
       },
       onFail: (error) => {
@@ -201,7 +201,8 @@ export class P2PDownload {
     this.pump();
   }
 
-  private end(complete: boolean): void {
+  private end(how: 'complete' | 'incomplete'): void {
+    const complete = how === 'complete';
     if (this.ended) return;
     this.ended = true;
     for (const [block, flight] of [...this.inFlight]) {

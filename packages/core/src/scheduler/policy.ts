@@ -42,7 +42,7 @@ export interface SegmentSnapshot {
   /** Size as announced by holders, else estimated (bitrate × duration). */
   sizeBytes: number;
   /** Clock ms when playback reaches the segment. Infinity while paused, if the engine so chooses. */
-  deadlineMs: number;
+  deadlineAtMs: number;
   /** The player asked for it (a pending `loadSegment`). */
   requestedByPlayer: boolean;
   /**
@@ -67,7 +67,7 @@ export interface SegmentSnapshot {
    */
   originLottery: number;
   /** Clock ms when this viewer first wanted the segment (it entered the playlist or the look-ahead). */
-  wantedSinceMs: number;
+  wantedSinceAtMs: number;
 }
 
 export interface SchedulerPolicyConfig {
@@ -145,11 +145,11 @@ export type Decision =
   /** Stop the running P2P download and fetch the missing bytes over HTTP. */
   | { action: 'http-rest'; key: SegmentKey; reason: 'p2p-falling-behind' }
   /**
-   * Start nothing. `untilMs` is when the decision would change with no event in between (Infinity when
+   * Start nothing. `untilAtMs` is when the decision would change with no event in between (Infinity when
    * only an event can change it: a slot freeing, a holder appearing, the player asking). The engine
-   * decides again at the earliest `untilMs` and on every event.
+   * decides again at the earliest `untilAtMs` and on every event.
    */
-  | { action: 'wait'; key: SegmentKey; reason: WaitReason; untilMs: number }
+  | { action: 'wait'; key: SegmentKey; reason: WaitReason; untilAtMs: number }
   /** Abort the running download: the segment is no longer wanted (the player seeked away). */
   | { action: 'cancel'; key: SegmentKey; reason: 'not-wanted' };
 
@@ -203,7 +203,7 @@ export function decide(snapshot: SchedulerSnapshot): Decision[] {
 
 /** Earliest deadline first; the player's requests before prefetches; then by key, so ties are stable. */
 function byDeadline(a: SegmentSnapshot, b: SegmentSnapshot): number {
-  if (a.deadlineMs !== b.deadlineMs) return a.deadlineMs < b.deadlineMs ? -1 : 1;
+  if (a.deadlineAtMs !== b.deadlineAtMs) return a.deadlineAtMs < b.deadlineAtMs ? -1 : 1;
   if (a.requestedByPlayer !== b.requestedByPlayer) return a.requestedByPlayer ? -1 : 1;
   if (a.key.renditionId !== b.key.renditionId) return a.key.renditionId < b.key.renditionId ? -1 : 1;
   return a.key.segmentId - b.key.segmentId;
@@ -216,12 +216,12 @@ function remainingBytesOf(segment: SegmentSnapshot): number {
 /** The last clock ms at which starting HTTP still finishes `safetyMarginMs` before the deadline. */
 function latestHttpStartMs(segment: SegmentSnapshot, { snapshot }: Context): number {
   const httpMs = requestMs(remainingBytesOf(segment), snapshot.httpEstimate);
-  return segment.deadlineMs - httpMs - snapshot.config.safetyMarginMs;
+  return segment.deadlineAtMs - httpMs - snapshot.config.safetyMarginMs;
 }
 
 /**
  * A new live segment nobody holds, and this viewer's origin turn has come. Turns are staggered: each
- * viewer's falls at `wantedSinceMs + originLottery × (latest HTTP start − wantedSinceMs)`, a uniform draw
+ * viewer's falls at `wantedSinceAtMs + originLottery × (latest HTTP start − wantedSinceAtMs)`, a uniform draw
  * over the slack it has. The viewer with the earliest turn fetches and announces the segment as partial
  * on its first byte; everyone whose turn comes later finds a holder and relays instead. So the origin
  * serves a new segment about once per swarm (more only when two turns fall within one announce delay,
@@ -256,7 +256,7 @@ function anyoneFetching(segment: SegmentSnapshot): boolean {
 /** When this viewer fetches a rare live segment itself if no peer has announced it by then. */
 function originTurnMs(segment: SegmentSnapshot, context: Context): number {
   const latestMs = latestHttpStartMs(segment, context);
-  const since = Math.min(segment.wantedSinceMs, latestMs);
+  const since = Math.min(segment.wantedSinceAtMs, latestMs);
   return since + segment.originLottery * (latestMs - since);
 }
 
@@ -280,7 +280,7 @@ interface P2PSource {
 function p2pSource(segment: SegmentSnapshot, { snapshot }: Context): P2PSource | undefined {
   const { nowMs, httpEstimate, p2pEstimate, config } = snapshot;
   const remainingBytes = remainingBytesOf(segment);
-  const fitsDeadline = (finishMs: number): boolean => finishMs + config.safetyMarginMs <= segment.deadlineMs;
+  const fitsDeadline = (finishMs: number): boolean => finishMs + config.safetyMarginMs <= segment.deadlineAtMs;
   const partial = segment.partialHolders
     .map((holder) => ({
       peerId: holder.peerId,
@@ -311,8 +311,8 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
     return { action: 'p2p', reason: source.viaPartial ? 'partial-fits' : 'p2p-fits', peerIds: source.peerIds };
   }
   if (!source && segment.requestedByPlayer && context.snapshot.awaitingFirstPeer && !anyoneFetching(segment)) {
-    const untilMs = Math.max(segment.wantedSinceMs + context.snapshot.config.firstPeerWaitMs, latestHttpStartMs(segment, context));
-    if (nowMs < untilMs) return { action: 'wait', reason: 'waiting-for-first-peer', untilMs };
+    const untilAtMs = Math.max(segment.wantedSinceAtMs + context.snapshot.config.firstPeerWaitMs, latestHttpStartMs(segment, context));
+    if (nowMs < untilAtMs) return { action: 'wait', reason: 'waiting-for-first-peer', untilAtMs };
   }
   const httpFinishMs = nowMs + requestMs(remainingBytesOf(segment), httpEstimate);
   if (source && source.finishMs <= httpFinishMs) {
@@ -322,18 +322,18 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
   if (!segment.requestedByPlayer) {
     if (source) return { action: 'p2p', reason: 'p2p-prefetch', peerIds: source.peerIds };
     const turnMs = live && !anyoneFetching(segment) && context.snapshot.swarmSize > 1 ? originTurnMs(segment, context) : Infinity;
-    return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilMs: turnMs > nowMs ? turnMs : Infinity };
+    return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilAtMs: turnMs > nowMs ? turnMs : Infinity };
   }
   if (source) return { action: 'http', reason: 'p2p-too-slow' };
   if ((segment.fetchingHolders ?? 0) > 0) {
     // A peer asked the origin for it and waits for its first byte: relay from it if that comes in time.
-    const untilMs = latestHttpStartMs(segment, context);
-    if (nowMs < untilMs) return { action: 'wait', reason: 'waiting-for-swarm', untilMs };
+    const untilAtMs = latestHttpStartMs(segment, context);
+    if (nowMs < untilAtMs) return { action: 'wait', reason: 'waiting-for-swarm', untilAtMs };
     return { action: 'http', reason: 'deadline-close' };
   }
   if (!live) return { action: 'http', reason: 'no-holders' };
-  const untilMs = anyoneFetching(segment) ? latestHttpStartMs(segment, context) : originTurnMs(segment, context);
-  if (nowMs < untilMs) return { action: 'wait', reason: 'waiting-for-swarm', untilMs };
+  const untilAtMs = anyoneFetching(segment) ? latestHttpStartMs(segment, context) : originTurnMs(segment, context);
+  if (nowMs < untilAtMs) return { action: 'wait', reason: 'waiting-for-swarm', untilAtMs };
   return { action: 'http', reason: 'deadline-close' };
 }
 
@@ -342,9 +342,9 @@ function planRunningP2P(segment: SegmentSnapshot, context: Context): Intent | un
   const { nowMs, httpEstimate, p2pEstimate, config } = context.snapshot;
   const remainingBytes = remainingBytesOf(segment);
   const flowing = segment.p2pBytesPerSecNow !== undefined || segment.receivedBytes > 0;
-  const firstByteMs = flowing ? nowMs : nowMs + p2pEstimate.ttfbMs;
-  const p2pFinishMs = firstByteMs + streamMs(remainingBytes, segment.p2pBytesPerSecNow ?? p2pEstimate.bytesPerSec);
-  if (p2pFinishMs + config.safetyMarginMs <= segment.deadlineMs) return undefined;
+  const firstByteAtMs = flowing ? nowMs : nowMs + p2pEstimate.ttfbMs;
+  const p2pFinishMs = firstByteAtMs + streamMs(remainingBytes, segment.p2pBytesPerSecNow ?? p2pEstimate.bytesPerSec);
+  if (p2pFinishMs + config.safetyMarginMs <= segment.deadlineAtMs) return undefined;
   if (!mayUseHttp(segment, context)) return undefined;
   if (nowMs + requestMs(remainingBytes, httpEstimate) >= p2pFinishMs) return undefined;
   return { action: 'http-rest', reason: 'p2p-falling-behind' };
@@ -358,14 +358,14 @@ function admit(segment: SegmentSnapshot, intent: Intent, context: Context): Inte
         context.freeP2P--;
         return intent;
       }
-      if (!segment.requestedByPlayer) return { action: 'wait', reason: 'p2p-slots-full', untilMs: Infinity };
-      const untilMs = latestHttpStartMs(segment, context);
-      if (context.snapshot.nowMs < untilMs) return { action: 'wait', reason: 'p2p-slots-full', untilMs };
+      if (!segment.requestedByPlayer) return { action: 'wait', reason: 'p2p-slots-full', untilAtMs: Infinity };
+      const untilAtMs = latestHttpStartMs(segment, context);
+      if (context.snapshot.nowMs < untilAtMs) return { action: 'wait', reason: 'p2p-slots-full', untilAtMs };
       return admit(segment, { action: 'http', reason: 'deadline-close' }, context);
     }
     case 'http':
     case 'http-rest': {
-      if (context.freeHttp <= 0) return { action: 'wait', reason: 'http-slots-full', untilMs: Infinity };
+      if (context.freeHttp <= 0) return { action: 'wait', reason: 'http-slots-full', untilAtMs: Infinity };
       context.freeHttp--;
       if (intent.action === 'http-rest') context.freeP2P++;
       return intent;

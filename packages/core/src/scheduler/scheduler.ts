@@ -145,7 +145,7 @@ export class Scheduler {
     for (const decision of decide(snapshot)) {
       const task = this.tasks.get(segmentKeyString(decision.key));
       if (!task) continue;
-      if (decision.action === 'wait') nextMs = Math.min(nextMs, decision.untilMs);
+      if (decision.action === 'wait') nextMs = Math.min(nextMs, decision.untilAtMs);
       else {
         this.options.onDecision?.(decision, clock.now());
         this.act(task, decision);

@@ -78,7 +78,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
   for (const task of input.tasks) {
     const known = registry.segment(task.key);
     const startTimeSec = known?.startTimeSec ?? task.segment.startTimeSec;
-    let deadlineMs: number;
+    let deadlineAtMs: number;
     let inLookahead = false;
     if (playback && startTimeSec !== undefined) {
       // Media seconds until playback reaches the segment, counted from where playback is about to be.
@@ -97,11 +97,11 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       // plays first and the others after it.
       const requestedAheadSec = bufferSec === 0 && firstRequestedSec !== undefined ? startTimeSec - firstRequestedSec : 0;
       const untilNeededSec = task.requestedByPlayer ? Math.max(bufferSec, requestedAheadSec) : Math.max(aheadSec, bufferSec);
-      deadlineMs = nowMs + (untilNeededSec / rate) * 1000;
+      deadlineAtMs = nowMs + (untilNeededSec / rate) * 1000;
     } else if (playback) {
-      deadlineMs = nowMs + (Math.max(0, playback.bufferedUntilSec - playback.positionSec) / rate) * 1000;
+      deadlineAtMs = nowMs + (Math.max(0, playback.bufferedUntilSec - playback.positionSec) / rate) * 1000;
     } else {
-      deadlineMs = nowMs; // nothing known of playback: as urgent as can be
+      deadlineAtMs = nowMs; // nothing known of playback: as urgent as can be
     }
     const holders: string[] = [];
     const partialHolders: SegmentSnapshot['partialHolders'] = [];
@@ -120,7 +120,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     segments.push({
       key: task.key,
       sizeBytes,
-      deadlineMs,
+      deadlineAtMs,
       requestedByPlayer: task.requestedByPlayer,
       inLookahead,
       state: task.state,
@@ -130,7 +130,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       partialHolders,
       fetchingHolders,
       originLottery: task.originLottery,
-      wantedSinceMs: task.createdAtMs,
+      wantedSinceAtMs: task.createdAtMs,
     });
   }
   return {

@@ -16,8 +16,8 @@ import { mulberry32 } from '../../sim/prng';
 // Numbers every case is built on, so expected times can be checked by hand:
 // a 1,000,000-byte segment takes 100 + 1000 = 1,100 ms over HTTP and 100 + 2000 = 2,100 ms over P2P;
 // the margin is 1,000 ms, so the latest HTTP start is the deadline − 2,100 ms.
-// A rare live segment's origin turn is since + draw × (latest HTTP start − since), since = min(wantedSinceMs,
-// latest HTTP start): with the default deadline (NOW + 20,000) and wantedSinceMs = NOW, the window is 17,900 ms.
+// A rare live segment's origin turn is since + draw × (latest HTTP start − since), since = min(wantedSinceAtMs,
+// latest HTTP start): with the default deadline (NOW + 20,000) and wantedSinceAtMs = NOW, the window is 17,900 ms.
 // Immediate fetchers are off by default (k = 0); cases about them pass k = 3, so in a swarm of 10 draws below
 // 0.3 take their turn at once.
 const NOW = 100_000;
@@ -39,7 +39,7 @@ function segment(segmentId: number, fields: Partial<SegmentSnapshot> = {}): Segm
   return {
     key: key(segmentId),
     sizeBytes: SIZE,
-    deadlineMs: NOW + 20_000,
+    deadlineAtMs: NOW + 20_000,
     requestedByPlayer: true,
     inLookahead: true,
     state: 'idle',
@@ -47,7 +47,7 @@ function segment(segmentId: number, fields: Partial<SegmentSnapshot> = {}): Segm
     holders: [],
     partialHolders: [],
     originLottery: LATE_TURN,
-    wantedSinceMs: NOW,
+    wantedSinceAtMs: NOW,
     ...fields,
   };
 }
@@ -83,9 +83,9 @@ const CASES: Case[] = [
   // Where a segment the player asked for comes from.
   {
     name: 'urgent live segment nobody holds → HTTP at once (its whole turn window is past)',
-    // Latest HTTP start NOW + 1,500 − 2,100 = NOW − 600, before wantedSinceMs: since = NOW − 600 and the turn,
+    // Latest HTTP start NOW + 1,500 − 2,100 = NOW − 600, before wantedSinceAtMs: since = NOW − 600 and the turn,
     // whatever the draw, is NOW − 600.
-    snapshot: snapshot([segment(1, { deadlineMs: NOW + 1_500 })]),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 1_500 })]),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
@@ -95,22 +95,22 @@ const CASES: Case[] = [
   },
   {
     name: 'held by peers with time to spare → P2P from every holder',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW + 10_000, holders: ['a', 'b'] })]),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 10_000, holders: ['a', 'b'] })]),
     expected: [{ action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a', 'b'] }],
   },
   {
     name: 'held, P2P exactly at deadline minus margin → still P2P',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW + 3_100, holders: ['a'] })]),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 3_100, holders: ['a'] })]),
     expected: [{ action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a'] }],
   },
   {
     name: 'held, but P2P too slow for the deadline → HTTP',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW + 2_500, holders: ['a'] })]),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 2_500, holders: ['a'] })]),
     expected: [{ action: 'http', key: key(1), reason: 'p2p-too-slow' }],
   },
   {
     name: 'held, neither source fits, P2P sooner than a slow origin → P2P',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW + 2_500, holders: ['a'] })], {
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 2_500, holders: ['a'] })], {
       httpEstimate: { bytesPerSec: 1_000_000, ttfbMs: 3_000 },
     }),
     expected: [{ action: 'p2p', key: key(1), reason: 'p2p-faster-than-http', peerIds: ['a'] }],
@@ -122,25 +122,25 @@ const CASES: Case[] = [
     name: 'nobody holds it, turn not yet come → wait until its turn',
     // Window NOW → NOW + 17,900; turn = NOW + 0.9 × 17,900 = NOW + 16,110.
     snapshot: snapshot([segment(1)]),
-    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilMs: NOW + 16_110 }],
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 16_110 }],
   },
   {
     name: 'nobody holds it, wanted earlier, turn not yet come → wait until its turn',
     // since = NOW − 2,000, window (NOW + 17,900) − (NOW − 2,000) = 19,900; turn = NOW − 2,000 + 0.5 × 19,900
     // = NOW + 7,950.
-    snapshot: snapshot([segment(1, { wantedSinceMs: NOW - 2_000, originLottery: 0.5 })]),
-    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilMs: NOW + 7_950 }],
+    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 2_000, originLottery: 0.5 })]),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 7_950 }],
   },
   {
     name: 'nobody holds it, turn come → HTTP (origin fetcher)',
     // since = NOW − 10,000, window 27,900; turn = NOW − 10,000 + 0.25 × 27,900 = NOW − 3,025.
-    snapshot: snapshot([segment(1, { wantedSinceMs: NOW - 10_000, originLottery: 0.25 })]),
+    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 10_000, originLottery: 0.25 })]),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
     name: 'nobody holds it, turn exactly now → HTTP (origin fetcher)',
     // since = NOW − 17,900, window 35,800; turn = NOW − 17,900 + 0.5 × 35,800 = NOW.
-    snapshot: snapshot([segment(1, { wantedSinceMs: NOW - 17_900, originLottery: 0.5 })]),
+    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 17_900, originLottery: 0.5 })]),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
@@ -152,7 +152,7 @@ const CASES: Case[] = [
     name: 'nobody holds it, the last draws still turn before the latest HTTP start → HTTP in time',
     // Latest HTTP start NOW + 2,100 − 2,100 = NOW, since = NOW − 10,000; turn = NOW − 10,000 + 0.999 × 10,000
     // = NOW − 10: HTTP still finishes the margin before the deadline.
-    snapshot: snapshot([segment(1, { deadlineMs: NOW + 2_100, wantedSinceMs: NOW - 10_000, originLottery: 0.999 })]),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 2_100, wantedSinceAtMs: NOW - 10_000, originLottery: 0.999 })]),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
@@ -164,7 +164,7 @@ const CASES: Case[] = [
   {
     name: 'nobody holds it, not an immediate fetcher → wait for its turn',
     snapshot: snapshot([segment(1)], { config: WITH_IMMEDIATE_FETCHERS }),
-    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilMs: NOW + 16_110 }],
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 16_110 }],
   },
   {
     name: 'with k immediate fetchers, a lone viewer always takes its turn at once',
@@ -187,15 +187,15 @@ const CASES: Case[] = [
     // Relay ends at NOW + 2,100, + margin > NOW + 3,000: no source. Draw 0 would be a turn at NOW; the partial
     // holder cancels it, so the wait lasts until the latest HTTP start NOW + 3,000 − 2,100 = NOW + 900.
     snapshot: snapshot([
-      segment(1, { deadlineMs: NOW + 3_000, originLottery: 0, partialHolders: [{ peerId: 'c', announcedAtMs: NOW }] }),
+      segment(1, { deadlineAtMs: NOW + 3_000, originLottery: 0, partialHolders: [{ peerId: 'c', announcedAtMs: NOW }] }),
     ]),
-    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilMs: NOW + 900 }],
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 900 }],
   },
   {
     name: 'a partial holder too late to relay, at the exact latest HTTP start → HTTP',
     // Latest HTTP start NOW + 2,100 − 2,100 = NOW; the relay (NOW + 2,100) + margin misses NOW + 2,100.
     snapshot: snapshot([
-      segment(1, { deadlineMs: NOW + 2_100, partialHolders: [{ peerId: 'c', announcedAtMs: NOW }] }),
+      segment(1, { deadlineAtMs: NOW + 2_100, partialHolders: [{ peerId: 'c', announcedAtMs: NOW }] }),
     ]),
     expected: [{ action: 'http', key: key(1), reason: 'deadline-close' }],
   },
@@ -204,14 +204,14 @@ const CASES: Case[] = [
   {
     name: 'partial holder expected to finish in time → P2P (cut-through)',
     snapshot: snapshot([
-      segment(1, { deadlineMs: NOW + 10_000, partialHolders: [{ peerId: 'c', announcedAtMs: NOW - 500 }] }),
+      segment(1, { deadlineAtMs: NOW + 10_000, partialHolders: [{ peerId: 'c', announcedAtMs: NOW - 500 }] }),
     ]),
     expected: [{ action: 'p2p', key: key(1), reason: 'partial-fits', peerIds: ['c'] }],
   },
   {
     name: 'partial holder too late for the deadline → not a source; deadline close → HTTP',
     snapshot: snapshot([
-      segment(1, { deadlineMs: NOW + 2_000, partialHolders: [{ peerId: 'c', announcedAtMs: NOW }] }),
+      segment(1, { deadlineAtMs: NOW + 2_000, partialHolders: [{ peerId: 'c', announcedAtMs: NOW }] }),
     ]),
     expected: [{ action: 'http', key: key(1), reason: 'deadline-close' }],
   },
@@ -221,7 +221,7 @@ const CASES: Case[] = [
     snapshot: snapshot(
       [
         segment(1, {
-          deadlineMs: NOW + 5_000,
+          deadlineAtMs: NOW + 5_000,
           holders: ['a'],
           partialHolders: [
             { peerId: 'c', announcedAtMs: NOW - 5_000 },
@@ -238,26 +238,26 @@ const CASES: Case[] = [
   {
     name: 'P2P falling behind its deadline → HTTP for the rest',
     snapshot: snapshot([
-      segment(1, { state: 'p2p', deadlineMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
+      segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
     ]),
     expected: [{ action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' }],
   },
   {
     name: 'P2P with no byte yet, projected past the deadline → HTTP for the rest',
-    snapshot: snapshot([segment(1, { state: 'p2p', deadlineMs: NOW + 3_000, holders: ['a'] })]),
+    snapshot: snapshot([segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'] })]),
     expected: [{ action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' }],
   },
   {
     name: 'P2P on track → nothing',
     snapshot: snapshot([
-      segment(1, { state: 'p2p', deadlineMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 1_000_000 }),
+      segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 1_000_000 }),
     ]),
     expected: [],
   },
   {
     name: 'P2P behind, but HTTP would be slower still → keep P2P',
     snapshot: snapshot(
-      [segment(1, { state: 'p2p', deadlineMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 })],
+      [segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 })],
       { httpEstimate: { bytesPerSec: 50_000, ttfbMs: 100 } },
     ),
     expected: [],
@@ -268,7 +268,7 @@ const CASES: Case[] = [
       segment(1, {
         state: 'p2p',
         requestedByPlayer: false,
-        deadlineMs: NOW + 3_000,
+        deadlineAtMs: NOW + 3_000,
         holders: ['a'],
         receivedBytes: 200_000,
         p2pBytesPerSecNow: 100_000,
@@ -300,19 +300,19 @@ const CASES: Case[] = [
   },
   {
     name: 'prefetch held, P2P too slow for the deadline → P2P anyway (HTTP not allowed)',
-    snapshot: snapshot([segment(1, { requestedByPlayer: false, deadlineMs: NOW + 2_500, holders: ['a'] })]),
+    snapshot: snapshot([segment(1, { requestedByPlayer: false, deadlineAtMs: NOW + 2_500, holders: ['a'] })]),
     expected: [{ action: 'p2p', key: key(1), reason: 'p2p-prefetch', peerIds: ['a'] }],
   },
   {
     name: 'prefetch nobody holds, turn not yet come → wait for peers until its turn',
     // Turn NOW + 0.9 × 17,900 = NOW + 16,110.
     snapshot: snapshot([segment(1, { requestedByPlayer: false })]),
-    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilMs: NOW + 16_110 }],
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: NOW + 16_110 }],
   },
   {
     name: 'prefetch of a rare live segment, turn come → HTTP (so the swarm gets it)',
     // since = NOW − 10,000, window 27,900; turn = NOW − 10,000 + 0.25 × 27,900 = NOW − 3,025.
-    snapshot: snapshot([segment(1, { requestedByPlayer: false, wantedSinceMs: NOW - 10_000, originLottery: 0.25 })]),
+    snapshot: snapshot([segment(1, { requestedByPlayer: false, wantedSinceAtMs: NOW - 10_000, originLottery: 0.25 })]),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
@@ -328,20 +328,20 @@ const CASES: Case[] = [
     snapshot: snapshot([
       segment(1, {
         requestedByPlayer: false,
-        deadlineMs: NOW + 1_000,
+        deadlineAtMs: NOW + 1_000,
         originLottery: 0,
         partialHolders: [{ peerId: 'c', announcedAtMs: NOW }],
       }),
     ]),
-    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilMs: Infinity }],
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: Infinity }],
   },
   {
     name: 'prefetch with no swarm (size 1), turn long past → wait, never HTTP',
     // Turn = latest HTTP start NOW + 1,000 − 2,100 = NOW − 1,100: past, so only an event can change this.
-    snapshot: snapshot([segment(1, { requestedByPlayer: false, deadlineMs: NOW + 1_000, originLottery: 0 })], {
+    snapshot: snapshot([segment(1, { requestedByPlayer: false, deadlineAtMs: NOW + 1_000, originLottery: 0 })], {
       swarmSize: 1,
     }),
-    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilMs: Infinity }],
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: Infinity }],
   },
   {
     name: 'prefetch with no swarm (size 1), even an immediate fetcher → wait, never HTTP',
@@ -350,12 +350,12 @@ const CASES: Case[] = [
       swarmSize: 1,
       config: WITH_IMMEDIATE_FETCHERS,
     }),
-    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilMs: Infinity }],
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: Infinity }],
   },
   {
     name: 'prefetch in VOD → no origin lottery, no HTTP',
     snapshot: snapshot([segment(1, { requestedByPlayer: false, originLottery: 0 })], { live: false }),
-    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilMs: Infinity }],
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: Infinity }],
   },
   {
     name: 'done segments → nothing',
@@ -367,59 +367,59 @@ const CASES: Case[] = [
   // deadline, and at least firstPeerWaitMs (0 by default; the WITH_FIRST_PEER_WAIT cases set 250).
   {
     name: 'first peer on its way, startup segment (deadline now) wanted 100 ms ago → wait for it until 250 ms',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 100 })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
-    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilMs: NOW + 150 }],
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW, wantedSinceAtMs: NOW - 100 })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilAtMs: NOW + 150 }],
   },
   {
     name: 'first peer on its way, VOD startup segment → waits too',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { live: false, swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
-    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilMs: NOW + 250 }],
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW, wantedSinceAtMs: NOW })], { live: false, swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilAtMs: NOW + 250 }],
   },
   {
     name: 'first peer on its way, rule 7 off by default → HTTP at once',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: true }),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW, wantedSinceAtMs: NOW })], { swarmSize: 1, awaitingFirstPeer: true }),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
     name: 'first peer on its way, rule 7 default, asked with the first but needed 3 s later → waits for it while HTTP still fits',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW + 3_000, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: true }),
-    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilMs: NOW + 3_000 - (100 + SIZE / 1_000) - 1_000 }],
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 3_000, wantedSinceAtMs: NOW })], { swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-first-peer', untilAtMs: NOW + 3_000 - (100 + SIZE / 1_000) - 1_000 }],
   },
   {
     name: 'first peer on its way, rule 7 default, HTTP no longer fits with the margin → HTTP',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW + 1_000 + 100 + SIZE / 1_000, wantedSinceMs: NOW - 500 })], { swarmSize: 1, awaitingFirstPeer: true }),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 1_000 + 100 + SIZE / 1_000, wantedSinceAtMs: NOW - 500 })], { swarmSize: 1, awaitingFirstPeer: true }),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
     name: 'first peer still not ready after 250 ms → HTTP',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW - 250 })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW, wantedSinceAtMs: NOW - 250 })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
     name: 'alone in the tracker\'s swarm (no peer on its way) → HTTP at once',
-    snapshot: snapshot([segment(1, { deadlineMs: NOW, wantedSinceMs: NOW })], { swarmSize: 1, awaitingFirstPeer: false, config: WITH_FIRST_PEER_WAIT }),
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW, wantedSinceAtMs: NOW })], { swarmSize: 1, awaitingFirstPeer: false, config: WITH_FIRST_PEER_WAIT }),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
     name: 'first peer on its way, look-ahead segment not asked for → not fetched (nobody to fetch it for yet)',
     snapshot: snapshot([segment(1, { requestedByPlayer: false })], { swarmSize: 1, awaitingFirstPeer: true, config: WITH_FIRST_PEER_WAIT }),
-    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilMs: Infinity }],
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: Infinity }],
   },
 
   // Concurrency limits, earliest deadline first.
   {
     name: 'P2P limit: the three earliest deadlines start, the fourth waits until it must use HTTP',
     snapshot: snapshot([
-      segment(4, { deadlineMs: NOW + 40_000, holders: ['a'] }),
-      segment(2, { deadlineMs: NOW + 20_000, holders: ['a'] }),
-      segment(3, { deadlineMs: NOW + 30_000, holders: ['a'] }),
-      segment(1, { deadlineMs: NOW + 10_000, holders: ['a'] }),
+      segment(4, { deadlineAtMs: NOW + 40_000, holders: ['a'] }),
+      segment(2, { deadlineAtMs: NOW + 20_000, holders: ['a'] }),
+      segment(3, { deadlineAtMs: NOW + 30_000, holders: ['a'] }),
+      segment(1, { deadlineAtMs: NOW + 10_000, holders: ['a'] }),
     ]),
     expected: [
       { action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a'] },
       { action: 'p2p', key: key(2), reason: 'p2p-fits', peerIds: ['a'] },
       { action: 'p2p', key: key(3), reason: 'p2p-fits', peerIds: ['a'] },
-      { action: 'wait', key: key(4), reason: 'p2p-slots-full', untilMs: NOW + 40_000 - 2_100 },
+      { action: 'wait', key: key(4), reason: 'p2p-slots-full', untilAtMs: NOW + 40_000 - 2_100 },
     ],
   },
   {
@@ -427,10 +427,10 @@ const CASES: Case[] = [
     // Fast peers (550 ms for the segment) so P2P fits a deadline that HTTP + margin (2,100 ms) no longer does.
     snapshot: snapshot(
       [
-        segment(1, { state: 'p2p', deadlineMs: NOW + 10_000, holders: ['a'] }),
-        segment(2, { state: 'p2p', deadlineMs: NOW + 10_000, holders: ['a'] }),
-        segment(3, { state: 'p2p', deadlineMs: NOW + 10_000, holders: ['a'] }),
-        segment(4, { deadlineMs: NOW + 2_000, holders: ['a'] }),
+        segment(1, { state: 'p2p', deadlineAtMs: NOW + 10_000, holders: ['a'] }),
+        segment(2, { state: 'p2p', deadlineAtMs: NOW + 10_000, holders: ['a'] }),
+        segment(3, { state: 'p2p', deadlineAtMs: NOW + 10_000, holders: ['a'] }),
+        segment(4, { deadlineAtMs: NOW + 2_000, holders: ['a'] }),
       ],
       { p2pEstimate: { bytesPerSec: 2_000_000, ttfbMs: 50 } },
     ),
@@ -440,26 +440,26 @@ const CASES: Case[] = [
     name: 'HTTP limit counts running downloads; the earliest deadline gets the free slot',
     snapshot: snapshot(
       [
-        segment(1, { state: 'http', deadlineMs: NOW + 1_000 }),
-        segment(4, { deadlineMs: NOW + 4_000 }),
-        segment(2, { deadlineMs: NOW + 2_000 }),
-        segment(3, { deadlineMs: NOW + 3_000 }),
+        segment(1, { state: 'http', deadlineAtMs: NOW + 1_000 }),
+        segment(4, { deadlineAtMs: NOW + 4_000 }),
+        segment(2, { deadlineAtMs: NOW + 2_000 }),
+        segment(3, { deadlineAtMs: NOW + 3_000 }),
       ],
       { live: false },
     ),
     expected: [
       { action: 'http', key: key(2), reason: 'no-holders' },
-      { action: 'wait', key: key(3), reason: 'http-slots-full', untilMs: Infinity },
-      { action: 'wait', key: key(4), reason: 'http-slots-full', untilMs: Infinity },
+      { action: 'wait', key: key(3), reason: 'http-slots-full', untilAtMs: Infinity },
+      { action: 'wait', key: key(4), reason: 'http-slots-full', untilAtMs: Infinity },
     ],
   },
   {
     name: 'http-rest takes an HTTP slot and frees a P2P slot for the next deadline',
     snapshot: snapshot([
-      segment(1, { state: 'p2p', deadlineMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
-      segment(2, { state: 'p2p', deadlineMs: NOW + 20_000, holders: ['a'] }),
-      segment(3, { state: 'p2p', deadlineMs: NOW + 20_000, holders: ['a'] }),
-      segment(4, { deadlineMs: NOW + 30_000, holders: ['a'] }),
+      segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
+      segment(2, { state: 'p2p', deadlineAtMs: NOW + 20_000, holders: ['a'] }),
+      segment(3, { state: 'p2p', deadlineAtMs: NOW + 20_000, holders: ['a'] }),
+      segment(4, { deadlineAtMs: NOW + 30_000, holders: ['a'] }),
     ]),
     expected: [
       { action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' },
@@ -472,7 +472,7 @@ const CASES: Case[] = [
       [
         segment(1, { state: 'http', requestedByPlayer: false, inLookahead: false }),
         segment(2, { state: 'http' }),
-        segment(3, { deadlineMs: NOW + 5_000 }),
+        segment(3, { deadlineAtMs: NOW + 5_000 }),
       ],
       { live: false },
     ),
@@ -485,14 +485,14 @@ const CASES: Case[] = [
     name: 'same deadline: the player’s request before a prefetch',
     snapshot: snapshot(
       [
-        segment(1, { requestedByPlayer: false, deadlineMs: NOW + 10_000, holders: ['a'] }),
-        segment(1, { deadlineMs: NOW + 10_000, holders: ['a'], key: key(1, 'audio') }),
+        segment(1, { requestedByPlayer: false, deadlineAtMs: NOW + 10_000, holders: ['a'] }),
+        segment(1, { deadlineAtMs: NOW + 10_000, holders: ['a'], key: key(1, 'audio') }),
       ],
       { config: { ...DEFAULT_POLICY, maxParallelP2P: 1 } },
     ),
     expected: [
       { action: 'p2p', key: key(1, 'audio'), reason: 'p2p-fits', peerIds: ['a'] },
-      { action: 'wait', key: key(1), reason: 'p2p-slots-full', untilMs: Infinity },
+      { action: 'wait', key: key(1), reason: 'p2p-slots-full', untilAtMs: Infinity },
     ],
   },
 ];
@@ -554,7 +554,7 @@ describe('scheduler policy: staggered origin turns', () => {
   const ANNOUNCE_DELAY_MS = 500;
   const TRIALS = 1_000;
 
-  /** One viewer's origin turn, read from its decision at NOW, in ms after wantedSinceMs. */
+  /** One viewer's origin turn, read from its decision at NOW, in ms after wantedSinceAtMs. */
   function turnAfterWantedMs(originLottery: number, swarmSize: number): number {
     const [decision] = decide(snapshot([segment(1, { originLottery })], { swarmSize }));
     if (decision?.action === 'http') {
@@ -562,8 +562,8 @@ describe('scheduler policy: staggered origin turns', () => {
       return 0;
     }
     assert.ok(decision?.action === 'wait' && decision.reason === 'waiting-for-swarm', JSON.stringify(decision));
-    assert.ok(decision.untilMs > NOW && decision.untilMs <= NOW + WINDOW_MS);
-    return decision.untilMs - NOW;
+    assert.ok(decision.untilAtMs > NOW && decision.untilAtMs <= NOW + WINDOW_MS);
+    return decision.untilAtMs - NOW;
   }
 
   for (const viewers of [4, 16]) {
