@@ -124,7 +124,6 @@ const positiveInteger: Check = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : 'a positive integer';
 const nonNegativeNumber: Check = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number ≥ 0';
-const positiveNumber: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'a number > 0');
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const stringList: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of URLs';
