@@ -20,6 +20,7 @@ import type { PlaybackState } from './scheduler/snapshot';
 import { StreamRegistry, type SegmentDescription, type StreamsDescription } from './scheduler/stream-registry';
 import { MemoryStorage } from './storage/memory-storage';
 import type { OpenPersistentStorage, SegmentStorage, StoredSegmentInfo } from './storage/segment-storage';
+import { storageFailure } from './storage/storage-failure';
 import { FallbackStorage } from './storage/fallback-storage';
 import { IndexedDbSegmentStorage } from './storage/indexeddb-storage';
 import { Swarm } from './swarm/swarm';
@@ -183,7 +184,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.assertAlive();
     const key: SegmentKey = { renditionId: segment.renditionId, segmentId: segment.segmentId };
     this.scheduler.playerAsked(segment);
-    const cached = await this.storage.get(key);
+    const cached = await this.readCached(key);
     if (cached) {
       this.segmentsBySource.cache++;
       const result = { source: 'cache' as const, sizeBytes: cached.byteLength, p2pBytes: 0, durationMs: 0, peers: [] };
@@ -228,6 +229,19 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       swarmId: this.swarmId,
       segmentsBySource: { ...this.segmentsBySource },
     };
+  }
+
+  /**
+   * The stored bytes of `key`, if the store has them. A store whose read fails (a broken IndexedDB) is a
+   * miss and a `storage:warning`: the segment is loaded again from peers or the origin, never failed.
+   */
+  private async readCached(key: SegmentKey): Promise<Uint8Array | undefined> {
+    try {
+      return await this.storage.get(key);
+    } catch (error) {
+      this.emit('storage:warning', { error: storageFailure(error, 'Reading a stored segment') });
+      return undefined;
+    }
   }
 
   /** Leave the swarm, close every connection and timer, reject pending loads. Idempotent. */

@@ -22,8 +22,8 @@ function world() {
   const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
   const stop = clock.autoAdvance({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
-  const engine = (options: { rejectingStore: boolean }): { engine: ShoalEngine; warnings: ShoalError[]; store?: RejectingStorage } => {
-    const store = options.rejectingStore ? new RejectingStorage({ clock }) : undefined;
+  const engine = (options: { rejectingStore: boolean; failing?: 'put' | 'get' }): { engine: ShoalEngine; warnings: ShoalError[]; store?: RejectingStorage } => {
+    const store = options.rejectingStore ? new RejectingStorage({ clock, ...(options.failing ? { failing: options.failing } : {}) }) : undefined;
     const created = new ShoalEngine(
       { trackerUrls: ['sim://tracker'] },
       { clock, fetch: origin.fetch, createTrackerClient: hub.createClient, ...(store ? { storage: store } : {}) },
@@ -77,6 +77,30 @@ test('a store whose put rejects: a P2P-loaded segment still resolves with its by
     // The viewer announced the download as partial; once the store refused it, it said `lost`.
     await sleepVirtual(clock, 1_000);
     assert.equal(holder.availability(segment, { includePartial: true }), 0, 'the holder sees nobody else holding it');
+  } finally {
+    await close();
+  }
+  assert.deepEqual(unhandled, []);
+});
+
+test('a store whose reads reject: loads are misses fetched again, and a holder that cannot read serves absent, not a failure', { timeout: 20_000 }, async () => {
+  const { clock, origin, engine, unhandled, close } = world();
+  try {
+    const { engine: holder, warnings: holderWarnings, store: holderStore } = engine({ rejectingStore: true, failing: 'get' });
+    const { engine: viewer } = engine({ rejectingStore: false });
+    const segment = { renditionId: 'r', segmentId: 3, url: 'sim://origin/3.ts' };
+    const first = await holder.loadSegment(segment);
+    assert.deepEqual(first.bytes, origin.bytesOf(segment.url));
+    // Stored, so asked again it is a cache read, which fails: fetched again, with a warning.
+    const again = await holder.loadSegment(segment);
+    assert.notEqual(again.source, 'cache');
+    assert.deepEqual(again.bytes, origin.bytesOf(segment.url));
+    assert.ok(holderWarnings.some((w) => w.code === 'storage-failed'));
+    // The holder announced it; its read fails when the viewer asks, so the viewer completes it elsewhere.
+    await waitVirtual(clock, () => viewer.availability(segment) > 0);
+    const result = await viewer.loadSegment(segment);
+    assert.deepEqual(result.bytes, origin.bytesOf(segment.url));
+    assert.ok((holderStore?.rejectedGets ?? 0) >= 2);
   } finally {
     await close();
   }

@@ -11,6 +11,7 @@ import type { Holdings } from '../holdings/holdings';
 import type { HttpFetcher } from '../http/http-fetcher';
 import type { HttpEstimator, P2PEstimator } from '../scheduler/bandwidth-estimator';
 import type { SegmentStorage } from '../storage/segment-storage';
+import { storageFailure } from '../storage/storage-failure';
 import type { Peer } from '../swarm/peer';
 import type { ByteRange, Segment, SegmentKey } from '../types';
 import { HttpDownload, segmentSizeFromByteRange, type HttpChunk } from './http-download';
@@ -236,7 +237,7 @@ export class SegmentDownload {
       holdings.stored(this.key, bytes.byteLength);
     } catch (error) {
       holdings.abandoned(this.key);
-      this.context.onStorageWarning(storageWarning(error));
+      this.context.onStorageWarning(storageFailure(error, 'Storing a segment'));
     }
     this.onSettled({ ok: true, segment: { bytes, source, p2pBytes: this.p2pBytes, peers: [...this.peers] } });
   }
@@ -257,9 +258,4 @@ export class SegmentDownload {
     this.partial?.fail();
     this.currentState = 'idle';
   }
-}
-
-function storageWarning(error: unknown): ShoalError {
-  if (error instanceof ShoalError) return error;
-  return new ShoalError('storage-failed', `Storing a segment failed: ${String(error)}`, { source: 'storage', cause: error });
 }

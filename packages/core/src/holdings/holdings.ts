@@ -113,7 +113,8 @@ export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSize
   async servable(key: SegmentKey): Promise<ServableSegment | undefined> {
     const partial = this.downloads.get(segmentKeyString(key))?.partial;
     if (partial && !partial.isFailed) return partial;
-    const bytes = await this.storage.get(key);
+    // A store whose read fails holds nothing we can serve: the peer hears `absent` and asks elsewhere.
+    const bytes = await this.storage.get(key).catch(() => undefined);
     return bytes && completeSegment(bytes);
   }
 

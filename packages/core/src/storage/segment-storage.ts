@@ -39,7 +39,11 @@ export interface SegmentStorage {
   /** Total bytes held. Never above the implementation's cap once a `put` has resolved. */
   readonly usedBytes: number;
   has(key: SegmentKey): boolean;
-  /** Resolves `undefined` when absent. */
+  /**
+   * Resolves `undefined` when absent. May reject (an I/O error): the engine then treats the segment as
+   * not held — the player's load fetches it again from peers or the origin (with a `storage:warning`),
+   * and a peer asking for it hears `absent`.
+   */
   get(key: SegmentKey): Promise<Uint8Array | undefined>;
   /**
    * Stores (or replaces) a segment, evicting others to stay under the cap; one larger than the cap is not

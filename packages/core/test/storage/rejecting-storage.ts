@@ -1,7 +1,8 @@
 /**
- * A store whose `put` always rejects, as `IndexedDbSegmentStorage` does with `storage-quota` when the
- * disk is full: what the `SegmentStorage` contract allows a store to do (see `storage/segment-storage.ts`).
- * Everything else is a working in-memory store that holds nothing.
+ * A store whose `put` rejects, as `IndexedDbSegmentStorage` does with `storage-quota` when the disk is
+ * full, or (`failing: 'get'`) whose reads reject, as a broken IndexedDB does: what the `SegmentStorage`
+ * contract allows a store to do (see `storage/segment-storage.ts`). Everything else is a working
+ * in-memory store (holding nothing when puts fail).
  */
 import type { Clock } from '../../src/clock/clock';
 import { ShoalError } from '../../src/errors';
@@ -12,10 +13,14 @@ import type { SegmentKey } from '../../src/types';
 export class RejectingStorage implements SegmentStorage {
   /** How many `put` calls were refused. */
   rejectedPuts = 0;
+  /** How many `get` calls were refused. */
+  rejectedGets = 0;
   private readonly inner: MemoryStorage;
+  private readonly failing: 'put' | 'get';
 
-  constructor(options: { clock: Clock }) {
+  constructor(options: { clock: Clock; failing?: 'put' | 'get' }) {
     this.inner = new MemoryStorage({ capBytes: 64 * 1024 * 1024, clock: options.clock });
+    this.failing = options.failing ?? 'put';
   }
 
   get usedBytes(): number {
@@ -26,11 +31,14 @@ export class RejectingStorage implements SegmentStorage {
     return this.inner.has(key);
   }
 
-  get(key: SegmentKey): Promise<Uint8Array | undefined> {
-    return this.inner.get(key);
+  async get(key: SegmentKey): Promise<Uint8Array | undefined> {
+    if (this.failing === 'put') return this.inner.get(key);
+    this.rejectedGets++;
+    throw new ShoalError('storage-failed', 'Read failed (test store)', { source: 'storage' });
   }
 
-  async put(_key: SegmentKey, _bytes: Uint8Array): Promise<void> {
+  async put(key: SegmentKey, bytes: Uint8Array): Promise<void> {
+    if (this.failing === 'get') return this.inner.put(key, bytes);
     this.rejectedPuts++;
     throw new ShoalError('storage-quota', 'Quota exceeded (test store)', { source: 'storage' });
   }
