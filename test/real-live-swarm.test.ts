@@ -68,8 +68,8 @@ test('4 engines on a real swarm play a live timeline: P2P share > 0, no missed d
         { trackerUrls: [tracker.url], rtcConfig: { iceServers: [] }, announceIntervalMs: ANNOUNCE_INTERVAL_MS },
         { onDecision: (decision) => log(JSON.stringify(decision)) },
       );
-      engine.on('segment:loaded', ({ key, source, durationMs, peers }) =>
-        log(`loaded ${JSON.stringify(key)} from ${source} in ${durationMs.toFixed(0)} ms${peers.length ? ` (peers ${peers.map(short).join(' ')})` : ''}`));
+      engine.on('segment:loaded', ({ key, source, durationMs, peerIds }) =>
+        log(`loaded ${JSON.stringify(key)} from ${source} in ${durationMs.toFixed(0)} ms${peerIds.length ? ` (peers ${peerIds.map(short).join(' ')})` : ''}`));
       engine.on('peer:connected', ({ peerId }) => log(`peer ${short(peerId)} connected`));
       engine.on('peer:closed', ({ peerId, reason }) => log(`peer ${short(peerId)} closed ${reason?.code ?? ''}`));
       engine.on('tracker:warning', () => {});
@@ -89,7 +89,7 @@ test('4 engines on a real swarm play a live timeline: P2P share > 0, no missed d
       const slack = (s: LoadedSegment): string => (s.slackSec === undefined ? '' : `${s.slackSec >= 0 ? '+' : ''}${s.slackSec.toFixed(1)}s`);
       console.log(
         `# viewer ${i}: P2P share ${stats.p2pShare.toFixed(3)} (p2p ${stats.p2pBytes} B, http ${stats.httpBytes} B, uploaded ${stats.uploadedBytes} B), ` +
-          `peers ${stats.peers}, stalls ${reports[i]!.stalls}; segments ${loaded.length} as id:source+slack ` +
+          `peers ${stats.peerCount}, stalls ${reports[i]!.stalls}; segments ${loaded.length} as id:source+slack ` +
           `[${loaded.map((s) => `${s.segmentId}:${s.source}${slack(s)}`).join(' ')}]`,
       );
     });

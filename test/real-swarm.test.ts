@@ -42,7 +42,7 @@ async function swarmOf(count: number, trackerUrls = [tracker.url]): Promise<{ en
     created.push(engine);
     engines.push(engine);
   }
-  await waitFor(() => created.every((e) => e.stats().peers === count - 1), `${count} engines to connect`, 30_000);
+  await waitFor(() => created.every((e) => e.stats().peerCount === count - 1), `${count} engines to connect`, 30_000);
   return { engines: created, manifestUrl };
 }
 
@@ -79,7 +79,7 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
     const result = await c!.loadSegment(seg);
     assert.equal(result.source, 'p2p');
     assert.equal(sha256(result.bytes), sha256(origin.bytesOf('big-two-peers')));
-    assert.deepEqual(new Set(result.peers), new Set([a!.peerId, b!.peerId]));
+    assert.deepEqual(new Set(result.peerIds), new Set([a!.peerId, b!.peerId]));
     assert.ok(a!.stats().uploadedBytes > uploadedBefore[0]!, 'a served blocks');
     assert.ok(b!.stats().uploadedBytes > uploadedBefore[1]!, 'b served blocks');
   });
@@ -104,7 +104,7 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
     assert.equal(c!.stats().httpBytes, 0);
     assert.equal(loadedEvents, 1);
     assert.equal(result.p2pBytes, result.sizeBytes, 'every block delivered and counted once');
-    assert.ok(result.peers.includes(a!.peerId));
+    assert.ok(result.peerIds.includes(a!.peerId));
   });
 
   test('a peer that sends garbage is dropped; the others keep trading', async () => {
@@ -142,7 +142,7 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
       const result = await b!.loadSegment(seg);
       assert.equal(result.source, 'p2p');
       assert.equal(sha256(result.bytes), sha256(origin.bytesOf('after-rogue')));
-      assert.equal(a!.stats().peers, 1);
+      assert.equal(a!.stats().peerCount, 1);
     } finally {
       rogue.destroy();
     }

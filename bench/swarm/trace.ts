@@ -79,7 +79,7 @@ function installTrace(): void {
         scheduler.options.onDecision = (d: any, nowMs: number) =>
           push('decision', { action: d.action, reason: d.reason, key: `${d.key.renditionId}#${d.key.segmentId}`, peers: d.peerIds?.length, nowMs });
       }
-      engine.on('segment:loaded', (e: any) => push('loaded', { key: `${e.key.renditionId}#${e.key.segmentId}`, source: e.source, p2pBytes: e.p2pBytes, sizeBytes: e.sizeBytes, durationMs: Math.round(e.durationMs), peers: e.peers.map((p: string) => p.slice(-6)) }));
+      engine.on('segment:loaded', (e: any) => push('loaded', { key: `${e.key.renditionId}#${e.key.segmentId}`, source: e.source, p2pBytes: e.p2pBytes, sizeBytes: e.sizeBytes, durationMs: Math.round(e.durationMs), peers: e.peerIds.map((p: string) => p.slice(-6)) }));
       engine.on('peer:connected', (e: any) => push('peer-connected', { peer: e.peerId.slice(-6) }));
       engine.on('peer:closed', (e: any) => push('peer-closed', { peer: e.peerId.slice(-6) }));
       push('peer-id', { peer: engine.peerId.slice(-6) });

@@ -25,7 +25,7 @@ interface PageGlobals {
     startupMs?: number;
     httpFragmentBytes: number;
     p2pSegments: PeerSegment[];
-    engine: { stats(): { httpBytes: number; p2pBytes: number; uploadedBytes: number; peers: number } };
+    engine: { stats(): { httpBytes: number; p2pBytes: number; uploadedBytes: number; peerCount: number } };
     /** Whatever the player (hls.js, Shaka) reports: seconds behind the live edge, `360p 286 kbit/s`. */
     quality(): { latencySec: number | null; level: string | null };
   };
@@ -225,7 +225,7 @@ function readSample(): PageSample {
     httpBytes: state.p2p ? stats.httpBytes : state.httpFragmentBytes,
     p2pBytes: stats.p2pBytes,
     uploadedBytes: stats.uploadedBytes,
-    peers: stats.peers,
+    peers: stats.peerCount,
     latencySec,
     level,
     playing: state.startupMs !== undefined && !video.paused && video.readyState > 2,

@@ -49,11 +49,11 @@ async function main(): Promise<void> {
 
   const chart = new BytesChart($<HTMLCanvasElement>('chart'));
   chart.start();
-  engine.on('bytes:downloaded', ({ source, bytes }) => chart.add(source === 'p2p' ? 'p2pBytes' : 'httpBytes', bytes));
-  engine.on('bytes:uploaded', ({ bytes }) => chart.add('uploadBytes', bytes));
+  engine.on('bytes:downloaded', ({ source, sizeBytes }) => chart.add(source === 'p2p' ? 'p2pBytes' : 'httpBytes', sizeBytes));
+  engine.on('bytes:uploaded', ({ sizeBytes }) => chart.add('uploadBytes', sizeBytes));
   engine.on('tracker:warning', ({ error }) => console.warn('tracker:', error.message));
   engine.on('storage:warning', ({ error }) => console.warn('storage (segments kept in memory):', error.message));
-  engine.on('storage:restored', ({ segments, sizeBytes }) => console.info(`cache: ${segments} segments (${(sizeBytes / 1e6).toFixed(2)} MB) from earlier visits`));
+  engine.on('storage:restored', ({ segmentCount, sizeBytes }) => console.info(`cache: ${segmentCount} segments (${(sizeBytes / 1e6).toFixed(2)} MB) from earlier visits`));
   video.addEventListener('error', () => state.errors.push(`video: ${video.error?.message ?? video.error?.code}`));
   video.addEventListener('playing', () => (state.startupMs ??= performance.now() - pageStartMs));
   video.addEventListener('waiting', () => {

@@ -49,7 +49,7 @@ export function renderStats(state: DemoState): void {
   const stats = state.engine.stats();
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
   $('share').textContent = state.p2p ? `${(stats.p2pShare * 100).toFixed(0)} %` : 'off';
-  $('peers').textContent = String(stats.peers);
+  $('peers').textContent = String(stats.peerCount);
   $('http').textContent = mb(state.p2p ? stats.httpBytes : state.httpFragmentBytes);
   $('p2pbytes').textContent = mb(stats.p2pBytes);
   $('upload').textContent = mb(stats.uploadedBytes);

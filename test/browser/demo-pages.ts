@@ -65,7 +65,7 @@ interface PageGlobals {
     startupMs?: number;
     httpFragmentBytes: number;
     p2pSegments: PeerSegment[];
-    engine: { stats(): { httpBytes: number; p2pBytes: number; uploadedBytes: number; p2pShare: number; peers: number } };
+    engine: { stats(): { httpBytes: number; p2pBytes: number; uploadedBytes: number; p2pShare: number; peerCount: number } };
   };
   document: { querySelector(selector: 'video'): { currentTime: number } };
 }
@@ -114,7 +114,7 @@ export function readReport(page: Page): Promise<PageReport> {
       p2pBytes: stats.p2pBytes,
       uploadedBytes: stats.uploadedBytes,
       p2pShare: stats.p2pShare,
-      peers: stats.peers,
+      peers: stats.peerCount,
       p2pSegments: state.p2pSegments,
     };
   });

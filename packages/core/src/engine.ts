@@ -59,7 +59,7 @@ export interface ShoalStats {
   /** p2pBytes / (httpBytes + p2pBytes); 0 before any download. */
   p2pShare: number;
   /** Connected peers in this stream's swarm. */
-  peers: number;
+  peerCount: number;
   swarmId: string | undefined;
   segmentsBySource: Record<SegmentSource, number>;
 }
@@ -125,9 +125,9 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
         peerRequestTimeoutMs: c.peerRequestTimeoutMs,
         storage: this.storage,
         holdings: this.holdings,
-        onDownloaded: (source, bytes, peerId) => {
-          this.totals[source === 'http' ? 'httpBytes' : 'p2pBytes'] += bytes;
-          this.emit('bytes:downloaded', peerId ? { source, bytes, peerId } : { source, bytes });
+        onDownloaded: (source, sizeBytes, peerId) => {
+          this.totals[source === 'http' ? 'httpBytes' : 'p2pBytes'] += sizeBytes;
+          this.emit('bytes:downloaded', peerId ? { source, sizeBytes, peerId } : { source, sizeBytes });
         },
         onStorageWarning: (error) => this.emit('storage:warning', { error }),
       },
@@ -187,7 +187,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     const cached = await this.readCached(key);
     if (cached) {
       this.segmentsBySource.cache++;
-      const result = { source: 'cache' as const, sizeBytes: cached.byteLength, p2pBytes: 0, durationMs: 0, peers: [] };
+      const result = { source: 'cache' as const, sizeBytes: cached.byteLength, p2pBytes: 0, durationMs: 0, peerIds: [] };
       this.emit('segment:loaded', { key, ...result });
       return { bytes: cached, ...result };
     }
@@ -225,7 +225,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       p2pBytes,
       uploadedBytes,
       p2pShare: downloaded === 0 ? 0 : p2pBytes / downloaded,
-      peers: this.swarm?.peers.length ?? 0,
+      peerCount: this.swarm?.peers.length ?? 0,
       swarmId: this.swarmId,
       segmentsBySource: { ...this.segmentsBySource },
     };
@@ -279,9 +279,9 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       uploadEnabled: this.config.uploadEnabled,
       holdings: this.holdings,
       playbackStarted: () => this.started,
-      onUploaded: (peerId, bytes) => {
-        this.totals.uploadedBytes += bytes;
-        this.emit('bytes:uploaded', { bytes, peerId });
+      onUploaded: (peerId, sizeBytes) => {
+        this.totals.uploadedBytes += sizeBytes;
+        this.emit('bytes:uploaded', { sizeBytes, peerId });
       },
     });
     swarm.on('peer:connected', (peer) => {
@@ -333,7 +333,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   private restored(segments: StoredSegmentInfo[]): void {
     if (this.destroyed) return;
     this.holdings.restored(segments);
-    this.emit('storage:restored', { segments: segments.length, sizeBytes: segments.reduce((sum, info) => sum + info.sizeBytes, 0) });
+    this.emit('storage:restored', { segmentCount: segments.length, sizeBytes: segments.reduce((sum, info) => sum + info.sizeBytes, 0) });
     this.scheduler.soon();
   }
 

@@ -12,7 +12,7 @@ export interface SegmentLoadedEvent {
   p2pBytes: number;
   durationMs: number;
   /** Peer ids that sent at least one block. */
-  peers: string[];
+  peerIds: string[];
 }
 
 export interface ShoalEvents {
@@ -21,8 +21,8 @@ export interface ShoalEvents {
   'peer:closed': (event: { peerId: string; reason?: ShoalError }) => void;
   'segment:loaded': (event: SegmentLoadedEvent) => void;
   'segment:failed': (event: { key: SegmentKey; error: ShoalError }) => void;
-  'bytes:downloaded': (event: { source: 'http' | 'p2p'; bytes: number; peerId?: string }) => void;
-  'bytes:uploaded': (event: { bytes: number; peerId: string }) => void;
+  'bytes:downloaded': (event: { source: 'http' | 'p2p'; sizeBytes: number; peerId?: string }) => void;
+  'bytes:uploaded': (event: { sizeBytes: number; peerId: string }) => void;
   'tracker:warning': (event: { error: ShoalError }) => void;
   /**
    * The persistent cache (`persistentCache`) failed (IndexedDB unavailable, quota exceeded, a failed read
@@ -30,5 +30,5 @@ export interface ShoalEvents {
    */
   'storage:warning': (event: { error: ShoalError }) => void;
   /** The persistent cache opened for this VOD stream, holding this many of its segments from earlier pages. */
-  'storage:restored': (event: { segments: number; sizeBytes: number }) => void;
+  'storage:restored': (event: { segmentCount: number; sizeBytes: number }) => void;
 }

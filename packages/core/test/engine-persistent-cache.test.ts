@@ -67,7 +67,7 @@ test('VOD segments survive the engine, come from the cache, and are announced to
     await connected;
     assert.equal(peer.availability(segment), 0);
     openStore();
-    assert.deepEqual(await restored, { segments: 1, sizeBytes: 300_000 });
+    assert.deepEqual(await restored, { segmentCount: 1, sizeBytes: 300_000 });
     const result = await reloaded.loadSegment(segment);
     assert.equal(result.source, 'cache');
     assert.deepEqual(result.bytes, origin.bytesOf(segment.url));

@@ -82,9 +82,9 @@ test('the only holder vanishes mid-segment: the rest comes over one HTTP Range, 
     await a.loadSegment(segment);
     while (b.availability(segment) === 0) await new Promise((resolve) => setImmediate(resolve));
     let p2pBytes = 0;
-    b.on('bytes:downloaded', ({ source, bytes }) => {
+    b.on('bytes:downloaded', ({ source, sizeBytes }) => {
       if (source !== 'p2p') return;
-      p2pBytes += bytes;
+      p2pBytes += sizeBytes;
       if (p2pBytes >= 200_000) a.destroy();
     });
     const servedBefore = origin.servedBytes;

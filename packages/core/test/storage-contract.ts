@@ -13,7 +13,7 @@ import type { SegmentKey } from '../src/types';
 export interface StorageContractSetupOptions {
   /** The store must hold at most this many bytes. */
   capBytes: number;
-  /** The store's clock: `lastUsedMs` values come from it. */
+  /** The store's clock: `lastUsedAtMs` values come from it. */
   clock: VirtualClock;
 }
 
@@ -120,8 +120,8 @@ export function runStorageContract(name: string, setup: StorageSetup): void {
         await storage.get(key('v', 1));
         const byId = new Map(storage.list().map((info) => [idOf(info), info]));
         assert.equal(byId.size, 2);
-        assert.deepEqual(byId.get('v/1'), { renditionId: 'v', segmentId: 1, sizeBytes: 100, lastUsedMs: 3_000 });
-        assert.deepEqual(byId.get('a/1'), { renditionId: 'a', segmentId: 1, sizeBytes: 300, lastUsedMs: 2_000 });
+        assert.deepEqual(byId.get('v/1'), { renditionId: 'v', segmentId: 1, sizeBytes: 100, lastUsedAtMs: 3_000 });
+        assert.deepEqual(byId.get('a/1'), { renditionId: 'a', segmentId: 1, sizeBytes: 300, lastUsedAtMs: 2_000 });
       }));
 
     test('accounts usedBytes over put, overwrite and delete', () =>

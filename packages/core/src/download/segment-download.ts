@@ -31,7 +31,7 @@ export interface DownloadContext {
   storage: SegmentStorage;
   holdings: Holdings;
   /** Every received byte, once, by source: the engine's totals and `bytes:downloaded`. */
-  onDownloaded(source: 'http' | 'p2p', bytes: number, peerId?: string): void;
+  onDownloaded(source: 'http' | 'p2p', sizeBytes: number, peerId?: string): void;
   /** The store refused a downloaded segment (`storage:warning`): it is delivered, only not held. */
   onStorageWarning(error: ShoalError): void;
 }
@@ -45,7 +45,7 @@ export interface DownloadedSegment {
   source: 'http' | 'p2p';
   p2pBytes: number;
   /** Peer ids that delivered at least one block. */
-  peers: string[];
+  peerIds: string[];
 }
 
 export type DownloadSettlement = { ok: true; segment: DownloadedSegment } | { ok: false; error: ShoalError };
@@ -70,7 +70,7 @@ export class SegmentDownload {
   private partial: PartialSegment | undefined;
   private p2p: P2PDownload | undefined;
   private http: HttpDownload | undefined;
-  private readonly peers = new Set<string>();
+  private readonly peerIds = new Set<string>();
   private p2pBytes = 0;
   private stopped = false;
 
@@ -168,7 +168,7 @@ export class SegmentDownload {
     const length = block.bytes.byteLength;
     if (block.source === 'p2p') {
       this.p2pBytes += length;
-      this.peers.add(block.peerId);
+      this.peerIds.add(block.peerId);
       this.context.onDownloaded('p2p', length, block.peerId);
     } else {
       this.context.onDownloaded('http', length);
@@ -239,7 +239,7 @@ export class SegmentDownload {
       holdings.abandoned(this.key);
       this.context.onStorageWarning(storageFailure(error, 'Storing a segment'));
     }
-    this.onSettled({ ok: true, segment: { bytes, source, p2pBytes: this.p2pBytes, peers: [...this.peers] } });
+    this.onSettled({ ok: true, segment: { bytes, source, p2pBytes: this.p2pBytes, peerIds: [...this.peerIds] } });
   }
 
   private fail(error: ShoalError): void {

@@ -220,9 +220,9 @@ export class Scheduler {
     const id = segmentKeyString(task.key);
     if (this.tasks.get(id) === task) this.tasks.delete(id);
     if (settlement.ok) {
-      const { bytes, source, p2pBytes, peers } = settlement.segment;
+      const { bytes, source, p2pBytes, peerIds } = settlement.segment;
       const durationMs = this.options.clock.now() - task.createdAtMs;
-      const result: LoadSegmentResult = { bytes, source, sizeBytes: bytes.byteLength, p2pBytes, durationMs, peers };
+      const result: LoadSegmentResult = { bytes, source, sizeBytes: bytes.byteLength, p2pBytes, durationMs, peerIds };
       this.options.hooks.onLoaded(task.key, result);
       for (const waiter of task.waiters) waiter.resolve(result);
     } else {

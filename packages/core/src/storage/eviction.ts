@@ -122,11 +122,11 @@ function orderKeyOf(info: StoredSegmentInfo, evictionClass: EvictionClass, playb
     case 'stale':
       return offsetSec ?? 0; // most negative (farthest behind) first
     case 'unplaced':
-      return info.lastUsedMs;
+      return info.lastUsedAtMs;
     case 'behind':
       // Live keeps the segments right behind the playhead longest; VOD viewers are spread over the whole
       // timeline, so recency of use is the better signal there.
-      return playback?.live ? (offsetSec ?? 0) : info.lastUsedMs;
+      return playback?.live ? (offsetSec ?? 0) : info.lastUsedAtMs;
     case 'ahead':
       return -(offsetSec ?? 0); // farthest ahead first; the segment playing last
   }
@@ -136,7 +136,7 @@ function compareCandidates(a: Candidate, b: Candidate): number {
   return (
     CLASS_ORDER[a.evictionClass] - CLASS_ORDER[b.evictionClass] ||
     a.orderKey - b.orderKey ||
-    a.info.lastUsedMs - b.info.lastUsedMs ||
+    a.info.lastUsedAtMs - b.info.lastUsedAtMs ||
     (a.info.renditionId < b.info.renditionId ? -1 : a.info.renditionId > b.info.renditionId ? 1 : 0) ||
     a.info.segmentId - b.info.segmentId
   );

@@ -10,7 +10,7 @@
  * the same ladder share rendition ids). The byte cap covers the whole database: other streams' segments
  * go first (least recently used), then this stream's by `chooseEvictions` as in memory.
  *
- * Recency (`lastUsedMs`, for least-recently-used eviction) is written with each `put` as wall-clock time;
+ * Recency (`lastUsedAtMs`, for least-recently-used eviction) is written with each `put` as wall-clock time;
  * a `get` updates it in memory only (a peer's block requests would otherwise each cost a write).
  *
  * `destroy()` forgets the index and closes this instance; the records stay for the next page. `clear()`
@@ -108,7 +108,7 @@ export class IndexedDbSegmentStorage implements SegmentStorage {
     const id = this.idOf(this.options.namespace, key);
     const entry = this.index.get(id);
     if (!entry) return undefined;
-    entry.info.lastUsedMs = this.options.clock.now();
+    entry.info.lastUsedAtMs = this.options.clock.now();
     const hot = this.hot.get(id);
     if (hot) {
       this.touchHot(id, hot);
@@ -148,7 +148,7 @@ export class IndexedDbSegmentStorage implements SegmentStorage {
       return;
     }
     // Indexed before the write, so concurrent puts see each other against the cap.
-    const entry: IndexEntry = { namespace, info: { ...incoming, lastUsedMs: this.options.clock.now() } };
+    const entry: IndexEntry = { namespace, info: { ...incoming, lastUsedAtMs: this.options.clock.now() } };
     this.index.set(id, entry);
     this.used += incoming.sizeBytes;
     // A view into a larger buffer would store the whole buffer: store exactly the segment.
@@ -204,9 +204,9 @@ export class IndexedDbSegmentStorage implements SegmentStorage {
       const persisted = infos[i];
       if (!persisted || !(persisted.sizeBytes >= 0)) return;
       // Recency across pages: as long ago on this page's clock as it was on the wall clock.
-      const lastUsedMs = nowMs - Math.max(0, nowEpochMs - persisted.lastUsedEpochMs);
+      const lastUsedAtMs = nowMs - Math.max(0, nowEpochMs - persisted.lastUsedEpochMs);
       const key = { renditionId, segmentId };
-      this.index.set(this.idOf(namespace, key), { namespace, info: { ...key, sizeBytes: persisted.sizeBytes, lastUsedMs } });
+      this.index.set(this.idOf(namespace, key), { namespace, info: { ...key, sizeBytes: persisted.sizeBytes, lastUsedAtMs } });
       if (namespace === this.options.namespace) this.used += persisted.sizeBytes;
     });
     // A smaller cap than last time (or records of another tab) may leave the database over it.

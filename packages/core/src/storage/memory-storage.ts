@@ -57,7 +57,7 @@ export class MemoryStorage implements SegmentStorage {
   async get(key: SegmentKey): Promise<Uint8Array | undefined> {
     const entry = this.entries.get(segmentKeyString(key));
     if (!entry) return undefined;
-    entry.info.lastUsedMs = this.options.clock.now();
+    entry.info.lastUsedAtMs = this.options.clock.now();
     return entry.bytes;
   }
 
@@ -73,7 +73,7 @@ export class MemoryStorage implements SegmentStorage {
       if (replaced) this.options.onEvict?.(keyOf(replaced.info));
       return;
     }
-    this.entries.set(id, { info: { ...incoming, lastUsedMs: this.options.clock.now() }, bytes });
+    this.entries.set(id, { info: { ...incoming, lastUsedAtMs: this.options.clock.now() }, bytes });
     this.used += incoming.sizeBytes;
   }
 

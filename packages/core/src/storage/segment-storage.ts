@@ -5,7 +5,7 @@ import type { SegmentKey } from '../types';
 export interface StoredSegmentInfo extends SegmentKey {
   sizeBytes: number;
   /** Clock time (ms) of the last `put` or `get`. */
-  lastUsedMs: number;
+  lastUsedAtMs: number;
 }
 
 /**

@@ -26,7 +26,7 @@ export interface ServableSource {
 export interface UploaderOptions {
   isUploadEnabled(): boolean;
   holdings: ServableSource;
-  onUploaded(peerId: string, bytes: number): void;
+  onUploaded(peerId: string, sizeBytes: number): void;
 }
 
 interface PeerQueue {

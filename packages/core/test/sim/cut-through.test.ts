@@ -40,7 +40,7 @@ test('cut-through: the last of a chain A → B → C finishes about one block-ti
         if (source === 'p2p') firstP2PByteAt[name] ??= clock.now();
       });
     }
-    await waitVirtual(clock, () => a.stats().peers === 1 && c.stats().peers === 1);
+    await waitVirtual(clock, () => a.stats().peerCount === 1 && c.stats().peerCount === 1);
     const loads = [
       a.loadSegment(segment).then((r) => ((doneAt.A = clock.now()), r)),
       // B and C ask as soon as their neighbour announces it is downloading.

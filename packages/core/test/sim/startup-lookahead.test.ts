@@ -28,7 +28,7 @@ test('nothing buffered at the playhead, or not started: only requested segments;
       engine.setStreams({ manifestUrl: 'sim://origin/vod/master.m3u8', live: false, renditions: [{ id: renditionId, metadata: {}, segments }] });
     }
     for (const segment of segments) await holder.loadSegment(segment);
-    await waitVirtual(clock, () => viewer.stats().peers === 1);
+    await waitVirtual(clock, () => viewer.stats().peerCount === 1);
 
     viewer.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: 0, activeRenditions: [renditionId] });
     await viewer.loadSegment(segments[0]!);

@@ -10,11 +10,11 @@ import { runStorageContract } from '../storage-contract';
 
 runStorageContract('MemoryStorage', async ({ capBytes, clock }) => ({ storage: new MemoryStorage({ capBytes, clock }) }));
 
-const seg = (renditionId: string, segmentId: number, sizeBytes = 10, lastUsedMs = 0): StoredSegmentInfo => ({
+const seg = (renditionId: string, segmentId: number, sizeBytes = 10, lastUsedAtMs = 0): StoredSegmentInfo => ({
   renditionId,
   segmentId,
   sizeBytes,
-  lastUsedMs,
+  lastUsedAtMs,
 });
 const idOf = (k: SegmentKey): string => `${k.renditionId}/${k.segmentId}`;
 /** 2 s segments numbered by sequence, playhead at 100 in every rendition. */
