@@ -77,21 +77,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
-  // PENDING (issue 15): findings in files other engineers were editing when lint landed, reported as
-  // warnings so `npm test` stays green; the follow-up pass fixes them and deletes this block.
+  // PENDING (issue 15): the tracker's library typings, being reworked on another branch when lint landed.
   {
-    files: ['packages/core/src/config.ts', 'packages/core/src/tracker/bittorrent-tracker.d.ts', 'packages/core/src/storage/indexeddb-storage.ts'],
-    rules: {
-      '@typescript-eslint/no-unused-vars': 'warn',
-      '@typescript-eslint/no-explicit-any': 'warn',
-      '@typescript-eslint/no-floating-promises': 'warn',
-    },
-  },
-  {
-    files: ['packages/core/test/build/browser-bundle-smoke.ts', 'packages/core/test/storage/persistent-disk.ts', 'packages/hlsjs-loader/test/fallback.spec.ts'],
-    rules: {
-      '@typescript-eslint/consistent-type-imports': 'warn',
-      '@typescript-eslint/only-throw-error': 'warn',
-    },
+    files: ['packages/core/src/tracker/bittorrent-tracker.d.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'warn' },
   },
 );

@@ -2,7 +2,7 @@
 /**
  * When Shoal cannot or may not run, the player is plain hls.js: no custom loader, no engine traffic.
  */
-import { isShoalError, ShoalEngine } from '@shoal/core';
+import { isShoalError, type ShoalEngine } from '@shoal/core';
 import Hls from 'hls.js';
 import { attachShoal, isShoalActive, shoalHlsConfig } from '../src/index';
 import { assert, assertEqual } from './support/assert';

@@ -142,7 +142,7 @@ export class IndexedDbSegmentStorage implements SegmentStorage {
     if (!fits) {
       // The new bytes cannot be held, and the old copy must not pass for them.
       if (replaced) {
-        this.deleteRecords([[namespace, key]]);
+        void this.deleteRecords([[namespace, key]]).catch(() => undefined); // a record left behind is evicted again next page
         this.options.onEvict?.(key);
       }
       return;

@@ -12,8 +12,9 @@ import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from 'webrt
 import { installNodeEndOfCandidatesFix } from '../../src/node';
 import { WebTorrentTrackerClient } from '../../src/tracker/webtorrent-tracker-client';
 import { startTestTracker, waitUntil } from '../tracker/tracker-test-support';
+import type * as CoreModule from '../../src/index';
 
-type Core = typeof import('../../src/index');
+type Core = typeof CoreModule;
 
 // Node 20 has no global WebSocket; `ws` (bittorrent-tracker's dependency, untyped) stands in for it.
 const { WebSocket } = createRequire(import.meta.url)('ws') as { WebSocket: unknown };

@@ -8,7 +8,7 @@ import type { OpenPersistentStorage, SegmentStorage } from '../../src/storage/se
 
 export function persistentDisk(options: { capBytes: number; clock: Clock }) {
   const disk = new MemoryStorage(options);
-  let failure: unknown;
+  let failure: Error | undefined;
   let opened = 0;
   const check = (): void => {
     if (failure !== undefined) throw failure;
@@ -49,7 +49,7 @@ export function persistentDisk(options: { capBytes: number; clock: Clock }) {
     get opened() {
       return opened;
     },
-    failWith(error: unknown): void {
+    failWith(error: Error): void {
       failure = error;
     },
   };
