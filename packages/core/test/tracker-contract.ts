@@ -20,6 +20,7 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { isShoalError, type ShoalError } from '../src/errors';
+import { infoHashFromSwarmId } from '../src/swarm/swarm-identity';
 import type { TrackerClient } from '../src/tracker/tracker-client';
 import type { Transport } from '../src/transport/transport';
 
@@ -80,7 +81,7 @@ interface Probe {
 export function runTrackerClientContract(name: string, setup: TrackerHarnessSetup, options: TrackerContractOptions = {}): void {
   const timeout = options.timeoutMs ?? 60_000;
   let swarmCount = 0;
-  const freshInfoHash = (): string => (++swarmCount).toString(16).padStart(8, '0').repeat(5);
+  const freshInfoHash = (): string => infoHashFromSwarmId(`https://contract.test/${name}/${++swarmCount}.m3u8`);
 
   type Body = (harness: TrackerHarness, probe: (request: TrackerClientRequest) => Probe, t: TestContext) => Promise<void>;
   const withHarness = (body: Body) =>
@@ -151,8 +152,10 @@ export function runTrackerClientContract(name: string, setup: TrackerHarnessSetu
 
     test('setWantedPeers(0) makes no new connection; a later positive count re-announces and connects', { timeout }, withHarness(async (harness, probe) => {
       const infoHashHex = freshInfoHash();
+      // a, alone, made its offers; it then wants no more (a full engine), and b joins wanting none.
       const a = probe({ infoHashHex, wantedPeers: 3 });
       a.client.start();
+      await harness.settle([a.client]);
       a.client.setWantedPeers(0);
       const b = probe({ infoHashHex, wantedPeers: 0 });
       b.client.start();
