@@ -6,7 +6,7 @@
 import type { ShoalEngine } from '@shoal/core';
 import { attachShoal, shoalHlsConfig } from '../src/index';
 import { assert, assertEqual, waitUntil } from './support/assert';
-import { createSpiedEngine, InPageTracker } from './support/engine';
+import { createSpiedEngine, MemoryTrackerHub } from './support/engine';
 import { createPlayer, MEDIA, play, type TestPlayer } from './support/player';
 
 describe('two viewers sharing segments', () => {
@@ -19,7 +19,7 @@ describe('two viewers sharing segments', () => {
   });
 
   it('the second viewer plays from the first one’s segments; stats still report bytes and elapsed time', async () => {
-    const tracker = new InPageTracker();
+    const tracker = new MemoryTrackerHub();
     const first = createSpiedEngine({}, { createTrackerClient: tracker.createClient });
     const second = createSpiedEngine({}, { createTrackerClient: tracker.createClient });
     engines.push(first.engine, second.engine);

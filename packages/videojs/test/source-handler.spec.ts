@@ -10,7 +10,7 @@ import videojs from 'video.js';
 import type { ShoalEngine } from '@shoal/core';
 import { registerShoalSourceHandler, shoalSessionOf, type ShoalSourceHandlerRegistration, type VideojsLike } from '../src/index';
 import { assert, assertEqual, waitUntil } from '../../hlsjs-loader/test/support/assert';
-import { createSpiedEngine, InPageTracker, type EngineCalls } from '../../hlsjs-loader/test/support/engine';
+import { createSpiedEngine, MemoryTrackerHub, type EngineCalls } from '../../hlsjs-loader/test/support/engine';
 import { MEDIA } from '../../hlsjs-loader/test/support/player';
 
 /** The parts of a video.js player the specs use (typed structurally: the root tsconfig has no DOM lib). */
@@ -43,10 +43,10 @@ describe('Shoal source handler for video.js 8', () => {
   const players: TestVjsPlayer[] = [];
   const engines: Array<{ engine: ShoalEngine; calls: EngineCalls }> = [];
   let registration: ShoalSourceHandlerRegistration | undefined;
-  let tracker: InPageTracker;
+  let tracker: MemoryTrackerHub;
 
   beforeEach(() => {
-    tracker = new InPageTracker();
+    tracker = new MemoryTrackerHub();
     registration = registerShoalSourceHandler(vjs, {
       Hls,
       createEngine: () => {

@@ -7,25 +7,24 @@ import assert from 'node:assert/strict';
 import { VirtualClock } from '../../src/clock/virtual-clock';
 import { ShoalEngine } from '../../src/engine';
 import { STARTUP_PEERS_MAX_MS } from '../../src/swarm/swarm';
-import type { TrackerClient, TrackerClientEvents } from '../../src/tracker/tracker-client';
+import type { TrackerClient, TrackerClientOptions } from '../../src/tracker/tracker-client';
+import { MemoryTrackerHub } from '../../sim/memory-tracker';
 
-/** A tracker that connects nobody and records every wanted-peer count it is given. */
-function recordingTracker(wanted: number[]): TrackerClient {
-  const tracker: TrackerClient = {
-    peerId: 'a'.repeat(40),
-    start: () => {},
-    setWantedPeers: (count: number) => void wanted.push(count),
-    destroy: () => {},
-    on: <E extends keyof TrackerClientEvents>(_event: E, _listener: TrackerClientEvents[E]) => tracker,
-    off: <E extends keyof TrackerClientEvents>(_event: E, _listener?: TrackerClientEvents[E]) => tracker,
+/** A client alone on a tracker hub of its own (it connects nobody), recording every wanted-peer count. */
+function recordingTracker(wanted: number[], clock: VirtualClock, options: TrackerClientOptions): TrackerClient {
+  const client = new MemoryTrackerHub({ clock }).createClient(options);
+  const setWantedPeers = client.setWantedPeers.bind(client);
+  client.setWantedPeers = (count: number) => {
+    wanted.push(count);
+    setWantedPeers(count);
   };
-  return tracker;
+  return client;
 }
 
 function engineWith(wanted: number[], clock: VirtualClock, config: { startupPeers?: number } = {}): ShoalEngine {
   const engine = new ShoalEngine(
     { trackerUrls: ['sim://tracker'], maxPeers: 12, ...config },
-    { clock, createTrackerClient: () => recordingTracker(wanted) },
+    { clock, createTrackerClient: (options) => recordingTracker(wanted, clock, options) },
   );
   engine.setStreams({ manifestUrl: 'https://cdn.example/live.m3u8', live: true });
   return engine;

@@ -1,86 +1,24 @@
 /**
- * Engines for the specs: real `ShoalEngine`s whose tracker is an in-page hub (`InPageTracker`) instead
- * of a WebSocket tracker, and spies on the calls the adapter makes.
+ * Engines for the specs: real `ShoalEngine`s whose tracker is an in-page hub (the simulator's
+ * `MemoryTrackerHub`, the one fake tracker, which passes core's TrackerClient contract) instead of a
+ * WebSocket tracker, and spies on the calls the adapter makes.
  */
 import {
   ShoalEngine,
-  systemClock,
   type LoadSegmentResult,
   type PlaybackState,
   type Segment,
   type ShoalConfig,
   type ShoalPlatform,
   type StreamsDescription,
-  type TrackerClient,
-  type TrackerClientEvents,
-  type TrackerClientOptions,
-  type Transport,
 } from '@shoal/core';
-import { createMemoryTransportPair } from '@shoal/core/testing';
+import { MemoryTrackerHub } from '../../../core/sim/memory-tracker';
 
 /**
- * Connects every engine created through it to every other one with in-memory transports: a swarm
- * inside one page, no network.
+ * Connects the engines created through one hub with in-memory transports on the system clock: a swarm
+ * inside one page, no network. Each hub is its own tracker: an engine on a hub of its own is alone.
  */
-export class InPageTracker {
-  private readonly clients: InPageTrackerClient[] = [];
-
-  readonly createClient = (options: TrackerClientOptions): TrackerClient => {
-    const client = new InPageTrackerClient(options.peerId, this);
-    this.clients.push(client);
-    return client;
-  };
-
-  started(client: InPageTrackerClient): void {
-    for (const other of this.clients) {
-      if (other === client || !other.running) continue;
-      const [mine, theirs] = createMemoryTransportPair({ clock: systemClock, peerIds: [client.peerId, other.peerId] });
-      client.emitPeer(mine);
-      other.emitPeer(theirs);
-    }
-  }
-}
-
-class InPageTrackerClient implements TrackerClient {
-  running = false;
-  private readonly listeners: { [E in keyof TrackerClientEvents]: Set<TrackerClientEvents[E]> } = {
-    peer: new Set(),
-    warning: new Set(),
-  };
-
-  constructor(
-    readonly peerId: string,
-    private readonly tracker: InPageTracker,
-  ) {}
-
-  on<E extends keyof TrackerClientEvents>(event: E, listener: TrackerClientEvents[E]): this {
-    (this.listeners[event] as Set<TrackerClientEvents[E]>).add(listener);
-    return this;
-  }
-
-  off<E extends keyof TrackerClientEvents>(event: E, listener?: TrackerClientEvents[E]): this {
-    if (listener) (this.listeners[event] as Set<TrackerClientEvents[E]>).delete(listener);
-    else this.listeners[event].clear();
-    return this;
-  }
-
-  emitPeer(transport: Transport): void {
-    for (const listener of this.listeners.peer) listener(transport);
-  }
-
-  start(): void {
-    this.running = true;
-    this.tracker.started(this);
-  }
-
-  setWantedPeers(): void {}
-
-  destroy(): void {
-    this.running = false;
-    this.listeners.peer.clear();
-    this.listeners.warning.clear();
-  }
-}
+export { MemoryTrackerHub };
 
 /** Everything the adapter asked of an engine, in order. */
 export interface EngineCalls {
@@ -91,14 +29,14 @@ export interface EngineCalls {
   loaded: Array<{ segment: Segment; result: LoadSegmentResult }>;
 }
 
-/** A real engine (in-page tracker unless `platform` says otherwise) with its adapter-facing calls recorded. */
+/** A real engine (alone on an in-page hub unless `platform` says otherwise) with its adapter-facing calls recorded. */
 export function createSpiedEngine(
   config: Partial<ShoalConfig> = {},
   platform: ShoalPlatform = {},
 ): { engine: ShoalEngine; calls: EngineCalls } {
   const engine = new ShoalEngine(
     { trackerUrls: ['wss://tracker.invalid'], ...config },
-    { createTrackerClient: new InPageTracker().createClient, ...platform },
+    { createTrackerClient: new MemoryTrackerHub().createClient, ...platform },
   );
   const calls: EngineCalls = { setStreams: [], updateStream: [], setPlayback: [], loadSegment: [], loaded: [] };
   const setStreams = engine.setStreams.bind(engine);

@@ -2,8 +2,9 @@
  * What the Shaka specs share: page globals, waiting, engines with spies (on loads, on what the adapter
  * tells the engine, and on the origin fetches) and Shaka players on their own video elements.
  */
-import { renditionIdOf, ShoalEngine, type LoadSegmentResult, type Segment, type SegmentDescription, type StreamsDescription, type TrackerClient } from '@shoal/core';
+import { renditionIdOf, ShoalEngine, type LoadSegmentResult, type Segment, type SegmentDescription, type StreamsDescription, type TrackerClient, type TrackerClientOptions } from '@shoal/core';
 import shaka from 'shaka-player';
+import { MemoryTrackerHub } from '../../../core/sim/memory-tracker';
 
 /** The page globals the specs use, typed structurally (the root tsconfig checks specs without the DOM lib). */
 export interface PageVideo {
@@ -29,16 +30,13 @@ export async function waitUntil(predicate: () => boolean, what: string, timeoutM
   }
 }
 
-/** A tracker that finds no one: the engine runs alone (cache and HTTP), no network besides the origin. */
-export function lonelyTracker(): TrackerClient {
-  const client: TrackerClient = {
-    on: () => client,
-    off: () => client,
-    start: () => {},
-    setWantedPeers: () => {},
-    destroy: () => {},
-  } as unknown as TrackerClient;
-  return client;
+/**
+ * A tracker that finds no one: a client alone on an in-page hub of its own (the simulator's
+ * `MemoryTrackerHub`, the one fake tracker). The engine runs alone (cache and HTTP), no network besides
+ * the origin.
+ */
+export function lonelyTracker(options: TrackerClientOptions): TrackerClient {
+  return new MemoryTrackerHub().createClient(options);
 }
 
 export interface SpiedEngine {
