@@ -1,7 +1,9 @@
 /**
- * THE ONLY MODULE THAT DEALS WITH bittorrent-tracker's PRIVATE FIELDS AND QUIRKS (checked against 11.2.3,
- * `lib/client/websocket-tracker.js`), for `WebTorrentTrackerClient`. If a later version renames the
- * fields, `hookLibraryInternals` finds nothing and offers simply live the library's own 50 s.
+ * THE ONLY MODULE THAT DEALS WITH bittorrent-tracker's PRIVATE FIELDS AND QUIRKS (checked against
+ * `BITTORRENT_TRACKER_CHECKED_VERSION`, `lib/client/websocket-tracker.js`), for `WebTorrentTrackerClient`.
+ * `@shoal/core` pins that exact version. If another version renames the fields, `hookLibraryInternals`
+ * reports each one it did not find (the client emits them as `tracker-warning`s) and works without it:
+ * offers then live the library's own 50 s.
  */
 import type Client from 'bittorrent-tracker';
 
@@ -16,7 +18,18 @@ export interface LibraryPeer extends SimplePeerLike {
   once(event: 'connect' | 'close' | 'signal', listener: () => void): unknown;
 }
 
+/**
+ * The bittorrent-tracker version whose private fields this module was checked against; `@shoal/core`'s
+ * package.json pins exactly this one (peer and dev dependency).
+ */
+export const BITTORRENT_TRACKER_CHECKED_VERSION = '11.2.3';
+
 export interface LibraryInternals {
+  /**
+   * The private fields `hookLibraryInternals` expected and did not find, as readable paths
+   * (`_trackers[0]._createPeer`); empty when every hook attached.
+   */
+  readonly missing: readonly string[];
   /** Whether `peer` is one of our offers that nobody has answered yet. */
   isUnansweredOffer(peer: LibraryPeer): boolean;
   /** Removes an offer nobody answered from the library's books; true if it was one. */
@@ -42,7 +55,15 @@ export function hookLibraryInternals(client: Client, onPeerCreated: (peer: Libra
     reconnectTimer?: unknown;
   }
   const trackersField = (client as unknown as { _trackers?: unknown })._trackers;
-  const trackers: InternalTracker[] = Array.isArray(trackersField) ? [...trackersField] : [];
+  const missing: string[] = Array.isArray(trackersField) ? [] : ['_trackers'];
+  const trackers: InternalTracker[] = [];
+  for (const [index, tracker] of (Array.isArray(trackersField) ? trackersField : []).entries()) {
+    if (typeof tracker !== 'object' || tracker === null) continue; // a URL the library rejected (and warned of)
+    trackers.push(tracker as InternalTracker);
+    if (typeof tracker._createPeer !== 'function') missing.push(`_trackers[${index}]._createPeer`);
+    if (typeof tracker.peers !== 'object' || tracker.peers === null) missing.push(`_trackers[${index}].peers`);
+    if (!('reconnectTimer' in tracker)) missing.push(`_trackers[${index}].reconnectTimer`);
+  }
   for (const tracker of trackers) {
     const createPeer = tracker._createPeer;
     if (typeof createPeer !== 'function') continue;
@@ -61,6 +82,7 @@ export function hookLibraryInternals(client: Client, onPeerCreated: (peer: Libra
     return null;
   };
   return {
+    missing,
     isUnansweredOffer: (peer) => findOffer(peer) !== null,
     forgetUnansweredOffer(peer) {
       const found = findOffer(peer);

@@ -26,6 +26,7 @@ import { ShoalError } from '../errors';
 import { SimplePeerTransport } from '../transport/simple-peer-transport';
 import type { Transport } from '../transport/transport';
 import {
+  BITTORRENT_TRACKER_CHECKED_VERSION,
   claimOwnSockets,
   hookLibraryInternals,
   type LibraryInternals,
@@ -59,6 +60,14 @@ export const DUPLICATE_RACE_WINDOW_MS = 5_000;
  * WebSocket trackers never use it and the browser build ignores it, so any number will do.
  */
 const UNUSED_PORT = 6881;
+
+/** What Shoal cannot do when a bittorrent-tracker private field is missing, by field (see the warning). */
+const LOST_WITHOUT: Record<string, string> = {
+  _trackers: "no offer is closed before the library's own 50 s, and reconnects may outlive destroy()",
+  _createPeer: "offers nobody answers stay open the library's own 50 s instead of offerTimeoutMs",
+  peers: "an offer closed early stays in the library's books, where a late answer would throw",
+  reconnectTimer: "a reconnect after a tracker failure may outlive destroy()",
+};
 
 interface PendingPeer {
   deadline: TimerHandle;
@@ -169,6 +178,14 @@ export class WebTorrentTrackerClient implements TrackerClient {
       if (Number.isFinite(size) && size > 0) this.#swarmSizes.set(response.announce ?? '', size);
     });
     this.#internals = hookLibraryInternals(client, (peer) => this.#watch(peer));
+    for (const field of this.#internals.missing) {
+      this.#warn(
+        new Error(
+          `bittorrent-tracker internal ${field} not found (checked against bittorrent-tracker ` +
+            `${BITTORRENT_TRACKER_CHECKED_VERSION}): ${LOST_WITHOUT[field.replace(/^.*\./, '')] ?? LOST_WITHOUT['_trackers']}`,
+        ),
+      );
+    }
     this.#lastAnnounceMs = this.#clock.now();
     client.start();
     this.#scheduleInterval();
