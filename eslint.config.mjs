@@ -77,9 +77,4 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
-  // PENDING (issue 15): the tracker's library typings, being reworked on another branch when lint landed.
-  {
-    files: ['packages/core/src/tracker/bittorrent-tracker.d.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'warn' },
-  },
 );

@@ -4,7 +4,8 @@
  * typed where they are used, not here.
  */
 declare module 'bittorrent-tracker' {
-  type Listener = (...args: any[]) => void;
+  // `never[]`: any listener, whatever its parameters, fits (parameters are contravariant).
+  type Listener = (...args: never[]) => void;
 
   interface Emitter {
     on(event: string, listener: Listener): this;
