@@ -8,7 +8,7 @@ import { ShoalEngine, WebTorrentTrackerClient, createPeerId, infoHashFromSwarmId
 import { installNodeEndOfCandidatesFix } from '../packages/core/src/node';
 import { startOrigin, sha256, type TestOrigin } from './support/origin';
 import { startTracker, type TestTracker } from './support/tracker-server';
-import { waitFor } from './support/wait';
+import { waitUntil } from '../packages/core/test/support/wait';
 
 installNodeEndOfCandidatesFix();
 
@@ -42,7 +42,7 @@ async function swarmOf(count: number, trackerUrls = [tracker.url]): Promise<{ en
     created.push(engine);
     engines.push(engine);
   }
-  await waitFor(() => created.every((e) => e.stats().peerCount === count - 1), `${count} engines to connect`, 30_000);
+  await waitUntil(() => created.every((e) => e.stats().peerCount === count - 1), `${count} engines to connect`, 30_000);
   return { engines: created, manifestUrl };
 }
 
@@ -59,7 +59,7 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
     const expected = sha256(origin.bytesOf('first'));
     assert.equal(sha256(fromHttp.bytes), expected);
     for (const engine of others) {
-      await waitFor(() => engine.availability(seg) > 0, 'the have to arrive');
+      await waitUntil(() => engine.availability(seg) > 0, 'the have to arrive');
       const result = await engine.loadSegment(seg);
       assert.equal(result.source, 'p2p');
       assert.equal(sha256(result.bytes), expected);
@@ -72,9 +72,9 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
     const { engines: [a, b, c] } = await swarmOf(3);
     const seg = segment('big-two-peers', 7);
     await a!.loadSegment(seg);
-    await waitFor(() => b!.availability(seg) > 0, 'b to learn a has it');
+    await waitUntil(() => b!.availability(seg) > 0, 'b to learn a has it');
     await b!.loadSegment(seg);
-    await waitFor(() => c!.availability(seg) === 2, 'c to learn both have it');
+    await waitUntil(() => c!.availability(seg) === 2, 'c to learn both have it');
     const uploadedBefore = [a!.stats().uploadedBytes, b!.stats().uploadedBytes];
     const result = await c!.loadSegment(seg);
     assert.equal(result.source, 'p2p');
@@ -88,9 +88,9 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
     const { engines: [a, b, c] } = await swarmOf(3);
     const seg = segment('big-vanish', 9);
     await a!.loadSegment(seg);
-    await waitFor(() => b!.availability(seg) > 0, 'b to learn a has it');
+    await waitUntil(() => b!.availability(seg) > 0, 'b to learn a has it');
     await b!.loadSegment(seg);
-    await waitFor(() => c!.availability(seg) === 2, 'c to learn both have it');
+    await waitUntil(() => c!.availability(seg) === 2, 'c to learn both have it');
     let bUploads = 0;
     b!.on('bytes:uploaded', () => {
       if (++bUploads === 1) b!.destroy();
@@ -134,11 +134,11 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
     }
     rogue.start();
     try {
-      await waitFor(() => dropped.size === 2, 'both engines to drop the rogue', 45_000);
+      await waitUntil(() => dropped.size === 2, 'both engines to drop the rogue', 45_000);
       assert.equal(manifestUrl.length > 0, true);
       const seg = segment('after-rogue', 3);
       await a!.loadSegment(seg);
-      await waitFor(() => b!.availability(seg) > 0, 'b to learn a has it');
+      await waitUntil(() => b!.availability(seg) > 0, 'b to learn a has it');
       const result = await b!.loadSegment(seg);
       assert.equal(result.source, 'p2p');
       assert.equal(sha256(result.bytes), sha256(origin.bytesOf('after-rogue')));
@@ -160,7 +160,7 @@ describe('a real swarm over a bittorrent-tracker server and node-datachannel', {
     const result = await engine.loadSegment(segment('alone', 1));
     assert.equal(result.source, 'http');
     assert.equal(sha256(result.bytes), sha256(origin.bytesOf('alone')));
-    await waitFor(() => warnings.length > 0, 'a tracker warning');
+    await waitUntil(() => warnings.length > 0, 'a tracker warning');
     assert.ok(warnings.every((code) => code === 'tracker-warning'));
   });
 });

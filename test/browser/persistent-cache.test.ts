@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Page, Request } from 'playwright-core';
 import { startDemo } from '../../demo/src/server';
 import { launchChromium, type LaunchedBrowser } from './chromium';
-import { waitFor } from '../support/wait';
+import { waitUntil } from '../../packages/core/test/support/wait';
 
 /** Segments the first visit loads from the origin before the reload. */
 const SEGMENTS_BEFORE_RELOAD = 4;
@@ -76,10 +76,10 @@ test('VOD segments cached in IndexedDB are served from the cache after a reload;
   const pageUrl = `${demo.url}/?player=hlsjs&stream=vodTs&cache=1&test=1`;
   const firstVisit = recordSegmentRequests(page);
   await page.goto(pageUrl);
-  await waitFor(async () => ((await pageState(page))?.bySource.http ?? 0) >= SEGMENTS_BEFORE_RELOAD, 'the first visit loads segments from the origin', 60_000);
+  await waitUntil(async () => ((await pageState(page))?.bySource.http ?? 0) >= SEGMENTS_BEFORE_RELOAD, 'the first visit loads segments from the origin', 60_000);
   // Stop loading and let what finished on the network be stored, so "loaded on the first visit" is exact.
   await page.evaluate(() => (globalThis as unknown as { shoalDemo: { hls: { stopLoad(): void } } }).shoalDemo.hls.stopLoad());
-  await waitFor(async () => ((await pageState(page))?.bySource.http ?? 0) >= firstVisit.finished.size, 'finished segments stored', 20_000);
+  await waitUntil(async () => ((await pageState(page))?.bySource.http ?? 0) >= firstVisit.finished.size, 'finished segments stored', 20_000);
   firstVisit.stop();
   const before = (await pageState(page))!;
   assert.deepEqual(before.errors, []);
@@ -89,8 +89,8 @@ test('VOD segments cached in IndexedDB are served from the cache after a reload;
   await page.goto('about:blank');
   const secondVisit = recordSegmentRequests(page);
   await page.goto(pageUrl);
-  await waitFor(async () => ((await pageState(page))?.bySource.cache ?? 0) >= SEGMENTS_BEFORE_RELOAD, 'the reloaded page gets segments from the cache', 60_000);
-  await waitFor(async () => ((await pageState(page))?.currentTime ?? 0) > 2, 'the reloaded page plays', 60_000);
+  await waitUntil(async () => ((await pageState(page))?.bySource.cache ?? 0) >= SEGMENTS_BEFORE_RELOAD, 'the reloaded page gets segments from the cache', 60_000);
+  await waitUntil(async () => ((await pageState(page))?.currentTime ?? 0) > 2, 'the reloaded page plays', 60_000);
   secondVisit.stop();
   const after = (await pageState(page))!;
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertPeerBytesMatchOrigin, readReport, reportLine, useDemoFixture } from './demo-pages';
-import { waitFor } from '../support/wait';
+import { waitUntil } from '../../packages/core/test/support/wait';
 
 const JOIN_STAGGER_MS = 3_000;
 
@@ -29,11 +29,11 @@ async function report(page: Page) {
 
 test('two video.js pages play the live stream; the later one gets origin-identical bytes from peers', { timeout: 180_000 }, async () => {
   const first = await openViewer();
-  await waitFor(async () => (await report(first)).currentTime > 1, 'the first video.js page plays', 60_000);
+  await waitUntil(async () => (await report(first)).currentTime > 1, 'the first video.js page plays', 60_000);
   await new Promise((resolve) => setTimeout(resolve, JOIN_STAGGER_MS));
   const second = await openViewer();
-  await waitFor(async () => (await report(second)).p2pBytes > 0, 'the second video.js page gets bytes from peers', 90_000);
-  await waitFor(async () => (await report(second)).currentTime > 4, 'the second video.js page plays', 60_000);
+  await waitUntil(async () => (await report(second)).p2pBytes > 0, 'the second video.js page gets bytes from peers', 90_000);
+  await waitUntil(async () => (await report(second)).currentTime > 4, 'the second video.js page plays', 60_000);
   const reports = [await report(first), await report(second)];
   console.log(reports.map((r, i) => reportLine(`video.js page ${i}`, r)).join('\n'));
   for (const [i, r] of reports.entries()) {

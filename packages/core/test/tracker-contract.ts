@@ -23,6 +23,7 @@ import { isShoalError, type ShoalError } from '../src/errors';
 import { infoHashFromSwarmId } from '../src/swarm/swarm-identity';
 import type { TrackerClient } from '../src/tracker/tracker-client';
 import type { Transport } from '../src/transport/transport';
+import { waitUntil } from './support/wait';
 
 export interface TrackerClientRequest {
   /** 40 hex chars: the swarm. */
@@ -55,8 +56,6 @@ export interface TrackerContractOptions {
 
 /** Peers wanted by clients that want some: more than any test's swarm, as the engine's `maxPeers`. */
 const WANTED_PEERS = 5;
-/** Real-time step of the polling waits. */
-const POLL_MS = 20;
 /**
  * Real time one wait may take before it fails with its name (rather than as a bare test timeout that
  * leaves the poll running): a WebRTC connection takes ~1 s, many more on a loaded 2-core machine.
@@ -286,10 +285,6 @@ async function withinLimit<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 /** Polls `predicate` until it holds; rejects naming `what` after `WAIT_LIMIT_MS` (the test timeout also bounds it). */
-async function waitFor(predicate: () => boolean, what: string): Promise<void> {
-  const deadlineMs = Date.now() + WAIT_LIMIT_MS;
-  while (!predicate()) {
-    if (Date.now() > deadlineMs) throw new Error(`gave up after ${WAIT_LIMIT_MS} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+function waitFor(predicate: () => boolean, what: string): Promise<void> {
+  return waitUntil(predicate, what, WAIT_LIMIT_MS);
 }

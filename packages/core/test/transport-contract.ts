@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { isShoalError, type ShoalErrorCode } from '../src/errors';
 import type { Transport, TransportEvents } from '../src/transport/transport';
 import { MAX_MESSAGE_BYTES } from '../src/wire/messages';
+import { sleep } from './support/wait';
 
 export interface TransportPair {
   a: Transport;
@@ -105,13 +106,13 @@ export function runTransportContract(
           received += 1;
         });
         // After the counting listener, so it sees the count including the frame being delivered.
-        const allReceived = waitFor(b, 'frame', timeout * 3, () => received === BULK_FRAME_COUNT, 'every frame');
+        const allReceived = waitForEvent(b, 'frame', timeout * 3, () => received === BULK_FRAME_COUNT, 'every frame');
         let peakBufferedBytes = 0;
         let drainWaits = 0;
         for (let index = 0; index < BULK_FRAME_COUNT; index += 1) {
           if (a.bufferedAmount > highWaterMarkBytes) {
             drainWaits += 1;
-            await waitFor(a, 'drain', timeout, () => true, 'drain after backpressure');
+            await waitForEvent(a, 'drain', timeout, () => true, 'drain after backpressure');
             assert.ok(a.bufferedAmount <= a.lowWaterMarkBytes, `drain with ${a.bufferedAmount} bytes buffered`);
           }
           a.send(bulkFrame(index));
@@ -130,14 +131,14 @@ export function runTransportContract(
         const closes = { a: 0, b: 0 };
         a.on('close', () => (closes.a += 1));
         b.on('close', () => (closes.b += 1));
-        const bClosed = waitFor(b, 'close', timeout);
+        const bClosed = waitForEvent(b, 'close', timeout);
         a.destroy();
         a.destroy();
         assert.equal(a.closed, true);
         assert.equal(closes.a, 1);
         await bClosed;
         b.destroy();
-        await delay(SETTLE_MS);
+        await sleep(SETTLE_MS);
         assert.deepEqual(closes, { a: 1, b: 1 });
         assert.equal(b.closed, true);
         assert.equal(a.bufferedAmount, 0);
@@ -146,10 +147,10 @@ export function runTransportContract(
 
     test('send after close throws ShoalError transport-closed, on both ends', { timeout }, () =>
       withPair(async ({ a, b }) => {
-        const bClosed = waitFor(b, 'close', timeout);
+        const bClosed = waitForEvent(b, 'close', timeout);
         b.destroy();
         assert.throws(() => b.send(new Uint8Array(1)), isCode('transport-closed'));
-        await waitFor(a, 'close', timeout);
+        await waitForEvent(a, 'close', timeout);
         await bClosed;
         assert.throws(() => a.send(new Uint8Array(1)), isCode('transport-closed'));
       }),
@@ -167,7 +168,7 @@ export function runTransportContract(
         a.on('frame', () => {
           if (a.closed) late.push('a');
         });
-        const aClosed = waitFor(a, 'close', timeout);
+        const aClosed = waitForEvent(a, 'close', timeout);
         for (let index = 0; index < 200 && !a.closed; index += 1) {
           try {
             a.send(patternFrame(4096, index));
@@ -176,10 +177,10 @@ export function runTransportContract(
             assert.ok(isCode('transport-closed')(error), String(error));
             assert.equal(a.closed, true, 'send threw transport-closed while the transport was open');
           }
-          if (index % 20 === 19) await delay(1);
+          if (index % 20 === 19) await sleep(1);
         }
         await aClosed;
-        await delay(SETTLE_MS);
+        await sleep(SETTLE_MS);
         assert.deepEqual(late, []);
         assert.equal(atB, 10);
       }),
@@ -220,8 +221,11 @@ export function runTransportContract(
   });
 }
 
-/** Resolves on the first `event` for which `until` holds; rejects after `timeoutMs` of real time. */
-export function waitFor<E extends keyof TransportEvents>(
+/**
+ * Resolves on the first `event` for which `until` holds; rejects after `timeoutMs` of real time. It listens
+ * for an event; to poll a condition, use `waitUntil` from `support/wait.ts`.
+ */
+export function waitForEvent<E extends keyof TransportEvents>(
   transport: Transport,
   event: E,
   timeoutMs: number,
@@ -248,7 +252,7 @@ function collectFrames(transport: Transport, count: number, timeoutMs: number): 
   const frames: Uint8Array[] = [];
   const listener = (frame: Uint8Array): void => void frames.push(frame);
   transport.on('frame', listener);
-  return waitFor(transport, 'frame', timeoutMs, () => frames.length >= count, `${count} frames`).then(
+  return waitForEvent(transport, 'frame', timeoutMs, () => frames.length >= count, `${count} frames`).then(
     () => {
       transport.off('frame', listener);
       return frames;
@@ -313,8 +317,4 @@ function checkBulkFrame(frame: Uint8Array, expectedIndex: number): string | unde
 
 function isCode(code: ShoalErrorCode): (error: unknown) => boolean {
   return (error) => isShoalError(error) && error.code === code;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

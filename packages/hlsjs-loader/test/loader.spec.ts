@@ -14,7 +14,8 @@ import Hls, {
 } from 'hls.js';
 import type { ShoalEngine } from '@shoal/core';
 import { attachShoal, shoalHlsConfig } from '../src/index';
-import { assert, assertBytesEqual, assertEqual, sleep } from './support/assert';
+import { sleep } from '../../core/test/support/wait';
+import { assert, assertBytesEqual, assertEqual } from './support/assert';
 import { createSpiedEngine, slowFetch, type EngineCalls } from './support/engine';
 import { loadLevelDetails, MEDIA } from './support/player';
 

@@ -5,7 +5,8 @@
  */
 import type { ShoalEngine } from '@shoal/core';
 import { attachShoal, shoalHlsConfig } from '../src/index';
-import { assert, assertEqual, waitUntil } from './support/assert';
+import { waitUntil } from '../../core/test/support/wait';
+import { assert, assertEqual } from './support/assert';
 import { createSpiedEngine, MemoryTrackerHub } from './support/engine';
 import { createPlayer, MEDIA, play, type TestPlayer } from './support/player';
 

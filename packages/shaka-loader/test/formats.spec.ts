@@ -13,7 +13,8 @@ import shaka from 'shaka-player';
 import { renditionIdOf, type RenditionDescription, type SegmentDescription } from '@shoal/core';
 import { attachShoal as attachShoalHls, shoalHlsConfig } from '@shoal/hlsjs-loader';
 import { attachShoal, registerShoal } from '../src/index';
-import { assert, createEngine, newPlayer, newVideo, page, waitUntil, type SpiedEngine } from './support/page';
+import { waitUntil } from '../../core/test/support/wait';
+import { assert, createEngine, newPlayer, newVideo, page, type SpiedEngine } from './support/page';
 
 const MEDIA = '/base/demo/media';
 

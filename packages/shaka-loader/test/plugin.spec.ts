@@ -6,7 +6,8 @@
 import { MemoryStorage, ShoalEngine, ShoalError, systemClock, type Segment } from '@shoal/core';
 import shaka from 'shaka-player';
 import { attachShoal, isSchemeInstalled, registerShoal } from '../src/index';
-import { assert, createEngine, lonelyTracker, newPlayer, newVideo, page, requestSegment, shakaErrorOf, waitUntil } from './support/page';
+import { waitUntil } from '../../core/test/support/wait';
+import { assert, createEngine, lonelyTracker, newPlayer, newVideo, page, requestSegment, shakaErrorOf } from './support/page';
 
 const DASH_URL = '/base/demo/media/dash/manifest.mpd';
 

@@ -9,7 +9,8 @@ import Hls from 'hls.js';
 import videojs from 'video.js';
 import type { ShoalEngine } from '@shoal/core';
 import { registerShoalSourceHandler, shoalSessionOf, type ShoalSourceHandlerRegistration, type VideojsLike } from '../src/index';
-import { assert, assertEqual, waitUntil } from '../../hlsjs-loader/test/support/assert';
+import { waitUntil } from '../../core/test/support/wait';
+import { assert, assertEqual } from '../../hlsjs-loader/test/support/assert';
 import { createSpiedEngine, MemoryTrackerHub, type EngineCalls } from '../../hlsjs-loader/test/support/engine';
 import { MEDIA } from '../../hlsjs-loader/test/support/player';
 

@@ -11,7 +11,8 @@ import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from 'webrt
 
 import { installNodeEndOfCandidatesFix } from '../../src/node';
 import { WebTorrentTrackerClient } from '../../src/tracker/webtorrent-tracker-client';
-import { startTestTracker, waitUntil } from '../tracker/tracker-test-support';
+import { waitUntil } from '../support/wait';
+import { startTestTracker } from '../tracker/tracker-test-support';
 import type * as CoreModule from '../../src/index';
 
 type Core = typeof CoreModule;

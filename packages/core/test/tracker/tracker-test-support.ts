@@ -1,6 +1,8 @@
 /** A real bittorrent-tracker server (WebSocket only) on 127.0.0.1, and polling, for the tracker tests. */
 import { Server } from 'bittorrent-tracker';
 
+export { waitUntil } from '../support/wait';
+
 export interface TestTracker {
   /** `ws://127.0.0.1:<port>`; any path reaches the same server. */
   url: string;
@@ -28,13 +30,4 @@ export async function startTestTracker(): Promise<TestTracker> {
     announces: (infoHashHex) => announces.get(infoHashHex.toLowerCase()) ?? 0,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** Polls `predicate` every 20 ms; rejects naming `what` after `timeoutMs`. */
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadlineMs = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadlineMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

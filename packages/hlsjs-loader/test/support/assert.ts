@@ -18,16 +18,3 @@ export function assertBytesEqual(actual: ArrayBuffer | Uint8Array, expected: Arr
     if (a[i] !== b[i]) throw new Error(`Assertion failed: ${message}: bytes differ at offset ${i}`);
   }
 }
-
-/** Resolves when `predicate` holds, polling; rejects after `timeoutMs`. */
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

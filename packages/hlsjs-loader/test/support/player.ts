@@ -3,7 +3,8 @@
  * root tsconfig checks these files for Node, without the DOM types.
  */
 import Hls, { Events, type FragLoadedData, type Fragment, type HlsConfig } from 'hls.js';
-import { assert, waitUntil } from './assert';
+import { waitUntil } from '../../../core/test/support/wait';
+import { assert } from './assert';
 
 /** The parts of an HTMLVideoElement the specs use. */
 export interface PageVideo {

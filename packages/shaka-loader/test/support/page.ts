@@ -22,14 +22,6 @@ export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`Assertion failed: ${message}`);
 }
 
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /**
  * A tracker that finds no one: a client alone on an in-page hub of its own (the simulator's
  * `MemoryTrackerHub`, the one fake tracker). The engine runs alone (cache and HTTP), no network besides
