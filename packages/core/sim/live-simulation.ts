@@ -1,14 +1,16 @@
 /**
  * A live stream watched by N simulated viewers, each a real ShoalEngine on one virtual clock, connected
- * by the in-memory tracker and transports, fetching from a simulated origin. The player model follows
- * hls.js's defaults: start 3 segments behind the live edge, load one segment at a time while the buffer
- * is under `maxBufferSec`, play once the first segment is in, stall when the buffer runs dry.
+ * by the in-memory tracker and transports, fetching from a simulated origin. Each viewer is the shared
+ * player model (`player-model.ts`, hls.js's defaults) reading the stream's playlist from the simulated
+ * origin: one first-byte delay per playlist load.
  */
 import { VirtualClock } from '../src/clock/virtual-clock';
 import type { ShoalConfig } from '../src/config';
 import { ShoalEngine } from '../src/engine';
 import type { SegmentDescription } from '../src/scheduler/stream-registry';
 import { MemoryTrackerHub } from './memory-tracker';
+import { DEFAULT_PLAYER_MODEL, PlayerModel } from './player-model';
+import type { ManifestSource, PlayerRendition, PlaylistSource } from './playlist-source';
 import { SimOrigin } from './sim-origin';
 
 export interface LiveSimulationOptions {
@@ -26,6 +28,8 @@ export interface LiveSimulationOptions {
   maxBufferSec?: number;
   /** Segments listed in the live playlist. */
   windowSegments?: number;
+  /** Ms from a viewer's playlist answer to its next request. @default half the segment duration, as hls.js */
+  playlistRefreshMs?: number;
   config?: Partial<ShoalConfig>;
 }
 
@@ -59,12 +63,10 @@ export const DEFAULT_LIVE_SIMULATION = Object.freeze({
   link: Object.freeze({ latencyMs: 20, bandwidthBytesPerSec: 3_000_000 }),
   origin: Object.freeze({ ttfbMs: 100, bandwidthBytesPerSec: 2_500_000 }),
   joinStaggerMs: 500,
-  liveSyncSegments: 3,
-  maxBufferSec: 30,
+  liveSyncSegments: DEFAULT_PLAYER_MODEL.liveSyncSegments,
+  maxBufferSec: DEFAULT_PLAYER_MODEL.maxBufferSec,
   windowSegments: 6,
 });
-
-const TICK_MS = 100;
 
 export async function runLiveSimulation(options: LiveSimulationOptions): Promise<LiveSimulationResult> {
   const segmentDurationSec = options.segmentDurationSec ?? DEFAULT_LIVE_SIMULATION.segmentDurationSec;
@@ -78,9 +80,10 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
   clock.advance(epochMs);
   const segmentUrl = (n: number): string => `sim://origin/live/${n}.ts`;
   const producedUpTo = (): number => Math.floor(clock.now() / 1000 / segmentDurationSec) - 1; // last complete segment
+  const originConditions = options.origin ?? DEFAULT_LIVE_SIMULATION.origin;
   const origin = new SimOrigin({
     clock,
-    ...(options.origin ?? DEFAULT_LIVE_SIMULATION.origin),
+    ...originConditions,
     sizeOf: () => segmentSizeBytes,
     isAvailable: (url) => Number(/\/(\d+)\.ts$/.exec(url)?.[1]) <= producedUpTo(),
   });
@@ -93,6 +96,12 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
     }
     return list;
   };
+
+  // The origin answers the manifest and each playlist request after its first-byte delay, as it is then.
+  const answer = <T>(what: () => T): Promise<T> => new Promise((resolve) => clock.setTimeout(() => resolve(what()), originConditions.ttfbMs));
+  const playlistSource: PlaylistSource = { load: () => answer(() => ({ segments: playlist(), targetDurationSec: segmentDurationSec })) };
+  const renditions: PlayerRendition[] = [{ id: 'live-main', metadata: { name: 'main' }, playlist: playlistSource }];
+  const manifest: ManifestSource = { url: 'sim://origin/live/master.m3u8', load: () => answer(() => renditions) };
 
   const results: ViewerResult[] = [];
   const decisions: Record<string, number> = {};
@@ -121,59 +130,22 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
           engines.push(engine);
           const result: ViewerResult = { httpBytes: 0, p2pBytes: 0, p2pShare: 0, stalls: 0, stallSec: 0, segmentsLoaded: 0 };
           results.push(result);
-          const renditionId = 'live-main';
-          engine.setStreams({ manifestUrl: 'sim://origin/live/master.m3u8', live: true, renditions: [{ id: renditionId, metadata: { name: 'main' }, segments: playlist() }] });
-          let next = producedUpTo() - (liveSync - 1);
-          let positionSec = next * segmentDurationSec;
-          let bufferedUntilSec = positionSec;
-          let playing = false;
-          let stalled = false;
-          // The player loads the master and the media playlist before its first segment: two origin round trips.
-          let loading = true;
-          clock.setTimeout(() => (loading = false), 2 * (options.origin ?? DEFAULT_LIVE_SIMULATION.origin).ttfbMs);
-          let listedUpTo = producedUpTo();
-          const tick = (): void => {
-            if (clock.now() >= endMs) {
-              const stats = engine.stats();
-              Object.assign(result, { httpBytes: stats.httpBytes, p2pBytes: stats.p2pBytes, p2pShare: stats.p2pShare });
-              resolveViewer();
-              return;
-            }
-            if (producedUpTo() !== listedUpTo) {
-              listedUpTo = producedUpTo();
-              engine.updateStream(renditionId, playlist());
-            }
-            if (playing) {
-              const advanced = positionSec + TICK_MS / 1000;
-              if (advanced > bufferedUntilSec) {
-                if (!stalled) result.stalls++;
-                stalled = true;
-                result.stallSec += (advanced - bufferedUntilSec);
-                positionSec = bufferedUntilSec;
-              } else {
-                stalled = false;
-                positionSec = advanced;
-              }
-            }
-            engine.setPlayback({ positionSec, rate: 1, bufferedUntilSec, activeRenditions: [renditionId] });
-            if (!loading && next <= producedUpTo() && bufferedUntilSec - positionSec < maxBufferSec) {
-              loading = true;
-              const n = next;
-              engine
-                .loadSegment({ renditionId, segmentId: n, url: segmentUrl(n), durationSec: segmentDurationSec, startTimeSec: n * segmentDurationSec })
-                .then(() => {
-                  result.segmentsLoaded++;
-                  bufferedUntilSec = (n + 1) * segmentDurationSec;
-                  next = n + 1;
-                  playing = true;
-                }, () => {
-                  next = n + 1; // the player would skip a segment it cannot load
-                })
-                .finally(() => (loading = false));
-            }
-            clock.setTimeout(tick, TICK_MS);
-          };
-          tick();
+          const player = new PlayerModel({
+            engine,
+            clock,
+            manifest,
+            liveSyncSegments: liveSync,
+            maxBufferSec,
+            playlistRefreshMs: options.playlistRefreshMs,
+          });
+          player.start();
+          clock.setTimeout(() => {
+            player.stop();
+            const { httpBytes, p2pBytes, p2pShare } = engine.stats();
+            const { stalls, stallSec, loaded } = player.report;
+            Object.assign(result, { httpBytes, p2pBytes, p2pShare, stalls, stallSec, segmentsLoaded: loaded.length });
+            resolveViewer();
+          }, endMs - clock.now());
         }, i * (options.joinStaggerMs ?? DEFAULT_LIVE_SIMULATION.joinStaggerMs));
       }),
     );
