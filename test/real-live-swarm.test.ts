@@ -1,8 +1,8 @@
 /**
  * Issue requirement: the real Node swarm (a bittorrent-tracker server, node-datachannel, a real HTTP
- * origin) plays a live timeline with 4 engines. Each engine is driven by a small hls.js-like player on
- * real timers (`support/live-player.ts`) following a live origin that publishes a 2 s segment every 2 s
- * (`support/live-origin.ts`). Asserted: every engine kept playing, no segment arrived after playback
+ * origin) plays a live timeline with 4 engines. Each engine is driven by the simulator's player model
+ * (`packages/core/sim/player-model.ts`, hls.js's defaults) on real timers (`systemClock`), reading the media
+ * playlist over HTTP from a live origin that publishes a 2 s segment every 2 s (`support/live-origin.ts`). Asserted: every engine kept playing, no segment arrived after playback
  * reached it, peers carried some of the bytes, and every segment is byte-identical to the origin's.
  * Printed, not asserted: the P2P share per engine, each segment's source and slack (media seconds between
  * the playhead and the segment's start when it arrived), and the origin's requests per segment.
@@ -13,11 +13,13 @@
 import { test } from 'node:test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import assert from 'node:assert/strict';
-import { ShoalEngine } from '@shoal/core';
+import { ShoalEngine, systemClock } from '@shoal/core';
 import { installNodeEndOfCandidatesFix } from '../packages/core/src/node';
+import { mediaPlaylistManifest } from '../packages/core/sim/hls-playlist';
+import { PlayerModel, type LoadedSegment } from '../packages/core/sim/player-model';
+import { sleep } from '../packages/core/test/support/wait';
 import { sha256 } from './support/origin';
 import { startLiveOrigin, type LiveOrigin } from './support/live-origin';
-import { LivePlayer, type LoadedSegment } from './support/live-player';
 import { startTracker, type TestTracker } from './support/tracker-server';
 
 installNodeEndOfCandidatesFix();
@@ -39,13 +41,14 @@ const MIN_SEGMENTS_PER_VIEWER = 8;
 const segmentSize = (segmentId: number): number => 300_000 + ((segmentId * 104_729) % 300_000);
 
 const short = (peerId: string): string => peerId.slice(-6);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('4 engines on a real swarm play a live timeline: P2P share > 0, no missed deadline, bytes identical to the origin', { timeout: 90_000 }, async () => {
   let origin: LiveOrigin | undefined;
   let tracker: TestTracker | undefined;
   const engines: ShoalEngine[] = [];
-  const players: LivePlayer[] = [];
+  const players: PlayerModel[] = [];
+  /** SHA-256 of every segment each viewer got, by segment id. */
+  const hashes: Array<Map<number, string>> = [];
   /** Decisions, loads and peer changes of every engine, by wall seconds since the origin started. */
   const trace: string[] = [];
   // Every engine, player and server shares this one event loop: its delays say how busy the machine was.
@@ -75,7 +78,14 @@ test('4 engines on a real swarm play a live timeline: P2P share > 0, no missed d
       engine.on('tracker:warning', () => {});
       log(`is peer ${short(engine.peerId)}`);
       engines.push(engine);
-      const player = new LivePlayer({ engine, playlistUrl: origin.playlistUrl });
+      const hashesOfViewer = new Map<number, string>();
+      hashes.push(hashesOfViewer);
+      const player = new PlayerModel({
+        engine,
+        clock: systemClock,
+        manifest: mediaPlaylistManifest(origin.playlistUrl),
+        onSegment: ({ segmentId }, { bytes }) => void hashesOfViewer.set(segmentId, sha256(bytes)),
+      });
       players.push(player);
       player.start();
     }
@@ -122,7 +132,7 @@ test('4 engines on a real swarm play a live timeline: P2P share > 0, no missed d
       assert.deepEqual(report.lateSegments, [], `viewer ${i}: segments arrived after playback reached them\n${late.join('\n')}`);
       assert.equal(report.stalls, 0, `viewer ${i} never stalled after its first segment (${report.stallSec.toFixed(2)} s stalled)`);
       for (const segment of report.loaded) {
-        assert.equal(segment.sha256, sha256(origin!.bytesOf(segment.segmentId)), `viewer ${i}, segment ${segment.segmentId} (${segment.source}): bytes as the origin's`);
+        assert.equal(hashes[i]!.get(segment.segmentId), sha256(origin!.bytesOf(segment.segmentId)), `viewer ${i}, segment ${segment.segmentId} (${segment.source}): bytes as the origin's`);
       }
     });
     assert.ok(p2p > 0, 'peers carried some of the bytes');
