@@ -4,18 +4,17 @@
  * in Chromium on its own RTCPeerConnection from `../browser/transport.spec.ts` (karma).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import Peer from '@thaunknown/simple-peer/lite.js';
 import { systemClock } from '../../src/clock/system-clock';
 import { isShoalError } from '../../src/errors';
 import { VirtualClock } from '../../src/clock/virtual-clock';
 import { installNodeEndOfCandidatesFix } from '../../src/node';
 import { createMemoryTransportPair } from '../../src/transport/memory-transport';
 import { SimplePeerTransport, type SimplePeerLike } from '../../src/transport/simple-peer-transport';
-import { runTransportContract, type TransportPair } from '../transport-contract';
+import { sleep } from '../support/wait';
+import { runTransportContract } from '../transport-contract';
+import { connectPeers, connectSimplePeerTransports, peerGone, randomPeerId as peerId } from './simple-peer-pair';
 
-const peerId = (): string => randomBytes(20).toString('hex');
 const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 runTransportContract('memory, system clock, 2 ms latency, 256 MiB/s', async () => {
@@ -146,88 +145,13 @@ describe('MemoryTransport on a virtual clock', () => {
 
 installNodeEndOfCandidatesFix();
 
-interface RawPeers {
-  initiator: SimplePeerLike;
-  answerer: SimplePeerLike;
-}
-
-/** Two simple-peer Peers over node-datachannel, signalled to each other in-process and connected. */
-async function connectPeers(): Promise<RawPeers> {
-  const options = { trickle: false, config: { iceServers: [] } };
-  const initiator: SimplePeerLike & PeerSignal = new Peer({ ...options, initiator: true });
-  const answerer: SimplePeerLike & PeerSignal = new Peer(options);
-  initiator.on('signal', (data: unknown) => answerer.signal(data));
-  answerer.on('signal', (data: unknown) => initiator.signal(data));
-  try {
-    await Promise.all([connected(initiator), connected(answerer)]);
-  } catch (error) {
-    initiator.destroy();
-    answerer.destroy();
-    throw error;
-  }
-  return { initiator, answerer };
-}
-
-async function connectSimplePeerTransports(): Promise<TransportPair> {
-  const { initiator, answerer } = await connectPeers();
-  const peerIds: [string, string] = [peerId(), peerId()];
-  return {
-    a: new SimplePeerTransport(initiator, { remotePeerId: peerIds[1] }),
-    b: new SimplePeerTransport(answerer, { remotePeerId: peerIds[0] }),
-    peerIds,
-    // The Peers finish tearing down on a later tick; wait so none outlives its test.
-    teardown: () => Promise.all([peerGone(initiator), peerGone(answerer)]).then(() => undefined),
-  };
-}
-
-interface PeerSignal {
-  signal(data: unknown): void;
-}
-
-type CountingPeer = SimplePeerLike & { listenerCount(event: string): number };
-
-function connected(peer: SimplePeerLike, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no connect in ${timeoutMs} ms`)), timeoutMs);
-    const onConnect = (): void => {
-      clearTimeout(timer);
-      peer.removeListener('error', onError);
-      resolve();
-    };
-    const onError = (error: Error): void => {
-      clearTimeout(timer);
-      peer.removeListener('connect', onConnect);
-      reject(error);
-    };
-    peer.on('connect', onConnect);
-    peer.on('error', onError);
-  });
-}
-
-/**
- * Resolves once simple-peer has torn `peer` down (its RTCPeerConnection closed). Not the Peer's `close`
- * event: simple-peer 10 never emits it when the remote end closed.
- */
-async function peerGone(peer: SimplePeerLike, timeoutMs = 5_000): Promise<void> {
-  const internals = peer as SimplePeerLike & { _pc: unknown };
-  const deadlineMs = performance.now() + timeoutMs;
-  while (!peer.destroyed && internals._pc !== null) {
-    if (performance.now() > deadlineMs) throw new Error(`peer not torn down after ${timeoutMs} ms`);
-    await delay(10);
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 runTransportContract('SimplePeerTransport over node-datachannel', connectSimplePeerTransports);
 
 describe('SimplePeerTransport over node-datachannel', () => {
   test('removes every listener it added, on both ends, once the peers are gone', { timeout: 20_000 }, async () => {
     const { initiator, answerer } = await connectPeers();
     const events = ['data', 'error', 'close', 'connect'];
-    const counts = (peer: SimplePeerLike): number[] => events.map((event) => (peer as CountingPeer).listenerCount(event));
+    const counts = (peer: SimplePeerLike): number[] => events.map((event) => (peer as SimplePeerLike & { listenerCount(event: string): number }).listenerCount(event));
     const before = [counts(initiator), counts(answerer)];
     const a = new SimplePeerTransport(initiator, { remotePeerId: peerId() });
     const b = new SimplePeerTransport(answerer, { remotePeerId: peerId() });
@@ -237,7 +161,7 @@ describe('SimplePeerTransport over node-datachannel', () => {
     await bClosed;
     await Promise.all([peerGone(initiator), peerGone(answerer)]);
     // The remote side's error sink outlives its close by the teardown grace period (1 s).
-    await delay(1_100);
+    await sleep(1_100);
     assert.deepEqual([counts(initiator), counts(answerer)], before);
   });
 
@@ -250,7 +174,7 @@ describe('SimplePeerTransport over node-datachannel', () => {
     a.destroy();
     await bClosed;
     await teardown?.();
-    await delay(100);
+    await sleep(100);
     assert.deepEqual(errors, []);
   });
 });
