@@ -69,7 +69,7 @@ async function shoalThroughput(): Promise<number> {
     clock: systemClock,
     pipelineBlocks: DEFAULT_CONFIG.peerPipelineBlocks,
     requestTimeoutMs: 10_000,
-    onBlock: (_peerId, offsetBytes, bytes) => received.set(bytes, offsetBytes),
+    onBlock: (_peerId, offsetBytes, bytes) => (received.set(bytes, offsetBytes), true),
   });
   for (const { peer } of client.peersHolding(key)) download.addPeer(peer);
   const outcome = await download.finished;

@@ -20,6 +20,15 @@ export interface ShoalConfig {
    * @default { iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] }
    */
   rtcConfig: RTCConfigurationLike;
+  /**
+   * Where the stream's integrity manifest is (`INTEGRITY.md`): every block from peers is then checked
+   * against the origin's SHA-256 before it is used, stored or relayed, and a peer that sends a wrong one is
+   * dropped for good. `{manifestUrl}` stands for the stream's manifest URL without query
+   * (`'{manifestUrl}.integrity.json'`, what `shoal-integrity` writes); any other value is resolved against
+   * the manifest URL (`'integrity.json'`). A segment the manifest has no entry for is fetched over HTTP.
+   * @default undefined (off: peers' bytes are trusted)
+   */
+  integrityManifestUrl: string | undefined;
   /** Whether to use peers at all. When false, every segment comes from HTTP and nothing is announced. @default true */
   p2pEnabled: boolean;
   /** Whether to serve segments to peers. A viewer with uploads off still downloads from peers. @default true */
@@ -79,6 +88,7 @@ export interface ShoalConfig {
 
 export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   swarmId: undefined,
+  integrityManifestUrl: undefined,
   trackerUrls: ['wss://tracker.openwebtorrent.com', 'wss://tracker.webtorrent.dev'],
   rtcConfig: { iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] },
   p2pEnabled: true,
@@ -133,6 +143,7 @@ const object: Check = (v) => (typeof v === 'object' && v !== null ? undefined : 
 
 const CHECKS: Record<keyof ShoalConfig, Check> = {
   swarmId: optionalString,
+  integrityManifestUrl: optionalString,
   trackerUrls: stringList,
   rtcConfig: object,
   p2pEnabled: boolean,
@@ -163,7 +174,7 @@ export function mergeConfig(overrides: Partial<ShoalConfig> = {}): ShoalConfig {
     if (!check) {
       throw new ShoalError('config-invalid', `Unknown Shoal config key "${key}"`, { source: 'config', fatal: true });
     }
-    if (value === undefined && key !== 'swarmId') continue;
+    if (value === undefined && key !== 'swarmId' && key !== 'integrityManifestUrl') continue;
     const problem = check(value);
     if (problem) {
       const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);

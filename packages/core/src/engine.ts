@@ -29,6 +29,9 @@ import type { TrackerClient, TrackerClientOptions } from './tracker/tracker-clie
 import { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
 import type { Segment, SegmentKey } from './types';
 import { playbackContextFor } from './scheduler/playback-context';
+import type { DownloadContext, IntegrityViolation } from './download/segment-download';
+import { integrityManifestUrlFor, SegmentIntegrity } from './integrity/segment-integrity';
+import { webCryptoSha256, type Sha256Base64 } from './integrity/sha256';
 
 /** What the engine needs from its host; every part has a default for browsers and Node. */
 export interface ShoalPlatform {
@@ -46,6 +49,8 @@ export interface ShoalPlatform {
    */
   openPersistentStorage?: OpenPersistentStorage;
   createTrackerClient?: (options: TrackerClientOptions) => TrackerClient;
+  /** SHA-256 (base64) for `integrityManifestUrl`. Default: WebCrypto's `crypto.subtle.digest`. */
+  sha256?: Sha256Base64;
 }
 
 export interface LoadSegmentOptions {
@@ -87,6 +92,12 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   private destroyed = false;
   private readonly totals = { httpBytes: 0, p2pBytes: 0, uploadedBytes: 0 };
   private readonly segmentsBySource: Record<SegmentSource, number> = { http: 0, p2p: 0, cache: 0 };
+  /** What every segment download shares; `integrity` is set once the stream (and its manifest URL) is known. */
+  private readonly downloads: DownloadContext;
+  private readonly fetcher: HttpFetcher;
+  private integrity: SegmentIntegrity | undefined;
+  /** Peers that sent corrupt data: refused for the engine's life, whatever the tracker offers. */
+  private readonly deniedPeerIds = new Set<string>();
 
   constructor(config: Partial<ShoalConfig> = {}, platform: ShoalPlatform = {}) {
     super();
@@ -110,27 +121,30 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.storage = platform.storage ?? this.fallbackStorage ?? memory;
     this.holdings = new Holdings({ storage: this.storage });
     const c = this.config;
+    this.fetcher = new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock });
+    this.downloads = {
+      clock: this.clock,
+      fetcher: this.fetcher,
+      httpTimeoutMs: c.httpTimeoutMs,
+      httpEstimator: this.httpEstimator,
+      p2pEstimator: this.p2pEstimator,
+      pipelineBlocks: c.peerPipelineBlocks,
+      peerRequestTimeoutMs: c.peerRequestTimeoutMs,
+      storage: this.storage,
+      holdings: this.holdings,
+      onDownloaded: (source, sizeBytes, peerId) => {
+        this.totals[source === 'http' ? 'httpBytes' : 'p2pBytes'] += sizeBytes;
+        this.emit('bytes:downloaded', peerId ? { source, sizeBytes, peerId } : { source, sizeBytes });
+      },
+      onStorageWarning: (error) => this.emit('storage:warning', { error }),
+      onIntegrityViolation: (violation) => this.integrityViolation(violation),
+    };
     this.scheduler = new Scheduler({
       clock: this.clock,
       peerId: this.peerId,
       registry: this.registry,
       holdings: this.holdings,
-      downloads: {
-        clock: this.clock,
-        fetcher: new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock }),
-        httpTimeoutMs: c.httpTimeoutMs,
-        httpEstimator: this.httpEstimator,
-        p2pEstimator: this.p2pEstimator,
-        pipelineBlocks: c.peerPipelineBlocks,
-        peerRequestTimeoutMs: c.peerRequestTimeoutMs,
-        storage: this.storage,
-        holdings: this.holdings,
-        onDownloaded: (source, sizeBytes, peerId) => {
-          this.totals[source === 'http' ? 'httpBytes' : 'p2pBytes'] += sizeBytes;
-          this.emit('bytes:downloaded', peerId ? { source, sizeBytes, peerId } : { source, sizeBytes });
-        },
-        onStorageWarning: (error) => this.emit('storage:warning', { error }),
-      },
+      downloads: this.downloads,
       httpEstimator: this.httpEstimator,
       p2pEstimator: this.p2pEstimator,
       swarm: () => this.swarm,
@@ -155,6 +169,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     if (streams.live !== undefined) this.registry.live = streams.live;
     const renditionIds = this.registry.setRenditions(streams.renditions ?? []);
     if (this.swarmId === undefined) this.join(streams.manifestUrl);
+    for (const rendition of streams.renditions ?? []) if (rendition.segments) this.integrity?.segmentsListed(rendition.segments);
     this.openPersistentCache(streams.live);
     this.scheduler.soon();
     return renditionIds;
@@ -165,6 +180,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.assertAlive();
     if (options.live !== undefined) this.registry.live = options.live;
     this.registry.updateSegments(renditionId, segments);
+    this.integrity?.segmentsListed(segments);
     this.openPersistentCache(options.live);
     this.scheduler.soon();
   }
@@ -249,6 +265,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     if (this.destroyed) return;
     this.destroyed = true;
     this.scheduler.destroy();
+    this.integrity?.destroy();
     this.swarm?.destroy();
     this.swarm = undefined;
     this.holdings.destroy();
@@ -270,6 +287,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   private join(manifestUrl: string): void {
     this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(manifestUrl);
     if (!this.config.p2pEnabled) return;
+    this.startIntegrity(manifestUrl);
     const infoHashHex = infoHashFromSwarmId(this.swarmId);
     const swarm = new Swarm({
       swarmHashHex: infoHashHex,
@@ -279,6 +297,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       uploadEnabled: this.config.uploadEnabled,
       holdings: this.holdings,
       playbackStarted: () => this.started,
+      isDenied: (peerId) => this.deniedPeerIds.has(peerId),
       onUploaded: (peerId, sizeBytes) => {
         this.totals.uploadedBytes += sizeBytes;
         this.emit('bytes:uploaded', { sizeBytes, peerId });
@@ -307,6 +326,45 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
         announceIntervalMs: this.config.announceIntervalMs,
       }),
     );
+  }
+
+  /**
+   * `integrityManifestUrl`: fetch the stream's integrity manifest; from now on every download checks its
+   * blocks against it, and a segment it has no entry for is HTTP-only. A page that cannot hash (no
+   * WebCrypto) uses no peer bytes at all and says so once (`integrity:warning`).
+   */
+  private startIntegrity(manifestUrl: string): void {
+    const template = this.config.integrityManifestUrl;
+    if (template === undefined) return;
+    const sha256 = this.platform.sha256 ?? webCryptoSha256();
+    if (!sha256) {
+      this.downloads.integrity = { entryFor: () => undefined, sha256: () => Promise.reject(new Error('no SHA-256')) };
+      const error = new ShoalError('integrity-unsupported', 'No WebCrypto SHA-256 here (not a secure context?): segments are fetched over HTTP', { source: 'engine' });
+      this.emit('integrity:warning', { error });
+      return;
+    }
+    this.integrity = new SegmentIntegrity({
+      url: integrityManifestUrlFor(template, manifestUrl),
+      fetcher: this.fetcher,
+      clock: this.clock,
+      timeoutMs: this.config.httpTimeoutMs,
+      sha256,
+      onWarning: (error) => this.emit('integrity:warning', { error }),
+      onUpdated: () => this.scheduler.soon(),
+    });
+    this.downloads.integrity = this.integrity;
+  }
+
+  /** A peer sent a block proven wrong: reported, dropped with `corrupt-data`, and refused from now on. */
+  private integrityViolation({ peerId, key, blockIndex }: IntegrityViolation): void {
+    if (this.destroyed) return;
+    const firstOffence = !this.deniedPeerIds.has(peerId);
+    this.deniedPeerIds.add(peerId);
+    this.emit('integrity:violation', { peerId, key, blockIndex });
+    if (firstOffence) {
+      const reason = new ShoalError('corrupt-data', `Peer ${peerId} sent block ${blockIndex} of ${key.renditionId}/${key.segmentId}, which failed its integrity check`, { source: 'p2p' });
+      this.swarm?.dropPeer(peerId, reason);
+    }
   }
 
   /**

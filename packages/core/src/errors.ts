@@ -13,6 +13,17 @@ export type ShoalErrorCode =
   | 'peer-absent'
   | 'transport-closed'
   | 'transport-error'
+  // integrity (the integrity manifest, INTEGRITY.md)
+  /** A peer sent bytes that failed their integrity check: it is dropped (`peer:closed`) and never taken back. */
+  | 'corrupt-data'
+  /** The origin's own bytes contradict its integrity manifest (after one refetch): the load fails. */
+  | 'integrity-mismatch'
+  /** The integrity manifest could not be fetched: segments it does not cover are HTTP-only (`integrity:warning`). */
+  | 'integrity-manifest-unavailable'
+  /** The integrity manifest is not one this engine reads (version, block size, malformed): `integrity:warning`. */
+  | 'integrity-manifest-invalid'
+  /** `integrityManifestUrl` is set but the page has no WebCrypto (an insecure context): peers are not used. */
+  | 'integrity-unsupported'
   // origin
   | 'http-status'
   | 'http-network'

@@ -25,6 +25,16 @@ export interface ShoalEvents {
   'bytes:uploaded': (event: { sizeBytes: number; peerId: string }) => void;
   'tracker:warning': (event: { error: ShoalError }) => void;
   /**
+   * A peer sent a block that does not match the integrity manifest: the block is fetched again elsewhere,
+   * the peer is dropped (`peer:closed` with reason `corrupt-data`) and refused for the engine's life.
+   */
+  'integrity:violation': (event: { peerId: string; key: SegmentKey; blockIndex: number }) => void;
+  /**
+   * The integrity manifest could not be fetched or read, or this page cannot hash: segments without a
+   * verified entry are fetched over HTTP only. Never a playback error.
+   */
+  'integrity:warning': (event: { error: ShoalError }) => void;
+  /**
    * The persistent cache (`persistentCache`) failed (IndexedDB unavailable, quota exceeded, a failed read
    * or write): segments are kept in memory from then on. Never a playback error.
    */

@@ -4,9 +4,11 @@
  * `pipelineBlocks` outstanding per peer. A peer that closes, answers `absent` or times out loses only its
  * outstanding blocks, which go to the other peers. When no usable peer is left, or `stop()` is called,
  * the download ends incomplete and `missingRanges()` says exactly which bytes HTTP must still fetch.
+ * A block is handed on whole, once all of it arrived; the receiver may take it, or refuse it as proven
+ * wrong (integrity check): the block is then asked of another peer and its sender set aside.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
-import type { ShoalError } from '../errors';
+import { ShoalError } from '../errors';
 import type { ByteRange, SegmentKey } from '../types';
 import { BLOCK_BYTES } from '../wire/messages';
 import type { Peer } from '../swarm/peer';
@@ -20,10 +22,11 @@ export interface P2PDownloadOptions {
   /** A block not received within this time is re-requested elsewhere and its peer set aside. */
   requestTimeoutMs: number;
   /**
-   * Each received block's bytes, as they arrive, at their offset within the segment. The download keeps
-   * no copy: the receiver places them (a `SegmentDownload` writes them to its partial segment).
+   * Each received block's bytes, whole, at their offset within the segment. The download keeps no copy:
+   * the receiver places them (a `SegmentDownload` writes them to its partial segment). It answers whether
+   * it took them — at once, or after an asynchronous check — false meaning the bytes are proven wrong.
    */
-  onBlock: (peerId: string, offsetBytes: number, payload: Uint8Array) => void;
+  onBlock: (peerId: string, offsetBytes: number, payload: Uint8Array) => boolean | Promise<boolean>;
 }
 
 export interface P2PDownloadOutcome {
@@ -41,6 +44,8 @@ interface InFlight {
 const enum BlockState {
   Missing,
   InFlight,
+  /** All its bytes arrived; the receiver is checking them. */
+  Checking,
   Done,
 }
 
@@ -52,6 +57,7 @@ export class P2PDownload {
   private readonly servedBy = new Set<string>();
   private readonly outstandingPerPeer = new Map<string, number>();
   private doneBlocks = 0;
+  private checkingBlocks = 0;
   private readonly startedAtMs: number;
   private receivedBytes = 0;
   private ended = false;
@@ -126,7 +132,7 @@ export class P2PDownload {
         assigned = true;
       }
     }
-    if (this.inFlight.size === 0 && this.doneBlocks < this.state.length) this.end('incomplete');
+    if (this.inFlight.size === 0 && this.checkingBlocks === 0 && this.doneBlocks < this.state.length) this.end('incomplete');
   }
 
   private canRequestFrom(peer: Peer): boolean {
@@ -144,20 +150,22 @@ export class P2PDownload {
       const flight = this.inFlight.get(block);
       return flight !== undefined && flight.peer === peer && flight.requestId === requestId;
     };
+    // Honest peers send a block in one message; a block sent in pieces is gathered, so it is checked whole.
+    const pieces: Uint8Array[] = [];
     const requestId = peer.request(this.options.key, offsetBytes, lengthBytes, {
-      onData: (offset, payload) => {
+      onData: (_offset, payload) => {
         if (!isCurrent()) return;
         this.receivedBytes += payload.byteLength;
-        this.servedBy.add(peer.id);
-        this.options.onBlock(peer.id, offset, payload);
+        pieces.push(payload);
       },
       onComplete: () => {
         if (!isCurrent()) return;
         this.settle(block);
-        this.state[block] = BlockState.Done;
-        this.doneBlocks++;
-        if (this.doneBlocks === this.state.length) this.end('complete');
-        else this.pump();
+        this.state[block] = BlockState.Checking;
+        this.checkingBlocks++;
+        const verdict = this.options.onBlock(peer.id, offsetBytes, joined(pieces));
+        if (typeof verdict === 'boolean') this.checked(block, peer, verdict);
+        else void verdict.then((taken) => this.checked(block, peer, taken));
       },
       onFail: (error) => {
         if (!isCurrent()) return;
@@ -176,6 +184,22 @@ export class P2PDownload {
       this.setAside(peer, undefined);
     }, this.options.requestTimeoutMs);
     this.inFlight.set(block, { peer, requestId, timer });
+  }
+
+  /** The receiver took a block (done), or refused it as wrong (asked elsewhere; its peer set aside). */
+  private checked(block: number, peer: Peer, taken: boolean): void {
+    this.checkingBlocks--;
+    if (this.ended) return;
+    if (taken) {
+      this.servedBy.add(peer.id);
+      this.state[block] = BlockState.Done;
+      this.doneBlocks++;
+      if (this.doneBlocks === this.state.length) this.end('complete');
+      else this.pump();
+      return;
+    }
+    this.state[block] = BlockState.Missing;
+    this.setAside(peer, new ShoalError('corrupt-data', `Block ${block} from ${peer.id} failed its integrity check`, { source: 'p2p' }));
   }
 
   /** Forget a block's in-flight bookkeeping. */
@@ -212,4 +236,16 @@ export class P2PDownload {
     }
     this.resolve(complete ? { complete } : { complete, ...(this.lastError ? { lastError: this.lastError } : {}) });
   }
+}
+
+/** One block's bytes from its pieces (the one piece itself, uncopied, in the usual case). */
+function joined(pieces: Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const bytes = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.byteLength, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.byteLength;
+  }
+  return bytes;
 }

@@ -55,6 +55,19 @@ export class PartialSegment implements ServableSegment {
     return this.failed;
   }
 
+  /** Whether block `index` has arrived (and, with an integrity manifest, was verified). */
+  hasBlock(index: number): boolean {
+    return this.blockDone[index] === true;
+  }
+
+  /**
+   * Copies bytes in without making them available: HTTP bytes waiting for their block's hash check. Peers
+   * are served only what `received` marks, so these are never relayed before they are.
+   */
+  place(offsetBytes: number, data: Uint8Array): void {
+    this.bytes.set(data, offsetBytes);
+  }
+
   /** Bytes `[offsetBytes, offsetBytes + data.length)` arrived (`data` may be a view of `bytes` itself). */
   received(offsetBytes: number, data: Uint8Array): void {
     if (data.buffer !== this.bytes.buffer || data.byteOffset !== this.bytes.byteOffset + offsetBytes) this.bytes.set(data, offsetBytes);

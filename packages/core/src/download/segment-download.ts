@@ -15,8 +15,25 @@ import { storageFailure } from '../storage/storage-failure';
 import type { Peer } from '../swarm/peer';
 import type { ByteRange, Segment, SegmentKey } from '../types';
 import { HttpDownload, segmentSizeFromByteRange, type HttpChunk } from './http-download';
+import type { IntegrityEntry } from '../integrity/integrity-manifest';
+import type { Sha256Base64 } from '../integrity/sha256';
+import { BLOCK_BYTES } from '../wire/messages';
+import { BlockVerifier } from './block-verifier';
 import { P2PDownload } from './p2p-download';
 import { PartialSegment } from './partial-segment';
+
+/** The integrity manifest as a download asks it (`SegmentIntegrity`). */
+export interface IntegritySource {
+  entryFor(segment: Pick<Segment, 'url' | 'byteRange'>): IntegrityEntry | undefined;
+  readonly sha256: Sha256Base64;
+}
+
+/** A block a peer sent that does not match the integrity manifest. */
+export interface IntegrityViolation {
+  peerId: string;
+  key: SegmentKey;
+  blockIndex: number;
+}
 
 /** What every download of an engine shares. */
 export interface DownloadContext {
@@ -34,6 +51,13 @@ export interface DownloadContext {
   onDownloaded(source: 'http' | 'p2p', sizeBytes: number, peerId?: string): void;
   /** The store refused a downloaded segment (`storage:warning`): it is delivered, only not held. */
   onStorageWarning(error: ShoalError): void;
+  /**
+   * The stream's integrity manifest, when `integrityManifestUrl` is set: then every block is verified, and
+   * a segment it has no entry for is fetched over HTTP only.
+   */
+  integrity?: IntegritySource;
+  /** A peer sent a block proven wrong: the engine drops it and never takes it back. */
+  onIntegrityViolation(violation: IntegrityViolation): void;
 }
 
 /** `idle`: nothing runs; `p2p`/`http`: that download runs; `done`: every byte is here (being stored). */
@@ -73,6 +97,12 @@ export class SegmentDownload {
   private readonly peerIds = new Set<string>();
   private p2pBytes = 0;
   private stopped = false;
+  /** Set while the segment's integrity entry is known: every block is then checked before it is used. */
+  private verifier: BlockVerifier | undefined;
+  /** Hash checks of HTTP blocks still running (the download completes only after them). */
+  private readonly httpChecks = new Set<Promise<void>>();
+  /** HTTP blocks that failed their check were fetched once more already (a second failure fails the load). */
+  private httpRefetched = false;
 
   constructor(segment: Segment, context: DownloadContext, onSettled: (settlement: DownloadSettlement) => void) {
     this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };
@@ -107,9 +137,12 @@ export class SegmentDownload {
    * (no P2P estimator sample).
    */
   startP2P(holders: readonly SegmentHolder[], options: { fromPartialHolders: boolean }): void {
-    const sized = holders.filter(({ held }) => held.sizeBytes > 0);
-    const sizeBytes = sized[0]?.held.sizeBytes;
-    if (sizeBytes === undefined) return;
+    const verifier = this.verifierOf();
+    // Strong mode: peer bytes only for a segment whose hashes are known; without them it is HTTP-only.
+    if (this.context.integrity && !verifier) return this.startHttp();
+    const sized = holders.filter(({ held }) => held.sizeBytes > 0 && (!verifier || held.sizeBytes === verifier.sizeBytes));
+    const sizeBytes = verifier?.sizeBytes ?? sized[0]?.held.sizeBytes;
+    if (sizeBytes === undefined || sized.length === 0) return;
     this.partialOfSize(sizeBytes);
     const { clock } = this.context;
     const download = new P2PDownload({
@@ -160,10 +193,63 @@ export class SegmentDownload {
 
   /**
    * Every received block passes here, from peers and the origin alike, on its way to the partial segment
-   * (from which it is relayed to peers and, once complete, stored) and to the byte counters. The next
-   * issue verifies blocks here (integrity hashes) before they go anywhere.
+   * (from which it is relayed to peers and, once complete, stored) and to the byte counters. With an
+   * integrity entry, no byte goes on before its block's hash matched: a peer's block is checked whole
+   * (true: taken; false: proven wrong, its peer reported), an HTTP chunk is held until its blocks are whole
+   * and checked. Without one, bytes go on at once (true).
    */
-  private receive(block: ReceivedBlock): void {
+  private receive(block: ReceivedBlock): boolean | Promise<boolean> {
+    const verifier = this.verifier;
+    if (!verifier) {
+      this.accept(block);
+      return true;
+    }
+    if (block.source === 'http') {
+      this.receiveHttpVerified(verifier, block.offsetBytes, block.bytes);
+      return true;
+    }
+    return this.receiveP2PVerified(verifier, block);
+  }
+
+  /** A peer's whole block, checked against its hash before it is placed, counted or relayed. */
+  private async receiveP2PVerified(verifier: BlockVerifier, block: Extract<ReceivedBlock, { source: 'p2p' }>): Promise<boolean> {
+    const blockIndex = verifier.wholeBlockAt(block.offsetBytes, block.bytes.byteLength);
+    const ok = blockIndex !== undefined && (await verifier.verifyBlock(blockIndex, block.bytes));
+    if (this.stopped || this.verifier !== verifier) return ok;
+    if (ok) this.accept(block);
+    else this.context.onIntegrityViolation({ peerId: block.peerId, key: this.key, blockIndex: blockIndex ?? Math.floor(block.offsetBytes / BLOCK_BYTES) });
+    return ok;
+  }
+
+  /**
+   * Origin bytes: placed in the buffer unannounced, each block checked once whole and only then made
+   * available (relayed, counted complete). A block failing its check stays missing (see `runHttp`).
+   */
+  private receiveHttpVerified(verifier: BlockVerifier, offsetBytes: number, bytes: Uint8Array): void {
+    const partial = this.partial;
+    if (!partial) return;
+    this.context.onDownloaded('http', bytes.byteLength);
+    // Bytes past the size the manifest gives are not the segment's: dropped.
+    const usable = bytes.subarray(0, Math.max(0, Math.min(bytes.byteLength, verifier.sizeBytes - offsetBytes)));
+    for (let block = Math.floor(offsetBytes / BLOCK_BYTES); block * BLOCK_BYTES < offsetBytes + usable.byteLength; block++) {
+      if (partial.hasBlock(block)) continue;
+      const fromBytes = Math.max(offsetBytes, block * BLOCK_BYTES);
+      const toBytesExclusive = Math.min(offsetBytes + usable.byteLength, (block + 1) * BLOCK_BYTES);
+      partial.place(fromBytes, usable.subarray(fromBytes - offsetBytes, toBytesExclusive - offsetBytes));
+    }
+    for (const block of verifier.httpBytesArrived(offsetBytes, usable.byteLength, (b) => partial.hasBlock(b))) {
+      const startBytes = block * BLOCK_BYTES;
+      const view = partial.bytes.subarray(startBytes, startBytes + verifier.blockLengthBytes(block));
+      const check: Promise<void> = verifier.verifyBlock(block, view).then((ok) => {
+        this.httpChecks.delete(check);
+        if (ok && !this.stopped && this.partial === partial) partial.received(startBytes, view);
+      });
+      this.httpChecks.add(check);
+    }
+  }
+
+  /** Bytes that are good (verified, or no manifest applies): into the partial segment and the counters. */
+  private accept(block: ReceivedBlock): void {
     this.partial?.received(block.offsetBytes, block.bytes);
     const length = block.bytes.byteLength;
     if (block.source === 'p2p') {
@@ -177,6 +263,13 @@ export class SegmentDownload {
 
   /** Fetch the whole segment, or only `ranges` (within the segment) of it, over HTTP. */
   private async runHttp(ranges: ByteRange[] | undefined): Promise<void> {
+    const verifier = this.verifierOf();
+    if (verifier) {
+      this.partialOfSize(verifier.sizeBytes);
+      for (const range of ranges ?? [{ startByte: 0, endByte: verifier.sizeBytes - 1 }]) {
+        verifier.restartHttpBlocks(Math.floor(range.startByte / BLOCK_BYTES), Math.floor(range.endByte / BLOCK_BYTES));
+      }
+    }
     const knownSizeBytes = this.partial?.sizeBytes ?? segmentSizeFromByteRange(this.segment);
     const { fetcher, clock, httpTimeoutMs, httpEstimator } = this.context;
     const http = new HttpDownload({
@@ -189,7 +282,7 @@ export class SegmentDownload {
       onChunk: (chunk: HttpChunk) => {
         const sizeBytes = knownSizeBytes ?? chunk.segmentSizeBytes;
         if (sizeBytes !== undefined) this.partialOfSize(sizeBytes);
-        this.receive({ source: 'http', offsetBytes: chunk.offsetBytes, bytes: chunk.bytes });
+        void this.receive({ source: 'http', offsetBytes: chunk.offsetBytes, bytes: chunk.bytes });
       },
     });
     this.http = http;
@@ -207,9 +300,48 @@ export class SegmentDownload {
     }
     if (this.http !== http) return;
     this.http = undefined;
+    if (verifier) return this.afterVerifiedHttp(verifier);
     // No Content-Length: its chunks passed `receive` with no partial to go to; the whole body is the segment.
     if (!this.partial && wholeBody) this.partialOfSize(wholeBody.byteLength).received(0, wholeBody);
     await this.complete(this.p2pBytes > 0 ? 'p2p' : 'http');
+  }
+
+  /**
+   * An HTTP download with an integrity entry ended: once its blocks' checks are done, every block must be
+   * verified. Blocks that failed are the origin's bytes contradicting the origin's manifest (a cache
+   * serving a stale or damaged copy): fetched once more, then the load fails with `integrity-mismatch`.
+   */
+  private async afterVerifiedHttp(verifier: BlockVerifier): Promise<void> {
+    while (this.httpChecks.size > 0) await Promise.all([...this.httpChecks]);
+    if (this.stopped || !this.partial) return;
+    const missing = this.missingBlockRanges(verifier);
+    if (missing.length === 0) return this.complete(this.p2pBytes > 0 ? 'p2p' : 'http');
+    if (this.httpRefetched) return this.fail(mismatch(`${this.segment.url}: origin bytes do not match the integrity manifest`));
+    this.httpRefetched = true;
+    await this.runHttp(missing);
+  }
+
+  /** Ranges (inclusive, within the segment) of blocks not verified yet, merged. */
+  private missingBlockRanges(verifier: BlockVerifier): ByteRange[] {
+    const ranges: ByteRange[] = [];
+    for (let block = 0; block < verifier.blockCount; block++) {
+      if (this.partial?.hasBlock(block)) continue;
+      const startByte = block * BLOCK_BYTES;
+      const endByte = startByte + verifier.blockLengthBytes(block) - 1;
+      const last = ranges[ranges.length - 1];
+      if (last && last.endByte + 1 === startByte) last.endByte = endByte;
+      else ranges.push({ startByte, endByte });
+    }
+    return ranges;
+  }
+
+  /** The segment's verifier, made once its integrity entry is known (undefined without a manifest or entry). */
+  private verifierOf(): BlockVerifier | undefined {
+    if (this.verifier) return this.verifier;
+    const integrity = this.context.integrity;
+    const entry = integrity?.entryFor(this.segment);
+    if (!integrity || !entry) return undefined;
+    return (this.verifier = new BlockVerifier(entry, integrity.sha256));
   }
 
   /** The partial segment of that size (a new one, announced, when none of that size exists yet). */
@@ -229,8 +361,12 @@ export class SegmentDownload {
     const partial = this.partial;
     if (!partial) return this.fail(new ShoalError('http-network', 'Download ended without bytes', { source: 'http', fatal: true }));
     this.currentState = 'done';
-    partial.markComplete();
     const bytes = partial.bytes;
+    // Every block matched already; the whole hash checks the manifest's own consistency.
+    const whole = this.verifier ? await this.verifier.verifyWhole(bytes) : true;
+    if (this.stopped) return;
+    if (!whole) return this.fail(mismatch(`${this.segment.url}: the whole segment does not match the integrity manifest`));
+    partial.markComplete();
     const { storage, holdings } = this.context;
     try {
       await storage.put(this.key, bytes);
@@ -258,4 +394,8 @@ export class SegmentDownload {
     this.partial?.fail();
     this.currentState = 'idle';
   }
+}
+
+function mismatch(message: string): ShoalError {
+  return new ShoalError('integrity-mismatch', message, { source: 'http', fatal: true });
 }

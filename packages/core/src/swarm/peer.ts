@@ -180,7 +180,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** Drop a misbehaving or failed peer: report why, close the connection. */
   drop(reason: ShoalError): void {
     if (this.closed) return;
-    this.send({ type: 'goodbye', reason: reason.code === 'peer-protocol' ? 'protocolError' : 'normal' });
+    const misbehaved = reason.code === 'peer-protocol' || reason.code === 'corrupt-data';
+    this.send({ type: 'goodbye', reason: misbehaved ? 'protocolError' : 'normal' });
     this.finish(reason);
   }
 

@@ -45,6 +45,8 @@ export interface SwarmOptions {
   /** The engine's one "playback started" fact (see `playbackStartedChanged`). */
   playbackStarted(): boolean;
   onUploaded: UploaderOptions['onUploaded'];
+  /** Peers never connected again (they sent corrupt data): their connections are refused at once. */
+  isDenied?(peerId: string): boolean;
 }
 
 export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
@@ -133,6 +135,11 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
     return result;
   }
 
+  /** Close a peer's session (ready or not) for a reason, e.g. `corrupt-data`; `peer:closed` follows. */
+  dropPeer(peerId: string, reason: ShoalError): void {
+    this.sessions.get(peerId)?.drop(reason);
+  }
+
   /** Add a live transport (from the tracker, or directly in tests). */
   addTransport(transport: Transport): void {
     this.onTransport(transport);
@@ -182,7 +189,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
   };
 
   private readonly onTransport = (transport: Transport): void => {
-    if (this.destroyed) {
+    if (this.destroyed || this.options.isDenied?.(transport.remotePeerId)) {
       transport.destroy();
       return;
     }
