@@ -183,3 +183,55 @@ test('without an entry for a segment, it is fetched over HTTP only even when a p
     sim.destroy();
   }
 });
+
+test('origin bytes that contradict the manifest: refetched once (a glitch heals), then the load fails integrity-mismatch', { timeout: 60_000 }, async () => {
+  const clock = new VirtualClock();
+  const origin = new SimOrigin({ clock, ...ORIGIN, sizeOf: () => SEGMENT_BYTES });
+  const stop = clock.autoAdvance({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
+  let corruptResponses = 0;
+  const manifestFetch = withManifest(origin);
+  // A cache in front of the origin serving damaged copies: `corruptResponses` of them, one byte flipped.
+  const fetch: FetchLike = async (url, init) => {
+    const response = await manifestFetch(url, init);
+    if (url.endsWith('.integrity.json') || corruptResponses === 0) return response;
+    corruptResponses--;
+    const reader = response.body!.getReader();
+    let first = true;
+    return {
+      ...response,
+      body: {
+        getReader: () => ({
+          read: async () => {
+            const next = await reader.read();
+            if (next.value && first) {
+              first = false;
+              const value = next.value.slice();
+              value[0] = value[0]! ^ 1;
+              return { done: false, value };
+            }
+            return next;
+          },
+          cancel: () => reader.cancel(),
+        }),
+      },
+    };
+  };
+  const engine = new ShoalEngine({ trackerUrls: ['sim://tracker'], p2pEnabled: true, integrityManifestUrl: '{manifestUrl}.integrity.json' }, {
+    clock,
+    fetch,
+    createTrackerClient: new MemoryTrackerHub({ clock, link: LINK }).createClient,
+  });
+  try {
+    engine.setStreams({ manifestUrl: MANIFEST_URL, live: false, renditions: [{ id: 'r', metadata: {}, segments: SEGMENTS }] });
+    await sleepVirtual(clock, 500);
+    corruptResponses = 1;
+    const healed = await engine.loadSegment(SEGMENTS[0]!);
+    assert.deepEqual(healed.bytes, origin.bytesOf(SEGMENTS[0]!.url));
+    assert.equal(origin.requests.get(SEGMENTS[0]!.url), 2, 'the whole segment, then the damaged block once more');
+    corruptResponses = 2;
+    await assert.rejects(engine.loadSegment(SEGMENTS[1]!), (error: { code?: string }) => error.code === 'integrity-mismatch');
+  } finally {
+    engine.destroy();
+    stop();
+  }
+});
