@@ -7,6 +7,7 @@
  *                        deterministically to VOD files (`resolveLivePath`); a SegmentTemplate MPD as a
  *                        dynamic MPD on the same clock, its segments' media times moved on by whole loops
  *                        (see `dash/live-mpd.ts`);
+ *   .../<playlist>.integrity.json  the integrity manifest of a VOD or live stream (`integrity/integrity-manifests.ts`);
  *   GET /stats           requests and bytes served, in total, per `/<vod|live>/<variant>` and per path;
  *   POST /stats/reset    zeroes the counters.
  * Every answer has CORS headers; `Range` gives 206; playlists are `no-cache`. Optional throttling per
@@ -27,6 +28,7 @@ import { shiftSegmentTime, trackTimescale } from './dash/fmp4-time';
 import {
   initFileName, parseDashVodTemplate, parseLiveSegmentName, publishedSegmentCount, renderLiveMpd, type DashVodTemplate,
 } from './dash/live-mpd';
+import { createIntegrityManifests, INTEGRITY_FILE_SUFFIX } from './integrity/integrity-manifests';
 import { contentTypeOf, NO_THROTTLE, sendBody, sendText, setCorsHeaders, type Throttle } from './http/respond';
 
 export const DEFAULT_MEDIA_DIR = fileURLToPath(new URL('../media', import.meta.url));
@@ -196,6 +198,7 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
   let total: TrafficCounter = { requests: 0, bytes: 0 };
   let byPrefix = new Map<string, TrafficCounter>();
   let byPath = new Map<string, TrafficCounter>();
+  const integrity = createIntegrityManifests({ mediaDir, timelines, publishedCount: (t) => publishedCount(t), windowSegments });
 
   function publishedCount(timeline: LiveTimeline): number {
     return publishedCountAt(timeline, streamTimeMs(timeline, nowMs() - startedAtMs, headStartSegments));
@@ -291,6 +294,12 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
     let vodPath: string | undefined;
     let body: Buffer | undefined;
     let resolution: LiveResolution | undefined;
+    if (restPath.endsWith(INTEGRITY_FILE_SUFFIX)) {
+      const manifest = await integrity.manifestFor(mode === 'vod' ? 'vod' : 'live', safeRelativePath(restPath) ?? '');
+      if (!manifest) return sendText(res, 404, 'not found\n');
+      const json = Buffer.from(JSON.stringify(manifest), 'utf8');
+      return sendBody(req, res, { body: json, contentType: 'application/json', cacheControl: PLAYLIST_CACHE_CONTROL, throttle: NO_THROTTLE, onBytes });
+    }
     if (mode === 'vod') vodPath = safeRelativePath(restPath);
     else {
       resolution = resolveLivePath(restPath);

@@ -5,6 +5,8 @@
 //                       (node-datachannel WebRTC through webrtc-polyfill). Picked by the "node" condition.
 // - dist/node.js        src/node.ts (Node-only additions, `@shoal/core/node`), dependencies external too,
 //                       so its WebRTC fix patches the same webrtc-polyfill that dist/index.node.js uses.
+// - dist/integrity.js  src/integrity-tools.ts (`@shoal/core/integrity`: the integrity manifest's publisher
+//                       tools and the `shoal-integrity` CLI's code), Node-only, no WebRTC.
 // - dist/testing.js     src/testing.ts (`@shoal/core/testing`: VirtualClock, the memory transport), one ES module
 //                       for Node and browsers alike. Not part of dist/index.js or shoal.min.js: it imports
 //                       `@shoal/core` for the modules the two share (see `fromPublicEntry`).
@@ -161,5 +163,6 @@ module.exports = [
   scriptWebpackConfig({ packageDir: __dirname, fileName: 'shoal.min.js', globalName: ['Shoal'] }),
   nodeBuild('node-index', { 'index.node': './src/index.ts' }),
   nodeBuild('node-extras', { node: './src/node.ts' }),
+  nodeBuild('node-integrity', { integrity: './src/integrity-tools.ts' }),
   testing,
 ];

@@ -141,8 +141,9 @@ export class LiveIntegrityManifest {
     return this.toJSON();
   }
 
-  has(uri: string): boolean {
-    return this.segments.some((s) => s.uri === uri);
+  /** Whether the segment (`uri`, and `byteRange` for a range of it) has an entry. */
+  has(uri: string, byteRange?: ByteRange): boolean {
+    return this.segments.some((s) => s.uri === uri && s.byteRange?.startByte === byteRange?.startByte);
   }
 
   toJSON(): IntegrityManifestJson {

@@ -1,0 +1,76 @@
+/**
+ * The integrity manifests of every demo stream (`@shoal/core/integrity` publisher tools, format in
+ * `packages/core/INTEGRITY.md`), served at `<playlist>.integrity.json` beside each master playlist or MPD:
+ *   - VOD: made once per playlist from its files (`createIntegrityManifest`), as `npx shoal-integrity` would;
+ *   - live HLS: the streaming mode (`LiveIntegrityManifest.addSegment`), extended with each segment as it is
+ *     published on the live clock, before any playlist lists it (the window's segments are added when the
+ *     manifest is asked for, so it always covers every segment a playlist served so far names).
+ * Live DASH segments (their media times rewritten per loop) and DASH SegmentBase byte ranges have no entry:
+ * with the manifest on, players fetch those over HTTP only.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { createIntegrityManifest, INTEGRITY_FILE_SUFFIX, LiveIntegrityManifest, type IntegrityManifestJson } from '@shoal/core/integrity';
+import { liveSegmentUri, vodIndexOfSequence, type LiveTimeline } from '../hls/live-timeline';
+
+export { INTEGRITY_FILE_SUFFIX };
+
+export interface IntegrityManifestsOptions {
+  mediaDir: string;
+  /** Live media playlists keyed by path in the media folder (`hls-ts/v0/index.m3u8`). */
+  timelines: Map<string, LiveTimeline>;
+  /** Live segments of a timeline published now (0..count-1). */
+  publishedCount(timeline: LiveTimeline): number;
+  windowSegments: number;
+}
+
+export interface IntegrityManifests {
+  /** The manifest of `/<mode>/<rel>` where `rel` ends with `.integrity.json`; undefined when there is none. */
+  manifestFor(mode: 'vod' | 'live', rel: string): Promise<IntegrityManifestJson | undefined>;
+}
+
+export function createIntegrityManifests(options: IntegrityManifestsOptions): IntegrityManifests {
+  const vod = new Map<string, Promise<IntegrityManifestJson | undefined>>();
+  const live = new Map<string, LiveIntegrityManifest>();
+
+  async function vodManifest(playlistRel: string): Promise<IntegrityManifestJson | undefined> {
+    const playlistPath = join(options.mediaDir, ...playlistRel.split('/'));
+    const folder = playlistRel.endsWith('.mpd') ? join(playlistPath, '..') : playlistPath;
+    const created = await createIntegrityManifest(folder).catch(() => []);
+    return created.find((c) => c.manifestPath === playlistPath + INTEGRITY_FILE_SUFFIX)?.manifest;
+  }
+
+  /** Every live HLS segment published in a window below the master's folder, added once. */
+  async function liveManifest(masterRel: string): Promise<IntegrityManifestJson | undefined> {
+    const masterFolder = posix.dirname(masterRel);
+    const timelines = [...options.timelines].filter(([rel]) => posix.dirname(posix.dirname(rel)) === masterFolder);
+    if (timelines.length === 0) return undefined;
+    let manifest = live.get(masterRel);
+    if (!manifest) live.set(masterRel, (manifest = new LiveIntegrityManifest({ maxSegments: 4 * timelines.length * options.windowSegments })));
+    for (const [playlistRel, timeline] of timelines) {
+      const playlistFolder = posix.dirname(playlistRel);
+      const count = options.publishedCount(timeline);
+      for (let k = Math.max(0, count - 2 * options.windowSegments); k < count; k++) {
+        const segment = timeline.playlist.segments[vodIndexOfSequence(timeline, k)];
+        if (!segment) continue;
+        const uri = posix.relative(masterFolder, posix.join(playlistFolder, liveSegmentUri(timeline, k)));
+        const byteRange = segment.byteRange && { startByte: segment.byteRange.offsetBytes, endByte: segment.byteRange.offsetBytes + segment.byteRange.lengthBytes - 1 };
+        if (manifest.has(uri, byteRange)) continue;
+        const file = await readFile(join(options.mediaDir, ...posix.join(playlistFolder, segment.uri).split('/')));
+        manifest.addSegment(uri, byteRange ? file.subarray(byteRange.startByte, byteRange.endByte + 1) : file, byteRange);
+      }
+    }
+    return manifest.toJSON();
+  }
+
+  return {
+    manifestFor(mode, rel) {
+      if (!rel.endsWith(INTEGRITY_FILE_SUFFIX)) return Promise.resolve(undefined);
+      const playlistRel = rel.slice(0, -INTEGRITY_FILE_SUFFIX.length);
+      if (mode === 'live') return playlistRel.endsWith('.m3u8') ? liveManifest(playlistRel) : Promise.resolve(undefined);
+      let made = vod.get(playlistRel);
+      if (!made) vod.set(playlistRel, (made = vodManifest(playlistRel)));
+      return made;
+    },
+  };
+}
