@@ -9,12 +9,15 @@
  *   &cache=1              VOD segments kept in IndexedDB across reloads (`persistentCache`); served as 'cached'
  *   &test=1               record SHA-256 of every segment that came from peers (window.shoalDemo.p2pSegments)
  *   &start=SECONDS        start playback there (VOD; the swarm benchmark starts viewers at different positions)
+ *   &integrity=0          peers' bytes unchecked (default: every block checked against <manifest>.integrity.json)
+ *   &testCorruptUploads=1 TEST-ONLY: this page corrupts every block it uploads (see test-liar.ts)
  */
 import { ShoalEngine } from '@shoal/core';
 import { BytesChart } from './chart';
 import { $, fillControls, renderStats, streamsFor } from './page';
 import { PLAYERS, playerIdOf } from './players/index';
-import { recordPeerSegments, type DemoState } from './state';
+import { recordIntegrity, recordPeerSegments, type DemoState } from './state';
+import { lyingTrackerClient } from './test-liar';
 
 interface DemoConfig {
   trackerUrl: string;
@@ -39,10 +42,14 @@ async function main(): Promise<void> {
   fillControls(config.streams, { player, streamName, p2p, trackerUrl });
 
   const persistentCache = query.get('cache') === '1';
-  const engine = new ShoalEngine({ trackerUrls: [trackerUrl], rtcConfig: { iceServers: [] }, p2pEnabled: p2p, persistentCache });
+  // The demo origin serves every stream's integrity manifest beside its master playlist or MPD.
+  const integrityManifestUrl = query.get('integrity') === '0' ? undefined : '{manifestUrl}.integrity.json';
+  const platform = query.get('testCorruptUploads') === '1' ? { createTrackerClient: lyingTrackerClient } : {};
+  const engine = new ShoalEngine({ trackerUrls: [trackerUrl], rtcConfig: { iceServers: [] }, p2pEnabled: p2p, persistentCache, integrityManifestUrl }, platform);
   const video = $<HTMLVideoElement>('video');
   const state: DemoState = {
     player, engine, instance: undefined, p2p, streamUrl, errors: [], stalls: 0, startupMs: undefined, p2pSegments: [], httpFragmentBytes: 0,
+    integrityViolations: [], closedPeers: [],
     quality: () => ({ latencySec: null, level: null }),
   };
   window.shoalDemo = state;
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
     if (state.startupMs !== undefined && !video.seeking) state.stalls++;
   });
   if (query.get('test') === '1') recordPeerSegments(engine, state);
+  recordIntegrity(engine, state);
   setInterval(() => renderStats(state), 500);
 
   video.muted = true;

@@ -29,6 +29,10 @@ export interface DemoState {
   p2pSegments: PeerSegmentRecord[];
   /** Media segment bytes the player loaded, from any source (the plain page's HTTP bytes). */
   httpFragmentBytes: number;
+  /** `integrity:violation` events: peers that sent a block failing its hash, and which. */
+  integrityViolations: Array<{ peerId: string; segment: string; blockIndex: number }>;
+  /** `peer:closed` events with the reason's code, when there was one (`corrupt-data` for a liar). */
+  closedPeers: Array<{ peerId: string; code?: string }>;
   /** Latency and active rendition, as the player reports them. */
   quality(): PlayerQuality;
 }
@@ -37,6 +41,16 @@ declare global {
   interface Window {
     shoalDemo?: DemoState;
   }
+}
+
+/** Keep the integrity events and why peers left, for tests and the console. */
+export function recordIntegrity(engine: ShoalEngine, state: DemoState): void {
+  engine.on('integrity:violation', ({ peerId, key, blockIndex }) => {
+    state.integrityViolations.push({ peerId, segment: `${key.renditionId}/${key.segmentId}`, blockIndex });
+    console.warn(`integrity: peer ${peerId} sent a corrupt block ${blockIndex} of ${key.renditionId}/${key.segmentId}; dropped`);
+  });
+  engine.on('integrity:warning', ({ error }) => console.warn('integrity (segments without an entry come over HTTP):', error.message));
+  engine.on('peer:closed', ({ peerId, reason }) => state.closedPeers.push(reason ? { peerId, code: reason.code } : { peerId }));
 }
 
 /** Wrap `loadSegment` to hash what did not come from the origin, so a test can compare with it. */
