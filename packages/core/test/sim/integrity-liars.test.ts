@@ -57,7 +57,8 @@ function setup(options: { names: string[]; liar: string; corrupt: Corruption; ca
     const engine = new ShoalEngine(
       // 4 blocks in flight per peer: a segment's 16 blocks are spread over every holder, the liar included.
       { trackerUrls: ['sim://tracker'], integrityManifestUrl: '{manifestUrl}.integrity.json', peerPipelineBlocks: 4 },
-      { clock, fetch: withManifest(origin), createTrackerClient, peerId: name.padEnd(40, '0') },
+      // Peer ids are 40 lower-case hex chars (what trackers use): the name's char code, padded.
+      { clock, fetch: withManifest(origin), createTrackerClient, peerId: name.charCodeAt(0).toString(16).padEnd(40, '0') },
     );
     const seen: Events = { violations: [], closedReasons: new Map(), connects: new Map(), failures: 0 };
     engine.on('integrity:violation', ({ peerId, blockIndex }) => seen.violations.push({ peerId, blockIndex }));
