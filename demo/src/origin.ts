@@ -198,7 +198,6 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
   let total: TrafficCounter = { requests: 0, bytes: 0 };
   let byPrefix = new Map<string, TrafficCounter>();
   let byPath = new Map<string, TrafficCounter>();
-  const integrity = createIntegrityManifests({ mediaDir, timelines, publishedCount: (t) => publishedCount(t), windowSegments });
 
   function publishedCount(timeline: LiveTimeline): number {
     return publishedCountAt(timeline, streamTimeMs(timeline, nowMs() - startedAtMs, headStartSegments));
@@ -267,6 +266,20 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
     }
     return { vodPath: rel, published: true }; // master playlists, init segments: as in VOD
   }
+
+  /** The bytes served at a live segment path (a DASH one with its media times moved on). */
+  async function liveBytes(liveRel: string): Promise<Uint8Array | undefined> {
+    const resolution = resolveLivePath(liveRel);
+    if (!resolution?.published || resolution.livePlaylist || resolution.liveMpd) return undefined;
+    const body = await readFile(join(mediaDir, ...resolution.vodPath.split('/')));
+    const shift = resolution.timeShift;
+    return shift ? shiftSegmentTime(body, shift.shiftSec, await timescaleOf(shift.initPath)) : body;
+  }
+
+  const integrity = createIntegrityManifests({
+    mediaDir, timelines, publishedCount, windowSegments, dashTemplates, liveBytes,
+    dashPublishedCount: (template) => publishedSegmentCount(template, dashStreamTimeMs(template)),
+  });
 
   function count(prefix: string, path: string, requests: number, bytes: number): void {
     total.requests += requests;

@@ -57,6 +57,13 @@ describe('demo origin integrity manifests', () => {
     }
   });
 
+  it('live DASH: every segment the live MPD names in its window has an entry matching the served bytes', async () => {
+    const manifestPath = '/live/dash/manifest.mpd.integrity.json';
+    const manifest = (await (await get(manifestPath)).json()) as IntegrityManifestJson;
+    assert.ok(manifest.segments.length >= 6, `${manifest.segments.length} entries`);
+    await assertEntriesMatch(manifestPath, { ...manifest, segments: manifest.segments.slice(-4) });
+  });
+
   it('no manifest for an unknown playlist', async () => {
     assert.equal((await get('/vod/nothing/master.m3u8.integrity.json')).status, 404);
   });

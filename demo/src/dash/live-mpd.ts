@@ -117,7 +117,7 @@ export function publishedSegmentCount(vod: DashVodTemplate, streamTimeMs: number
   return Math.max(0, Math.floor(streamTimeMs / vod.segmentDurationMs));
 }
 
-function fillTemplate(template: string, representationId: string, number: number): string {
+export function fillTemplate(template: string, representationId: string, number: number): string {
   return template
     .replaceAll('$RepresentationID$', representationId)
     .replace(/\$Number(?:%0(\d+)d)?\$/g, (_all, width: string | undefined) => String(number).padStart(Number(width ?? 0), '0'));

@@ -4,14 +4,15 @@
  *   - VOD: made once per playlist from its files (`createIntegrityManifest`), as `npx shoal-integrity` would;
  *   - live HLS: the streaming mode (`LiveIntegrityManifest.addSegment`), extended with each segment as it is
  *     published on the live clock, before any playlist lists it (the window's segments are added when the
- *     manifest is asked for, so it always covers every segment a playlist served so far names).
- * Live DASH segments (their media times rewritten per loop) and DASH SegmentBase byte ranges have no entry:
- * with the manifest on, players fetch those over HTTP only.
+ *     manifest is asked for, so it always covers every segment a playlist served so far names);
+ *   - live DASH: the same, over the bytes the origin serves (media times moved on per loop).
+ * DASH SegmentBase byte ranges have no entry: with the manifest on, players fetch those over HTTP only.
  */
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { createIntegrityManifest, INTEGRITY_FILE_SUFFIX, LiveIntegrityManifest, type IntegrityManifestJson } from '@shoal/core/integrity';
 import { liveSegmentUri, vodIndexOfSequence, type LiveTimeline } from '../hls/live-timeline';
+import { fillTemplate, type DashVodTemplate } from '../dash/live-mpd';
 
 export { INTEGRITY_FILE_SUFFIX };
 
@@ -22,6 +23,12 @@ export interface IntegrityManifestsOptions {
   /** Live segments of a timeline published now (0..count-1). */
   publishedCount(timeline: LiveTimeline): number;
   windowSegments: number;
+  /** Live DASH MPDs keyed by path in the media folder (`dash/manifest.mpd`). */
+  dashTemplates: Map<string, DashVodTemplate>;
+  /** Live DASH segments published now. */
+  dashPublishedCount(template: DashVodTemplate): number;
+  /** The bytes the origin serves at a live path (relative to `/live/`). */
+  liveBytes(liveRel: string): Promise<Uint8Array | undefined>;
 }
 
 export interface IntegrityManifests {
@@ -63,11 +70,30 @@ export function createIntegrityManifests(options: IntegrityManifestsOptions): In
     return manifest.toJSON();
   }
 
+  /** Every live DASH segment of each Representation published in a window, added once. */
+  async function liveDashManifest(mpdRel: string): Promise<IntegrityManifestJson | undefined> {
+    const template = options.dashTemplates.get(mpdRel);
+    if (!template) return undefined;
+    const representationIds = [...template.text.matchAll(/<Representation\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]!);
+    let manifest = live.get(mpdRel);
+    if (!manifest) live.set(mpdRel, (manifest = new LiveIntegrityManifest({ maxSegments: 4 * representationIds.length * options.windowSegments })));
+    const count = options.dashPublishedCount(template);
+    for (let index = Math.max(0, count - 2 * options.windowSegments); index < count; index++) {
+      for (const id of representationIds) {
+        const uri = fillTemplate(template.mediaTemplate, id, template.startNumber + index);
+        if (manifest.has(uri)) continue;
+        const bytes = await options.liveBytes(posix.join(posix.dirname(mpdRel), uri));
+        if (bytes) manifest.addSegment(uri, bytes);
+      }
+    }
+    return manifest.toJSON();
+  }
+
   return {
     manifestFor(mode, rel) {
       if (!rel.endsWith(INTEGRITY_FILE_SUFFIX)) return Promise.resolve(undefined);
       const playlistRel = rel.slice(0, -INTEGRITY_FILE_SUFFIX.length);
-      if (mode === 'live') return playlistRel.endsWith('.m3u8') ? liveManifest(playlistRel) : Promise.resolve(undefined);
+      if (mode === 'live') return playlistRel.endsWith('.m3u8') ? liveManifest(playlistRel) : liveDashManifest(playlistRel);
       let made = vod.get(playlistRel);
       if (!made) vod.set(playlistRel, (made = vodManifest(playlistRel)));
       return made;
