@@ -5,10 +5,18 @@ import type { RTCConfigurationLike } from './tracker/tracker-client';
 export interface ShoalConfig {
   /**
    * Identifies the stream's swarm: viewers with the same swarm id trade segments. Set it when one stream
-   * is served under several manifest URLs (CDN hostnames).
-   * @default the manifest URL without query string or fragment
+   * is served under several manifest URLs (CDN hostnames, tokens in the path).
+   * @default the manifest URL without fragment, its query kept minus credential parameters (`swarmIdIgnoredParams`), sorted
    */
   swarmId: string | undefined;
+  /**
+   * Query parameters of the manifest URL left out of the default swarm id, on top of the built-in list of
+   * token and signature names (`token`, `sig`, `expires`, `hdnts`, CloudFront's `Policy`/`Signature`/
+   * `Key-Pair-Id`, `X-Amz-*`…: `SWARM_ID_IGNORED_PARAMS`). Name here your own per-viewer parameters;
+   * case-insensitive, a trailing `*` matches a prefix. Every other parameter keeps streams apart.
+   * @default []
+   */
+  swarmIdIgnoredParams: string[];
   /**
    * WebTorrent WebSocket trackers to announce to. Any WebTorrent tracker works (bittorrent-tracker,
    * wt-tracker, Aquatic); a dead one is a `tracker:warning`, never a playback error.
@@ -79,6 +87,7 @@ export interface ShoalConfig {
 
 export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   swarmId: undefined,
+  swarmIdIgnoredParams: [],
   trackerUrls: ['wss://tracker.openwebtorrent.com', 'wss://tracker.webtorrent.dev'],
   rtcConfig: { iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] },
   p2pEnabled: true,
@@ -127,12 +136,15 @@ const nonNegativeNumber: Check = (v) =>
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const stringList: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of URLs';
+const nameList: Check = (v) =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of non-empty names';
 const optionalString: Check = (v) =>
   v === undefined || (typeof v === 'string' && v.length > 0) ? undefined : 'a non-empty string';
 const object: Check = (v) => (typeof v === 'object' && v !== null ? undefined : 'an object');
 
 const CHECKS: Record<keyof ShoalConfig, Check> = {
   swarmId: optionalString,
+  swarmIdIgnoredParams: nameList,
   trackerUrls: stringList,
   rtcConfig: object,
   p2pEnabled: boolean,
@@ -176,5 +188,10 @@ export function mergeConfig(overrides: Partial<ShoalConfig> = {}): ShoalConfig {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   // Copies, so an engine that changes its lists or objects never changes the defaults of later ones.
   const merged = { ...DEFAULT_CONFIG, ...defined } as ShoalConfig;
-  return { ...merged, trackerUrls: [...merged.trackerUrls], rtcConfig: structuredClone(merged.rtcConfig) };
+  return {
+    ...merged,
+    trackerUrls: [...merged.trackerUrls],
+    swarmIdIgnoredParams: [...merged.swarmIdIgnoredParams],
+    rtcConfig: structuredClone(merged.rtcConfig),
+  };
 }

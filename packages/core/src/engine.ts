@@ -268,7 +268,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   }
 
   private join(manifestUrl: string): void {
-    this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(manifestUrl);
+    this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(manifestUrl, { ignoredParams: this.config.swarmIdIgnoredParams });
     if (!this.config.p2pEnabled) return;
     const infoHashHex = infoHashFromSwarmId(this.swarmId);
     const swarm = new Swarm({
