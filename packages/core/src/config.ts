@@ -52,6 +52,14 @@ export interface ShoalConfig {
   /** An HTTP request that has not finished within this time fails with `http-timeout`. @default 20000 */
   httpTimeoutMs: number;
   /**
+   * Largest segment size a peer's announcement is believed for: a size only peers have stated (the origin's
+   * comes from the playlist's byte range or an HTTP response) is a hint, and a hint above this is not used
+   * (the segment comes over HTTP), so no peer makes a viewer allocate more. Sizes the origin states are not
+   * capped. A peer whose size the origin contradicts is dropped (`peer-wrong-size`).
+   * @default 67108864 (64 MiB)
+   */
+  maxSegmentBytes: number;
+  /**
    * Byte cap of the segment store (in memory, or IndexedDB with `persistentCache`). Past it, segments are evicted by playback position (see
    * `storage/eviction.ts`): live, those far behind the playhead; VOD, least-recently-used behind it.
    * @default 268435456 (256 MiB)
@@ -99,6 +107,9 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   peerRequestTimeoutMs: 4_000,
   peerPipelineBlocks: 32,
   httpTimeoutMs: 20_000,
+  // The largest segment a player plausibly fetches: 10 s of 4K at 40 Mbit/s is 50 MB; 64 MiB leaves
+  // headroom for peaks, and a wrong hint of this size is still a bounded, short-lived allocation.
+  maxSegmentBytes: 64 * 1024 * 1024,
   storageCapBytes: 256 * 1024 * 1024,
   persistentCache: false,
   prefetchLookaheadSec: 20,
@@ -156,6 +167,7 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   peerRequestTimeoutMs: positiveInteger,
   peerPipelineBlocks: positiveInteger,
   httpTimeoutMs: positiveInteger,
+  maxSegmentBytes: positiveInteger,
   storageCapBytes: positiveInteger,
   persistentCache: boolean,
   prefetchLookaheadSec: nonNegativeNumber,

@@ -10,11 +10,13 @@ import { ShoalError } from '../errors';
 import type { Holdings } from '../holdings/holdings';
 import type { HttpFetcher } from '../http/http-fetcher';
 import type { HttpEstimator, P2PEstimator } from '../scheduler/bandwidth-estimator';
+import type { OriginSizes } from '../sizes/origin-sizes';
+import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
 import type { SegmentStorage } from '../storage/segment-storage';
 import { storageFailure } from '../storage/storage-failure';
 import type { Peer } from '../swarm/peer';
 import type { ByteRange, Segment, SegmentKey } from '../types';
-import { HttpDownload, segmentSizeFromByteRange, type HttpChunk } from './http-download';
+import { HttpDownload, type HttpChunk, type HttpSegmentSize } from './http-download';
 import { P2PDownload } from './p2p-download';
 import { PartialSegment } from './partial-segment';
 
@@ -30,6 +32,10 @@ export interface DownloadContext {
   peerRequestTimeoutMs: number;
   storage: SegmentStorage;
   holdings: Holdings;
+  /** Segment sizes the origin stated (byte ranges, earlier responses); downloads add what responses say. */
+  sizes: OriginSizes;
+  /** Largest segment a peer's announced size may make us allocate (`ShoalConfig.maxSegmentBytes`). */
+  maxSegmentBytes: number;
   /** Every received byte, once, by source: the engine's totals and `bytes:downloaded`. */
   onDownloaded(source: 'http' | 'p2p', sizeBytes: number, peerId?: string): void;
   /** The store refused a downloaded segment (`storage:warning`): it is delivered, only not held. */
@@ -73,6 +79,8 @@ export class SegmentDownload {
   private readonly peerIds = new Set<string>();
   private p2pBytes = 0;
   private stopped = false;
+  /** The partial's size is a peer's claim the origin has not confirmed (see `sizes/size-claims.ts`). */
+  private sizeIsHint = false;
 
   constructor(segment: Segment, context: DownloadContext, onSettled: (settlement: DownloadSettlement) => void) {
     this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };
@@ -101,15 +109,20 @@ export class SegmentDownload {
   }
 
   /**
-   * Download from these holders. Holders still waiting for their own first byte announce size 0: they
-   * can serve once they re-announce, so they are skipped; nothing starts when no holder has a size.
+   * Download from these holders. The size is the origin's when known, and only holders announcing exactly
+   * it are asked; else the holders' agreed hint, at most `maxSegmentBytes` (`p2pSizeOf`). Holders still
+   * waiting for their own first byte announce size 0: they can serve once they re-announce, so they are
+   * skipped; nothing starts when no holder is usable.
    * `fromPartialHolders`: they relay their own ongoing download, so its speed says nothing of peers
    * (no P2P estimator sample).
    */
   startP2P(holders: readonly SegmentHolder[], options: { fromPartialHolders: boolean }): void {
-    const sized = holders.filter(({ held }) => held.sizeBytes > 0);
-    const sizeBytes = sized[0]?.held.sizeBytes;
-    if (sizeBytes === undefined) return;
+    const { sizes, maxSegmentBytes } = this.context;
+    const size = p2pSizeOf(holders.map(({ held }) => held.sizeBytes), sizes.sizeOf(this.segment), maxSegmentBytes);
+    const usable = holders.filter(({ held }) => isUsableClaim(held.sizeBytes, size));
+    if (!size || usable.length === 0) return;
+    const { sizeBytes } = size;
+    this.sizeIsHint = !size.fromOrigin;
     this.partialOfSize(sizeBytes);
     const { clock } = this.context;
     const download = new P2PDownload({
@@ -122,7 +135,7 @@ export class SegmentDownload {
     });
     this.p2p = download;
     this.currentState = 'p2p';
-    for (const { peer, held } of sized) if (held.sizeBytes === sizeBytes) download.addPeer(peer);
+    for (const { peer } of usable) download.addPeer(peer);
     const startedAtMs = clock.now();
     void download.finished.then(async (outcome) => {
       if (this.p2p !== download) return;
@@ -175,20 +188,32 @@ export class SegmentDownload {
     }
   }
 
-  /** Fetch the whole segment, or only `ranges` (within the segment) of it, over HTTP. */
+  /**
+   * Fetch the whole segment, or only `ranges` (within the segment) of it, over HTTP. A whole segment's size
+   * is the origin's only (its byte range, an earlier response, this response's `Content-Length`); ranges
+   * complete the partial, whose size may be a peer's hint: a response that proves the hint wrong restarts
+   * the segment over HTTP (`originSaid`, `isSizeEvidence`), so no peer's claim can fail the load.
+   */
   private async runHttp(ranges: ByteRange[] | undefined): Promise<void> {
-    const knownSizeBytes = this.partial?.sizeBytes ?? segmentSizeFromByteRange(this.segment);
+    let sizeBytes = ranges ? this.partial?.sizeBytes : this.context.sizes.sizeOf(this.segment);
     const { fetcher, clock, httpTimeoutMs, httpEstimator } = this.context;
-    const http = new HttpDownload({
+    const http: HttpDownload = new HttpDownload({
       segment: this.segment,
       ...(ranges ? { ranges } : {}),
       fetcher,
       clock,
       timeoutMs: httpTimeoutMs,
       estimator: httpEstimator,
+      onSegmentSize: (size) => {
+        sizeBytes = size.sizeBytes;
+        this.originSaid(size, http, ranges !== undefined);
+      },
       onChunk: (chunk: HttpChunk) => {
-        const sizeBytes = knownSizeBytes ?? chunk.segmentSizeBytes;
-        if (sizeBytes !== undefined) this.partialOfSize(sizeBytes);
+        const partial = sizeBytes === undefined ? undefined : this.partialOfSize(sizeBytes);
+        if (partial && chunk.offsetBytes + chunk.bytes.byteLength > partial.sizeBytes) {
+          // Only an origin whose size changed between two responses gets here: never write past the segment.
+          throw new ShoalError('http-length-mismatch', `Origin bytes past the segment's ${partial.sizeBytes} bytes`, { source: 'http', fatal: true });
+        }
         this.receive({ source: 'http', offsetBytes: chunk.offsetBytes, bytes: chunk.bytes });
       },
     });
@@ -196,25 +221,63 @@ export class SegmentDownload {
     this.currentState = 'http';
     // Tell peers at once that we are fetching it (size 0 while unknown), so nobody else's origin turn
     // comes before they hear of it: the announce delay is one peer latency, not the origin's first byte.
-    if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: knownSizeBytes ?? 0 });
+    if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: sizeBytes ?? 0 });
     let wholeBody: Uint8Array | undefined;
     try {
       wholeBody = await http.run();
     } catch (error) {
       if (this.http !== http) return;
       this.http = undefined;
+      if (ranges && this.sizeIsHint && isSizeEvidence(error)) return this.restartOverHttp();
       return this.fail(error as ShoalError);
     }
     if (this.http !== http) return;
     this.http = undefined;
-    // No Content-Length: its chunks passed `receive` with no partial to go to; the whole body is the segment.
-    if (!this.partial && wholeBody) this.partialOfSize(wholeBody.byteLength).received(0, wholeBody);
+    if (!this.partial && wholeBody) {
+      // No Content-Length: its chunks passed `receive` with no partial to go to; the whole body is the segment.
+      this.context.sizes.learned(this.key, wholeBody.byteLength, 'http-body');
+      this.partialOfSize(wholeBody.byteLength).received(0, wholeBody);
+    }
     await this.complete(this.p2pBytes > 0 ? 'p2p' : 'http');
+  }
+
+  /**
+   * An origin response said the segment's size: it is authoritative from now on (`OriginSizes`; the
+   * `SizeGuard` drops the peers that announced another). A partial of another size was sized by a peer's
+   * wrong hint: completing its ranges restarts the whole segment over HTTP; a whole-segment response's
+   * bytes go to a partial of the origin's size.
+   */
+  private originSaid({ sizeBytes, source }: HttpSegmentSize, http: HttpDownload, completingRanges: boolean): void {
+    this.context.sizes.learned(this.key, sizeBytes, source);
+    if (!this.partial || this.partial.sizeBytes === sizeBytes) {
+      this.sizeIsHint = false;
+      return;
+    }
+    if (completingRanges && this.http === http) return this.restartOverHttp(http);
+    this.partialOfSize(sizeBytes);
+  }
+
+  /**
+   * The size a peer's hint gave proved wrong while HTTP completed the segment: nothing received so far is
+   * kept, and the whole segment comes over HTTP, sized by the origin alone (so this happens once).
+   */
+  private restartOverHttp(superseded?: HttpDownload): void {
+    if (superseded) {
+      this.http = undefined;
+      superseded.abort();
+    }
+    this.partial?.fail();
+    this.partial = undefined;
+    this.sizeIsHint = false;
+    this.p2pBytes = 0;
+    this.peerIds.clear();
+    void this.runHttp(undefined);
   }
 
   /** The partial segment of that size (a new one, announced, when none of that size exists yet). */
   private partialOfSize(sizeBytes: number): PartialSegment {
     if (this.partial && this.partial.sizeBytes === sizeBytes) return this.partial;
+    this.partial?.fail(); // a partial of another size (a wrong hint): peers relaying from it look elsewhere
     const partial = new PartialSegment(this.key, sizeBytes, this.context.clock);
     this.partial = partial;
     this.context.holdings.downloading(this.key, { sizeBytes, partial });
@@ -258,4 +321,9 @@ export class SegmentDownload {
     this.partial?.fail();
     this.currentState = 'idle';
   }
+}
+
+/** A range completion's failure that says the segment is not the size we asked by (a 416, a short range). */
+function isSizeEvidence(error: unknown): boolean {
+  return error instanceof ShoalError && (error.code === 'http-length-mismatch' || (error.code === 'http-status' && error.status === 416));
 }
