@@ -12,6 +12,7 @@ import type { HttpFetcher } from '../http/http-fetcher';
 import type { HttpEstimator, P2PEstimator } from '../scheduler/bandwidth-estimator';
 import type { OriginSizes } from '../sizes/origin-sizes';
 import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
+import { dropForWrongSize } from '../sizes/size-guard';
 import type { SegmentStorage } from '../storage/segment-storage';
 import { storageFailure } from '../storage/storage-failure';
 import type { Peer } from '../swarm/peer';
@@ -81,6 +82,8 @@ export class SegmentDownload {
   private stopped = false;
   /** The partial's size is a peer's claim the origin has not confirmed (see `sizes/size-claims.ts`). */
   private sizeIsHint = false;
+  /** The holders whose claim gave the partial its size, while it is a hint: dropped if it proves wrong. */
+  private hintedBy: Peer[] = [];
 
   constructor(segment: Segment, context: DownloadContext, onSettled: (settlement: DownloadSettlement) => void) {
     this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };
@@ -123,6 +126,7 @@ export class SegmentDownload {
     if (!size || usable.length === 0) return;
     const { sizeBytes } = size;
     this.sizeIsHint = !size.fromOrigin;
+    this.hintedBy = size.fromOrigin ? [] : usable.map(({ peer }) => peer);
     this.partialOfSize(sizeBytes);
     const { clock } = this.context;
     const download = new P2PDownload({
@@ -228,7 +232,7 @@ export class SegmentDownload {
     } catch (error) {
       if (this.http !== http) return;
       this.http = undefined;
-      if (ranges && this.sizeIsHint && isSizeEvidence(error)) return this.restartOverHttp();
+      if (ranges && this.sizeIsHint && isSizeEvidence(error)) return this.restartOverHttp(undefined, (error as ShoalError).message);
       return this.fail(error as ShoalError);
     }
     if (this.http !== http) return;
@@ -251,21 +255,26 @@ export class SegmentDownload {
     this.context.sizes.learned(this.key, sizeBytes, source);
     if (!this.partial || this.partial.sizeBytes === sizeBytes) {
       this.sizeIsHint = false;
+      this.hintedBy = [];
       return;
     }
-    if (completingRanges && this.http === http) return this.restartOverHttp(http);
+    if (completingRanges && this.http === http) return this.restartOverHttp(http, `the origin says ${sizeBytes} (${source})`);
     this.partialOfSize(sizeBytes);
   }
 
   /**
-   * The size a peer's hint gave proved wrong while HTTP completed the segment: nothing received so far is
-   * kept, and the whole segment comes over HTTP, sized by the origin alone (so this happens once).
+   * The size a peer's hint gave proved wrong while HTTP completed the segment (`evidence` says how): the
+   * peers that claimed it are dropped, nothing received so far is kept, and the whole segment comes over
+   * HTTP, sized by the origin alone (so this happens once).
    */
-  private restartOverHttp(superseded?: HttpDownload): void {
+  private restartOverHttp(superseded: HttpDownload | undefined, evidence: string): void {
     if (superseded) {
       this.http = undefined;
       superseded.abort();
     }
+    const hintBytes = this.partial?.sizeBytes ?? 0;
+    for (const peer of this.hintedBy) dropForWrongSize(peer, this.key, hintBytes, evidence);
+    this.hintedBy = [];
     this.partial?.fail();
     this.partial = undefined;
     this.sizeIsHint = false;

@@ -1,9 +1,16 @@
 /**
- * Drops every peer whose announced segment size the origin contradicts: at once when its `have` arrives
- * for a segment whose origin size is known, and when the origin's size becomes known (an HTTP response)
- * for what peers announced before. The peer closes with a `peer-wrong-size` reason (`peer:closed`). A
- * peer that relayed a liar's wrong size in good faith is dropped too: its claim was wrong all the same,
- * and it may connect again later (the drop is not a ban).
+ * Drops the peers whose announced segment size the origin contradicts (`peer-wrong-size`, `peer:closed`):
+ *
+ * - a peer announcing a **complete** segment of another size than the origin's, when its `have` arrives
+ *   for a segment whose origin size is known, or when the origin's size becomes known (an HTTP response)
+ *   for what it announced before: it claims to hold every byte of a segment that cannot exist, so whatever
+ *   it would serve is wrong;
+ * - a holder whose size hint a download used, once the origin proved the hint wrong
+ *   (`SegmentDownload` calls `dropForWrongSize` on them).
+ *
+ * A **partial** announcement of a wrong size is only not used (`size-claims.ts`), not punished: a viewer
+ * relaying a download that a liar's hint sized announces that size in good faith until the origin
+ * corrects it, and dropping it would let one liar cut honest viewers off from each other.
  */
 import { ShoalError } from '../errors';
 import type { Peer } from '../swarm/peer';
@@ -36,7 +43,7 @@ export class SizeGuard {
 
   private readonly onLearned = (key: SegmentKey, sizeBytes: number, source: OriginSizeSource): void => {
     for (const { peer, held } of this.options.swarm.peersHolding(key)) {
-      if (contradictsOrigin(held.sizeBytes, sizeBytes)) dropLiar(peer, key, held.sizeBytes, sizeBytes, source);
+      if (!held.partial && contradictsOrigin(held.sizeBytes, sizeBytes)) dropForWrongSize(peer, key, held.sizeBytes, `the origin says ${sizeBytes} (${source})`);
     }
   };
 
@@ -44,17 +51,18 @@ export class SizeGuard {
     for (const segmentId of segmentIds) {
       const key = { renditionId, segmentId };
       const held = peer.holds(key);
-      const known = held && this.options.sizes.known(key);
+      const known = held && !held.partial && this.options.sizes.known(key);
       if (!held || !known || !contradictsOrigin(held.sizeBytes, known.sizeBytes)) continue;
-      dropLiar(peer, key, held.sizeBytes, known.sizeBytes, known.source);
+      dropForWrongSize(peer, key, held.sizeBytes, `the origin says ${known.sizeBytes} (${known.source})`);
       return;
     }
   };
 }
 
-function dropLiar(peer: Peer, key: SegmentKey, claimedBytes: number, originBytes: number, source: OriginSizeSource): void {
+/** Close a peer whose announced size of `key` proved wrong, saying why (`peer-wrong-size`). */
+export function dropForWrongSize(peer: Peer, key: SegmentKey, claimedBytes: number, evidence: string): void {
   peer.drop(
-    new ShoalError('peer-wrong-size', `Peer announced ${claimedBytes} bytes for segment ${key.renditionId}/${key.segmentId}; the origin says ${originBytes} (${source})`, {
+    new ShoalError('peer-wrong-size', `Peer announced ${claimedBytes} bytes for segment ${key.renditionId}/${key.segmentId}; ${evidence}`, {
       source: 'p2p',
     }),
   );

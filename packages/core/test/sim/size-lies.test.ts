@@ -37,9 +37,20 @@ interface Outcome {
   /** Peers the viewer dropped, with the reason's code. */
   dropped: Map<string, string | undefined>;
   liarBytesToViewer: number;
+  /** Peers the third engine dropped, with the reason's code. */
+  droppedByThird: Map<string, string | undefined>;
+  viewerId: string;
 }
 
-async function viewerLoadsNextToLiar(options: { lie: (trueSizeBytes: number) => number; byteRange: boolean; honest: boolean }): Promise<Outcome> {
+/**
+ * `third`: `holder`, an honest engine that loads the segment from the origin first; `bystander`, one that
+ * only knows the segment's size from its playlist (a byte range) and loads nothing.
+ */
+async function viewerLoadsNextToLiar(options: {
+  lie: (trueSizeBytes: number) => number;
+  byteRange: boolean;
+  third?: 'holder' | 'bystander';
+}): Promise<Outcome> {
   const clock = new VirtualClock();
   const origin = new SimOrigin({ clock, ttfbMs: 50, bandwidthBytesPerSec: 4_000_000, sizeOf: () => SEGMENT_BYTES });
   // Join order: liar 0, viewer 1, honest holder 2. Only the viewer connects to the others: the holders
@@ -49,8 +60,9 @@ async function viewerLoadsNextToLiar(options: { lie: (trueSizeBytes: number) => 
   const config = { trackerUrls: ['sim://tracker'] };
   const liar = new ShoalEngine(config, { clock, fetch: origin.fetch, createTrackerClient: sizeLyingTrackerClient(hub.createClient, options.lie) });
   const viewer = new ShoalEngine(config, { clock, fetch: origin.fetch, createTrackerClient: hub.createClient });
-  const honest = options.honest ? new ShoalEngine(config, { clock, fetch: origin.fetch, createTrackerClient: hub.createClient }) : undefined;
-  const engines = [liar, viewer, ...(honest ? [honest] : [])];
+  const third = options.third ? new ShoalEngine(config, { clock, fetch: origin.fetch, createTrackerClient: hub.createClient }) : undefined;
+  const honest = options.third === 'holder' ? third : undefined;
+  const engines = [liar, viewer, ...(third ? [third] : [])];
   try {
     const segment: KnownSegment = {
       renditionId: 'r',
@@ -60,14 +72,20 @@ async function viewerLoadsNextToLiar(options: { lie: (trueSizeBytes: number) => 
       startTimeSec: 30,
       ...(options.byteRange ? { byteRange: { startByte: 0, endByte: SEGMENT_BYTES - 1 } } : {}),
     };
+    const withByteRange: KnownSegment = { ...segment, byteRange: { startByte: 0, endByte: SEGMENT_BYTES - 1 } };
     for (const engine of engines) {
-      engine.setStreams({ manifestUrl: 'sim://origin/vod/master.m3u8', live: false, renditions: [{ id: 'r', metadata: {}, segments: [segment] }] });
+      const segments = [engine === third && options.third === 'bystander' ? withByteRange : segment];
+      engine.setStreams({ manifestUrl: 'sim://origin/vod/master.m3u8', live: false, renditions: [{ id: 'r', metadata: {}, segments }] });
     }
     // 30 s of buffer before the segment plays: time enough that peers are preferred to the origin.
     viewer.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: 30, activeRenditions: [] });
     const dropped = new Map<string, string | undefined>();
     viewer.on('peer:closed', ({ peerId, reason }) => {
       if (reason) dropped.set(peerId, reason.code);
+    });
+    const droppedByThird = new Map<string, string | undefined>();
+    third?.on('peer:closed', ({ peerId, reason }) => {
+      if (reason) droppedByThird.set(peerId, reason.code);
     });
     let liarBytesToViewer = 0;
     viewer.on('bytes:downloaded', ({ peerId, sizeBytes }) => {
@@ -86,6 +104,8 @@ async function viewerLoadsNextToLiar(options: { lie: (trueSizeBytes: number) => 
       honestId: honest?.peerId,
       dropped,
       liarBytesToViewer,
+      droppedByThird,
+      viewerId: viewer.peerId,
     };
   } finally {
     for (const engine of engines) engine.destroy();
@@ -109,7 +129,7 @@ const LIES: Array<[string, (trueSizeBytes: number) => number]> = [
 
 for (const [name, lie] of LIES) {
   test(`byte range in the playlist, a liar announcing ${name}: never used, dropped; the honest holder serves`, { timeout: 30_000 }, async () => {
-    const outcome = await viewerLoadsNextToLiar({ lie, byteRange: true, honest: true });
+    const outcome = await viewerLoadsNextToLiar({ lie, byteRange: true, third: 'holder' });
     assertOriginBytesAndLiarDropped(outcome);
     assert.equal(outcome.source, 'p2p', 'peers still serve: the honest holder');
     assert.equal(outcome.liarBytesToViewer, 0);
@@ -117,14 +137,14 @@ for (const [name, lie] of LIES) {
 }
 
 test('no byte range, the liar alone announces the true size + 1: HTTP completing the last block reveals the size, the segment restarts over HTTP', { timeout: 30_000 }, async () => {
-  const outcome = await viewerLoadsNextToLiar({ lie: (size) => size + 1, byteRange: false, honest: false });
+  const outcome = await viewerLoadsNextToLiar({ lie: (size) => size + 1, byteRange: false });
   assertOriginBytesAndLiarDropped(outcome);
   assert.ok(outcome.liarBytesToViewer > 0, 'the hint-sized P2P download ran: the liar served the blocks it has');
   assert.equal(outcome.source, 'http', 'restarted over HTTP: no byte of the hint-sized download is kept');
 });
 
 test('no byte range, the liar alone announces 4 GiB: over maxSegmentBytes, never used nor allocated; the origin’s size drops it', { timeout: 30_000 }, async () => {
-  const outcome = await viewerLoadsNextToLiar({ lie: () => FOUR_GIB_CLAIM, byteRange: false, honest: false });
+  const outcome = await viewerLoadsNextToLiar({ lie: () => FOUR_GIB_CLAIM, byteRange: false });
   assertOriginBytesAndLiarDropped(outcome);
   assert.equal(outcome.source, 'http');
   assert.equal(outcome.liarBytesToViewer, 0);
@@ -132,8 +152,15 @@ test('no byte range, the liar alone announces 4 GiB: over maxSegmentBytes, never
 
 for (const [name, lie] of LIES.filter(([name]) => name === '1,000 bytes' || name === 'the true size − 1')) {
   test(`no byte range, a liar announcing ${name} against an honest holder: conflicting claims go to HTTP, the origin’s size drops the liar`, { timeout: 30_000 }, async () => {
-    const outcome = await viewerLoadsNextToLiar({ lie, byteRange: false, honest: true });
+    const outcome = await viewerLoadsNextToLiar({ lie, byteRange: false, third: 'holder' });
     assertOriginBytesAndLiarDropped(outcome);
     assert.equal(outcome.liarBytesToViewer, 0);
   });
 }
+
+test('a viewer that relays a liar-sized download in good faith is not dropped by a peer that knows the true size', { timeout: 30_000 }, async () => {
+  const outcome = await viewerLoadsNextToLiar({ lie: (size) => size + 1, byteRange: false, third: 'bystander' });
+  assertOriginBytesAndLiarDropped(outcome);
+  assert.ok(outcome.liarBytesToViewer > 0, 'the viewer used the hint and announced its partial download at that size');
+  assert.ok(!outcome.droppedByThird.has(outcome.viewerId), 'its partial announcement of the wrong size is not punished');
+});
