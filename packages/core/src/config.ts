@@ -1,6 +1,10 @@
 /** The one typed configuration of a Shoal engine, its documented defaults and a validating merge. */
 import { ShoalError } from './errors';
 import type { RTCConfigurationLike } from './tracker/tracker-client';
+import { BLOCK_BYTES } from './wire/messages';
+
+/** The largest segment size a `have` can carry: its `sizeBytes` field is a u32 (PROTOCOL.md). */
+const MAX_ANNOUNCED_SIZE_BYTES = 0xffff_ffff;
 
 export interface ShoalConfig {
   /**
@@ -142,6 +146,12 @@ type Check = (value: unknown) => string | undefined;
 
 const positiveInteger: Check = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : 'a positive integer';
+// At least one wire block (a smaller cap would refuse every peer, `p2pEnabled: false` says that); at most
+// the wire's u32 size field, the largest size a peer can announce (a larger cap would cap nothing).
+const segmentCap: Check = (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= BLOCK_BYTES && v <= MAX_ANNOUNCED_SIZE_BYTES
+    ? undefined
+    : `an integer from ${BLOCK_BYTES} to ${MAX_ANNOUNCED_SIZE_BYTES}`;
 const nonNegativeNumber: Check = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number ≥ 0';
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
@@ -167,7 +177,7 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   peerRequestTimeoutMs: positiveInteger,
   peerPipelineBlocks: positiveInteger,
   httpTimeoutMs: positiveInteger,
-  maxSegmentBytes: positiveInteger,
+  maxSegmentBytes: segmentCap,
   storageCapBytes: positiveInteger,
   persistentCache: boolean,
   prefetchLookaheadSec: nonNegativeNumber,
