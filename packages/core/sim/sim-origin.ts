@@ -46,8 +46,16 @@ export class SimOrigin {
     this.requestTimes.set(url, [...(this.requestTimes.get(url) ?? []), clock.now()]);
     const available = this.options.isAvailable?.(url) ?? true;
     const whole = available ? this.bytesOf(url) : new Uint8Array(0);
+    // Ranges as a real server answers them: a 206 cut at the resource's end with its `Content-Range`, a 416
+    // (with the resource's size) for a range that starts past the end.
     const range = /^bytes=(\d+)-(\d+)$/.exec(init.headers['Range'] ?? '');
-    const body = range ? whole.subarray(Number(range[1]), Number(range[2]) + 1) : whole;
+    const startByte = range ? Number(range[1]) : 0;
+    const unsatisfiable = available && range !== null && startByte >= whole.byteLength;
+    const body = range ? whole.subarray(startByte, Number(range[2]) + 1) : whole;
+    const status = !available ? 404 : unsatisfiable ? 416 : range ? 206 : 200;
+    const responseHeaders: Record<string, string> = { 'content-length': String(unsatisfiable ? 0 : body.byteLength) };
+    if (status === 206) responseHeaders['content-range'] = `bytes ${startByte}-${startByte + body.byteLength - 1}/${whole.byteLength}`;
+    if (status === 416) responseHeaders['content-range'] = `bytes */${whole.byteLength}`;
     return new Promise((resolve, reject) => {
       const onAbort = (): void => reject(new Error('aborted'));
       init.signal.addEventListener('abort', onAbort, { once: true });
@@ -70,9 +78,9 @@ export class SimOrigin {
           cancel: async () => {},
         };
         resolve({
-          ok: available,
-          status: available ? (range ? 206 : 200) : 404,
-          headers: { get: (name: string) => (name.toLowerCase() === 'content-length' ? String(body.byteLength) : null) },
+          ok: status === 200 || status === 206,
+          status,
+          headers: { get: (name: string) => responseHeaders[name.toLowerCase()] ?? null },
           body: { getReader: () => reader },
           arrayBuffer: async () => body.slice().buffer,
         });

@@ -1,14 +1,26 @@
 /** The one typed configuration of a Shoal engine, its documented defaults and a validating merge. */
 import { ShoalError } from './errors';
 import type { RTCConfigurationLike } from './tracker/tracker-client';
+import { BLOCK_BYTES } from './wire/messages';
+
+/** The largest segment size a `have` can carry: its `sizeBytes` field is a u32 (PROTOCOL.md). */
+const MAX_ANNOUNCED_SIZE_BYTES = 0xffff_ffff;
 
 export interface ShoalConfig {
   /**
    * Identifies the stream's swarm: viewers with the same swarm id trade segments. Set it when one stream
-   * is served under several manifest URLs (CDN hostnames).
-   * @default the manifest URL without query string or fragment
+   * is served under several manifest URLs (CDN hostnames, tokens in the path).
+   * @default the manifest URL without fragment, its query kept minus credential parameters (`swarmIdIgnoredParams`), sorted
    */
   swarmId: string | undefined;
+  /**
+   * Query parameters of the manifest URL left out of the default swarm id, on top of the built-in list of
+   * token and signature names (`token`, `sig`, `expires`, `hdnts`, CloudFront's `Policy`/`Signature`/
+   * `Key-Pair-Id`, `X-Amz-*`…: `SWARM_ID_IGNORED_PARAMS`). Name here your own per-viewer parameters;
+   * case-insensitive, a trailing `*` matches a prefix. Every other parameter keeps streams apart.
+   * @default []
+   */
+  swarmIdIgnoredParams: string[];
   /**
    * WebTorrent WebSocket trackers to announce to. Any WebTorrent tracker works (bittorrent-tracker,
    * wt-tracker, Aquatic); a dead one is a `tracker:warning`, never a playback error.
@@ -53,6 +65,14 @@ export interface ShoalConfig {
   /** An HTTP request that has not finished within this time fails with `http-timeout`. @default 20000 */
   httpTimeoutMs: number;
   /**
+   * Largest segment size a peer's announcement is believed for: a size only peers have stated (the origin's
+   * comes from the playlist's byte range or an HTTP response) is a hint, and a hint above this is not used
+   * (the segment comes over HTTP), so no peer makes a viewer allocate more. Sizes the origin states are not
+   * capped. A peer whose size the origin contradicts is dropped (`peer-wrong-size`).
+   * @default 67108864 (64 MiB)
+   */
+  maxSegmentBytes: number;
+  /**
    * Byte cap of the segment store (in memory, or IndexedDB with `persistentCache`). Past it, segments are evicted by playback position (see
    * `storage/eviction.ts`): live, those far behind the playhead; VOD, least-recently-used behind it.
    * @default 268435456 (256 MiB)
@@ -89,6 +109,7 @@ export interface ShoalConfig {
 export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   swarmId: undefined,
   integrityManifestUrl: undefined,
+  swarmIdIgnoredParams: [],
   trackerUrls: ['wss://tracker.openwebtorrent.com', 'wss://tracker.webtorrent.dev'],
   rtcConfig: { iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] },
   p2pEnabled: true,
@@ -100,6 +121,9 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   peerRequestTimeoutMs: 4_000,
   peerPipelineBlocks: 32,
   httpTimeoutMs: 20_000,
+  // The largest segment a player plausibly fetches: 10 s of 4K at 40 Mbit/s is 50 MB; 64 MiB leaves
+  // headroom for peaks, and a wrong hint of this size is still a bounded, short-lived allocation.
+  maxSegmentBytes: 64 * 1024 * 1024,
   storageCapBytes: 256 * 1024 * 1024,
   persistentCache: false,
   prefetchLookaheadSec: 20,
@@ -132,11 +156,19 @@ type Check = (value: unknown) => string | undefined;
 
 const positiveInteger: Check = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : 'a positive integer';
+// At least one wire block (a smaller cap would refuse every peer, `p2pEnabled: false` says that); at most
+// the wire's u32 size field, the largest size a peer can announce (a larger cap would cap nothing).
+const segmentCap: Check = (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= BLOCK_BYTES && v <= MAX_ANNOUNCED_SIZE_BYTES
+    ? undefined
+    : `an integer from ${BLOCK_BYTES} to ${MAX_ANNOUNCED_SIZE_BYTES}`;
 const nonNegativeNumber: Check = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number ≥ 0';
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const stringList: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of URLs';
+const nameList: Check = (v) =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of non-empty names';
 const optionalString: Check = (v) =>
   v === undefined || (typeof v === 'string' && v.length > 0) ? undefined : 'a non-empty string';
 const object: Check = (v) => (typeof v === 'object' && v !== null ? undefined : 'an object');
@@ -144,6 +176,7 @@ const object: Check = (v) => (typeof v === 'object' && v !== null ? undefined : 
 const CHECKS: Record<keyof ShoalConfig, Check> = {
   swarmId: optionalString,
   integrityManifestUrl: optionalString,
+  swarmIdIgnoredParams: nameList,
   trackerUrls: stringList,
   rtcConfig: object,
   p2pEnabled: boolean,
@@ -155,6 +188,7 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   peerRequestTimeoutMs: positiveInteger,
   peerPipelineBlocks: positiveInteger,
   httpTimeoutMs: positiveInteger,
+  maxSegmentBytes: segmentCap,
   storageCapBytes: positiveInteger,
   persistentCache: boolean,
   prefetchLookaheadSec: nonNegativeNumber,
@@ -187,5 +221,10 @@ export function mergeConfig(overrides: Partial<ShoalConfig> = {}): ShoalConfig {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   // Copies, so an engine that changes its lists or objects never changes the defaults of later ones.
   const merged = { ...DEFAULT_CONFIG, ...defined } as ShoalConfig;
-  return { ...merged, trackerUrls: [...merged.trackerUrls], rtcConfig: structuredClone(merged.rtcConfig) };
+  return {
+    ...merged,
+    trackerUrls: [...merged.trackerUrls],
+    swarmIdIgnoredParams: [...merged.swarmIdIgnoredParams],
+    rtcConfig: structuredClone(merged.rtcConfig),
+  };
 }

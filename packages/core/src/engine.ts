@@ -23,6 +23,8 @@ import type { OpenPersistentStorage, SegmentStorage, StoredSegmentInfo } from '.
 import { storageFailure } from './storage/storage-failure';
 import { FallbackStorage } from './storage/fallback-storage';
 import { IndexedDbSegmentStorage } from './storage/indexeddb-storage';
+import { OriginSizes } from './sizes/origin-sizes';
+import { SizeGuard } from './sizes/size-guard';
 import { Swarm } from './swarm/swarm';
 import { createPeerId, infoHashFromSwarmId, swarmIdFromManifestUrl } from './swarm/swarm-identity';
 import type { TrackerClient, TrackerClientOptions } from './tracker/tracker-client';
@@ -82,8 +84,12 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   private readonly scheduler: Scheduler;
   /** What this viewer holds, and the one voice that tells peers. */
   private readonly holdings: Holdings;
+  /** Segment sizes as the origin states them: the only ones trusted (see `sizes/`). */
+  private readonly sizes: OriginSizes;
   private readonly platform: ShoalPlatform;
   private swarm: Swarm | undefined;
+  /** Drops the peers whose announced sizes the origin contradicts. */
+  private sizeGuard: SizeGuard | undefined;
   /** Where the playhead first stood in a buffered range; playback has started once it moves from there. */
   private bufferedStartSec: number | undefined;
   /** The one "playback started" fact: the scheduler and the swarm read it (`playbackStarted`). */
@@ -120,6 +126,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       : undefined;
     this.storage = platform.storage ?? this.fallbackStorage ?? memory;
     this.holdings = new Holdings({ storage: this.storage });
+    this.sizes = new OriginSizes({ segmentOf: (key) => this.registry.segment(key) });
     const c = this.config;
     this.fetcher = new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock });
     this.downloads = {
@@ -132,6 +139,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       peerRequestTimeoutMs: c.peerRequestTimeoutMs,
       storage: this.storage,
       holdings: this.holdings,
+      sizes: this.sizes,
+      maxSegmentBytes: c.maxSegmentBytes,
       onDownloaded: (source, sizeBytes, peerId) => {
         this.totals[source === 'http' ? 'httpBytes' : 'p2pBytes'] += sizeBytes;
         this.emit('bytes:downloaded', peerId ? { source, sizeBytes, peerId } : { source, sizeBytes });
@@ -266,6 +275,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.destroyed = true;
     this.scheduler.destroy();
     this.integrity?.destroy();
+    this.sizeGuard?.destroy();
+    this.sizes.destroy();
     this.swarm?.destroy();
     this.swarm = undefined;
     this.holdings.destroy();
@@ -285,7 +296,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   }
 
   private join(manifestUrl: string): void {
-    this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(manifestUrl);
+    this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(manifestUrl, { ignoredParams: this.config.swarmIdIgnoredParams });
     if (!this.config.p2pEnabled) return;
     this.startIntegrity(manifestUrl);
     const infoHashHex = infoHashFromSwarmId(this.swarmId);
@@ -314,6 +325,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     swarm.on('holdings:changed', () => this.scheduler.soon());
     swarm.on('tracker:warning', (error) => this.emit('tracker:warning', { error }));
     this.swarm = swarm;
+    this.sizeGuard = new SizeGuard({ sizes: this.sizes, swarm });
     const createTracker = this.platform.createTrackerClient ?? ((options) => new WebTorrentTrackerClient(options));
     swarm.join(
       createTracker({

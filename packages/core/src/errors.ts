@@ -11,6 +11,8 @@ export type ShoalErrorCode =
   | 'peer-timeout'
   | 'peer-closed'
   | 'peer-absent'
+  /** A peer announced a segment size the origin contradicts (byte range, Content-Length/-Range, manifest). */
+  | 'peer-wrong-size'
   | 'transport-closed'
   | 'transport-error'
   // integrity (the integrity manifest, INTEGRITY.md)
@@ -28,6 +30,8 @@ export type ShoalErrorCode =
   | 'http-status'
   | 'http-network'
   | 'http-timeout'
+  /** An origin body longer or shorter than its declared length (Content-Length, Content-Range, the range asked). */
+  | 'http-length-mismatch'
   // tracker
   | 'tracker-warning'
   // other

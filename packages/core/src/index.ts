@@ -27,7 +27,8 @@ export { IndexedDbSegmentStorage, DEFAULT_INDEXEDDB_NAME } from './storage/index
 export type { IndexedDbSegmentStorageOptions } from './storage/indexeddb-storage';
 export type { OpenPersistentStorage, PersistentStorageOptions } from './storage/segment-storage';
 export { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
-export { swarmIdFromManifestUrl, infoHashFromSwarmId, renditionIdOf, createPeerId } from './swarm/swarm-identity';
+export { swarmIdFromManifestUrl, infoHashFromSwarmId, renditionIdOf, createPeerId, SWARM_ID_IGNORED_PARAMS } from './swarm/swarm-identity';
+export type { SwarmIdOptions } from './swarm/swarm-identity';
 export { PROTOCOL_VERSION, MAX_MESSAGE_BYTES, BLOCK_BYTES } from './wire/messages';
 export { SimplePeerTransport } from './transport/simple-peer-transport';
 export { mediaPlayback, bufferedUntilSec, PLAYBACK_EVENTS } from './playback/media-element';

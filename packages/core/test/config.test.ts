@@ -133,6 +133,22 @@ describe('mergeConfig rejects', () => {
     assertRejected({ swarmId: 42 }, 'swarmId', /must be a non-empty string/);
     assertRejected({ swarmId: '' }, 'swarmId', /must be a non-empty string/);
     assertRejected({ safetyMarginMs: '1000' }, 'safetyMarginMs', /must be a number ≥ 0/);
+    assertRejected({ swarmIdIgnoredParams: 'token' }, 'swarmIdIgnoredParams', /must be a list of non-empty names/);
+    assertRejected({ swarmIdIgnoredParams: [''] }, 'swarmIdIgnoredParams', /must be a list of non-empty names/);
+  });
+
+  test('maxSegmentBytes is bounded: one wire block to the largest size a peer can announce', () => {
+    assert.equal(mergeConfig({ maxSegmentBytes: 64_512 }).maxSegmentBytes, 64_512);
+    assert.equal(mergeConfig({ maxSegmentBytes: 0xffff_ffff }).maxSegmentBytes, 0xffff_ffff);
+    assertRejected({ maxSegmentBytes: 1_000 }, 'maxSegmentBytes', /must be an integer from 64512 to 4294967295/);
+    assertRejected({ maxSegmentBytes: 2 ** 32 }, 'maxSegmentBytes', /must be an integer from 64512/);
+    assertRejected({ maxSegmentBytes: 1.5e6 + 0.5 }, 'maxSegmentBytes', /must be an integer/);
+  });
+
+  test('swarmIdIgnoredParams is copied: an engine changing it never changes the defaults', () => {
+    const config = mergeConfig({});
+    config.swarmIdIgnoredParams.push('viewer');
+    assert.deepEqual(DEFAULT_CONFIG.swarmIdIgnoredParams, []);
   });
 });
 

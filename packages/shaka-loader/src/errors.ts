@@ -22,7 +22,7 @@ export function abortedError(shaka: Shaka, { uri, requestType }: FailureContext)
  * - `http-status` → `BAD_HTTP_STATUS`, data `[uri, status, responseText, headers, requestType, responseUri]`;
  * - `http-timeout` → `TIMEOUT`, data `[uri, requestType]`;
  * - `aborted` → `OPERATION_ABORTED`;
- * - anything else (`http-network`; a non-origin failure, which the plugin hands to Shaka's own plugin
+ * - anything else (`http-network`, `http-length-mismatch`; a non-origin failure, which the plugin hands to Shaka's own plugin
  *   instead and so never maps) → `HTTP_ERROR`, data `[uri, cause, requestType]`.
  */
 export function toShakaError(shaka: Shaka, error: unknown, context: FailureContext): ShakaError {

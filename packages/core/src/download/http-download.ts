@@ -17,8 +17,13 @@ export interface HttpChunk {
   /** Where `bytes` start within the segment. */
   offsetBytes: number;
   bytes: Uint8Array;
-  /** The whole segment's size, when a request for the whole segment was told it (Content-Length). */
-  segmentSizeBytes: number | undefined;
+}
+
+/** The segment's size as an origin response stated it, before its body. */
+export interface HttpSegmentSize {
+  sizeBytes: number;
+  /** `content-length`: a 200 for the whole segment; `content-range`: the total of a 206 or 416. */
+  source: 'content-length' | 'content-range';
 }
 
 export interface HttpDownloadOptions {
@@ -30,6 +35,11 @@ export interface HttpDownloadOptions {
   /** A request not complete within this time fails with `http-timeout`. */
   timeoutMs: number;
   estimator: HttpEstimator;
+  /**
+   * A response's headers said the segment's size (only for a segment that is a whole resource: one that
+   * is a byte range of a file has its size from the playlist). Called before that response's chunks.
+   */
+  onSegmentSize?(size: HttpSegmentSize): void;
   onChunk(chunk: HttpChunk): void;
 }
 
@@ -57,7 +67,7 @@ export class HttpDownload {
    * fetched (undefined for ranges); rejects with a `ShoalError` (`aborted` after `abort()`).
    */
   async run(): Promise<Uint8Array | undefined> {
-    const { segment, ranges, fetcher, clock, timeoutMs, estimator, onChunk } = this.options;
+    const { segment, ranges, fetcher, clock, timeoutMs, estimator, onChunk, onSegmentSize } = this.options;
     let wholeBody: Uint8Array | undefined;
     try {
       for (const range of ranges ?? [undefined]) {
@@ -69,8 +79,12 @@ export class HttpDownload {
           ...(byteRange ? { byteRange } : {}),
           signal: this.abortController.signal,
           timeoutMs,
-          onProgress: (_loadedBytes, totalBytes, chunk) => {
-            onChunk({ offsetBytes, bytes: chunk, segmentSizeBytes: range ? undefined : totalBytes });
+          onResponse: ({ status, resourceSizeBytes }) => {
+            if (segment.byteRange || resourceSizeBytes === undefined || !onSegmentSize) return;
+            onSegmentSize({ sizeBytes: resourceSizeBytes, source: status === 200 ? 'content-length' : 'content-range' });
+          },
+          onProgress: (_loadedBytes, _totalBytes, chunk) => {
+            onChunk({ offsetBytes, bytes: chunk });
             offsetBytes += chunk.byteLength;
           },
         });

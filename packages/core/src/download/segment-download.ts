@@ -10,11 +10,14 @@ import { ShoalError } from '../errors';
 import type { Holdings } from '../holdings/holdings';
 import type { HttpFetcher } from '../http/http-fetcher';
 import type { HttpEstimator, P2PEstimator } from '../scheduler/bandwidth-estimator';
+import type { OriginSizes } from '../sizes/origin-sizes';
+import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
+import { dropForWrongSize } from '../sizes/size-guard';
 import type { SegmentStorage } from '../storage/segment-storage';
 import { storageFailure } from '../storage/storage-failure';
 import type { Peer } from '../swarm/peer';
 import type { ByteRange, Segment, SegmentKey } from '../types';
-import { HttpDownload, segmentSizeFromByteRange, type HttpChunk } from './http-download';
+import { HttpDownload, type HttpChunk, type HttpSegmentSize } from './http-download';
 import type { IntegrityEntry } from '../integrity/integrity-manifest';
 import type { Sha256Base64 } from '../integrity/sha256';
 import { BLOCK_BYTES } from '../wire/messages';
@@ -47,6 +50,10 @@ export interface DownloadContext {
   peerRequestTimeoutMs: number;
   storage: SegmentStorage;
   holdings: Holdings;
+  /** Segment sizes the origin stated (byte ranges, earlier responses); downloads add what responses say. */
+  sizes: OriginSizes;
+  /** Largest segment a peer's announced size may make us allocate (`ShoalConfig.maxSegmentBytes`). */
+  maxSegmentBytes: number;
   /** Every received byte, once, by source: the engine's totals and `bytes:downloaded`. */
   onDownloaded(source: 'http' | 'p2p', sizeBytes: number, peerId?: string): void;
   /** The store refused a downloaded segment (`storage:warning`): it is delivered, only not held. */
@@ -97,6 +104,10 @@ export class SegmentDownload {
   private readonly peerIds = new Set<string>();
   private p2pBytes = 0;
   private stopped = false;
+  /** The partial's size is a peer's claim the origin has not confirmed (see `sizes/size-claims.ts`). */
+  private sizeIsHint = false;
+  /** The holders whose claim gave the partial its size, while it is a hint: dropped if it proves wrong. */
+  private hintedBy: Peer[] = [];
   /** Set while the segment's integrity entry is known: every block is then checked before it is used. */
   private verifier: BlockVerifier | undefined;
   /** Hash checks of HTTP blocks still running (the download completes only after them). */
@@ -140,9 +151,15 @@ export class SegmentDownload {
     const verifier = this.verifierOf();
     // Strong mode: peer bytes only for a segment whose hashes are known; without them it is HTTP-only.
     if (this.context.integrity && !verifier) return this.startHttp();
-    const sized = holders.filter(({ held }) => held.sizeBytes > 0 && (!verifier || held.sizeBytes === verifier.sizeBytes));
-    const sizeBytes = verifier?.sizeBytes ?? sized[0]?.held.sizeBytes;
-    if (sizeBytes === undefined || sized.length === 0) return;
+    // The size is the manifest's or the origin's when known; else the holders' agreed hint (`p2pSizeOf`).
+    const { sizes, maxSegmentBytes } = this.context;
+    const originSizeBytes = verifier?.sizeBytes ?? sizes.sizeOf(this.segment);
+    const size = p2pSizeOf(holders.map(({ held }) => held.sizeBytes), originSizeBytes, maxSegmentBytes);
+    const usable = holders.filter(({ held }) => isUsableClaim(held.sizeBytes, size));
+    if (!size || usable.length === 0) return;
+    const { sizeBytes } = size;
+    this.sizeIsHint = !size.fromOrigin;
+    this.hintedBy = size.fromOrigin ? [] : usable.map(({ peer }) => peer);
     this.partialOfSize(sizeBytes);
     const { clock } = this.context;
     const download = new P2PDownload({
@@ -155,7 +172,7 @@ export class SegmentDownload {
     });
     this.p2p = download;
     this.currentState = 'p2p';
-    for (const { peer, held } of sized) if (held.sizeBytes === sizeBytes) download.addPeer(peer);
+    for (const { peer } of usable) download.addPeer(peer);
     const startedAtMs = clock.now();
     void download.finished.then(async (outcome) => {
       if (this.p2p !== download) return;
@@ -261,7 +278,13 @@ export class SegmentDownload {
     }
   }
 
-  /** Fetch the whole segment, or only `ranges` (within the segment) of it, over HTTP. */
+  /**
+   * Fetch the whole segment, or only `ranges` (within the segment) of it, over HTTP. A whole segment's size
+   * is the integrity manifest's, else the origin's only (its byte range, an earlier response, this
+   * response's `Content-Length`); ranges complete the partial, whose size may be a peer's hint: a response
+   * that proves the hint wrong restarts the segment over HTTP (`originSaid`, `isSizeEvidence`), so no
+   * peer's claim can fail the load.
+   */
   private async runHttp(ranges: ByteRange[] | undefined): Promise<void> {
     const verifier = this.verifierOf();
     if (verifier) {
@@ -270,18 +293,27 @@ export class SegmentDownload {
         verifier.restartHttpBlocks(Math.floor(range.startByte / BLOCK_BYTES), Math.floor(range.endByte / BLOCK_BYTES));
       }
     }
-    const knownSizeBytes = this.partial?.sizeBytes ?? segmentSizeFromByteRange(this.segment);
+    let sizeBytes = verifier?.sizeBytes ?? (ranges ? this.partial?.sizeBytes : this.context.sizes.sizeOf(this.segment));
     const { fetcher, clock, httpTimeoutMs, httpEstimator } = this.context;
-    const http = new HttpDownload({
+    const http: HttpDownload = new HttpDownload({
       segment: this.segment,
       ...(ranges ? { ranges } : {}),
       fetcher,
       clock,
       timeoutMs: httpTimeoutMs,
       estimator: httpEstimator,
+      onSegmentSize: (size) => {
+        // With a manifest its size stands: origin bytes past it are dropped, a short body fails its hashes.
+        if (verifier) return;
+        sizeBytes = size.sizeBytes;
+        this.originSaid(size, http, ranges !== undefined);
+      },
       onChunk: (chunk: HttpChunk) => {
-        const sizeBytes = knownSizeBytes ?? chunk.segmentSizeBytes;
-        if (sizeBytes !== undefined) this.partialOfSize(sizeBytes);
+        const partial = sizeBytes === undefined ? undefined : this.partialOfSize(sizeBytes);
+        if (!verifier && partial && chunk.offsetBytes + chunk.bytes.byteLength > partial.sizeBytes) {
+          // Only an origin whose size changed between two responses gets here: never write past the segment.
+          throw new ShoalError('http-length-mismatch', `Origin bytes past the segment's ${partial.sizeBytes} bytes`, { source: 'http', fatal: true });
+        }
         void this.receive({ source: 'http', offsetBytes: chunk.offsetBytes, bytes: chunk.bytes });
       },
     });
@@ -289,21 +321,63 @@ export class SegmentDownload {
     this.currentState = 'http';
     // Tell peers at once that we are fetching it (size 0 while unknown), so nobody else's origin turn
     // comes before they hear of it: the announce delay is one peer latency, not the origin's first byte.
-    if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: knownSizeBytes ?? 0 });
+    if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: sizeBytes ?? 0 });
     let wholeBody: Uint8Array | undefined;
     try {
       wholeBody = await http.run();
     } catch (error) {
       if (this.http !== http) return;
       this.http = undefined;
+      if (ranges && this.sizeIsHint && isSizeEvidence(error)) return this.restartOverHttp(undefined, (error as ShoalError).message);
       return this.fail(error as ShoalError);
     }
     if (this.http !== http) return;
     this.http = undefined;
     if (verifier) return this.afterVerifiedHttp(verifier);
-    // No Content-Length: its chunks passed `receive` with no partial to go to; the whole body is the segment.
-    if (!this.partial && wholeBody) this.partialOfSize(wholeBody.byteLength).received(0, wholeBody);
+    if (!this.partial && wholeBody) {
+      // No Content-Length: its chunks passed `receive` with no partial to go to; the whole body is the segment.
+      this.context.sizes.learned(this.key, wholeBody.byteLength, 'http-body');
+      this.partialOfSize(wholeBody.byteLength).received(0, wholeBody);
+    }
     await this.complete(this.p2pBytes > 0 ? 'p2p' : 'http');
+  }
+
+  /**
+   * An origin response said the segment's size: it is authoritative from now on (`OriginSizes`; the
+   * `SizeGuard` drops the peers that announced another). A partial of another size was sized by a peer's
+   * wrong hint: completing its ranges restarts the whole segment over HTTP; a whole-segment response's
+   * bytes go to a partial of the origin's size.
+   */
+  private originSaid({ sizeBytes, source }: HttpSegmentSize, http: HttpDownload, completingRanges: boolean): void {
+    this.context.sizes.learned(this.key, sizeBytes, source);
+    if (!this.partial || this.partial.sizeBytes === sizeBytes) {
+      this.sizeIsHint = false;
+      this.hintedBy = [];
+      return;
+    }
+    if (completingRanges && this.http === http) return this.restartOverHttp(http, `the origin says ${sizeBytes} (${source})`);
+    this.partialOfSize(sizeBytes);
+  }
+
+  /**
+   * The size a peer's hint gave proved wrong while HTTP completed the segment (`evidence` says how): the
+   * peers that claimed it are dropped, nothing received so far is kept, and the whole segment comes over
+   * HTTP, sized by the origin alone (so this happens once).
+   */
+  private restartOverHttp(superseded: HttpDownload | undefined, evidence: string): void {
+    if (superseded) {
+      this.http = undefined;
+      superseded.abort();
+    }
+    const hintBytes = this.partial?.sizeBytes ?? 0;
+    for (const peer of this.hintedBy) dropForWrongSize(peer, this.key, hintBytes, evidence);
+    this.hintedBy = [];
+    this.partial?.fail();
+    this.partial = undefined;
+    this.sizeIsHint = false;
+    this.p2pBytes = 0;
+    this.peerIds.clear();
+    void this.runHttp(undefined);
   }
 
   /**
@@ -341,12 +415,15 @@ export class SegmentDownload {
     const integrity = this.context.integrity;
     const entry = integrity?.entryFor(this.segment);
     if (!integrity || !entry) return undefined;
+    // The manifest states the origin's size: peers announcing another are dropped (`SizeGuard`).
+    this.context.sizes.learned(this.key, entry.sizeBytes, 'manifest');
     return (this.verifier = new BlockVerifier(entry, integrity.sha256));
   }
 
   /** The partial segment of that size (a new one, announced, when none of that size exists yet). */
   private partialOfSize(sizeBytes: number): PartialSegment {
     if (this.partial && this.partial.sizeBytes === sizeBytes) return this.partial;
+    this.partial?.fail(); // a partial of another size (a wrong hint): peers relaying from it look elsewhere
     const partial = new PartialSegment(this.key, sizeBytes, this.context.clock);
     this.partial = partial;
     this.context.holdings.downloading(this.key, { sizeBytes, partial });
@@ -398,4 +475,9 @@ export class SegmentDownload {
 
 function mismatch(message: string): ShoalError {
   return new ShoalError('integrity-mismatch', message, { source: 'http', fatal: true });
+}
+
+/** A range completion's failure that says the segment is not the size we asked by (a 416, a short range). */
+function isSizeEvidence(error: unknown): boolean {
+  return error instanceof ShoalError && (error.code === 'http-length-mismatch' || (error.code === 'http-status' && error.status === 416));
 }

@@ -57,13 +57,14 @@ export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSize
 
   /**
    * A download of `key` runs, `sizeBytes` long (0 while unknown), its bytes in `partial` once that exists.
-   * Peers hear of it once, and again only when its size became known (a size-0 announcement first).
+   * Peers hear of it once, and again when its size became known (a size-0 announcement first) or changed
+   * (a size a peer's hint gave, corrected by the origin).
    */
   downloading(key: SegmentKey, update: { sizeBytes: number; partial?: PartialSegment }): void {
     const entry = this.entryOf(key);
     if (update.partial) entry.partial = update.partial;
     const announced = entry.announcedSizeBytes;
-    if (announced === update.sizeBytes || (announced ?? 0) > 0) return;
+    if (announced === update.sizeBytes || (announced !== undefined && update.sizeBytes === 0)) return;
     entry.announcedSizeBytes = update.sizeBytes;
     this.emit('have', key, { sizeBytes: update.sizeBytes, partial: true });
   }

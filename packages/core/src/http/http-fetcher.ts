@@ -1,8 +1,15 @@
-/** Fetches segment bytes from the HTTP origin: byte ranges, a timeout on the injected clock, abort. */
+/**
+ * Fetches segment bytes from the HTTP origin: byte ranges, a timeout on the injected clock, abort. A body
+ * is only ever delivered at the length its headers declare: a body longer than its `Content-Length` (or
+ * `Content-Range` span) fails at the first byte too many, one cut short fails at its end — both
+ * `http-length-mismatch`, like a network error — so a lenient fetch that pads or truncates (the
+ * p2p-media-loader #522/#532 poisoning) never yields a segment to store or relay.
+ */
 import type { Clock } from '../clock/clock';
 import { ShoalError } from '../errors';
 import { byteRangeLength, rangeHeader } from '../segment-key';
 import type { ByteRange } from '../types';
+import { responseLength, type ResponseLength } from './response-length';
 
 export type FetchLike = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{
   ok: boolean;
@@ -18,6 +25,11 @@ export interface HttpFetchRequest {
   byteRange?: ByteRange;
   signal?: AbortSignal;
   timeoutMs: number;
+  /**
+   * Called once the response headers are in (before any byte, and before a 416 fails): the whole
+   * resource's size when they say it (a 200's `Content-Length`, a 206's or 416's `Content-Range` total).
+   */
+  onResponse?: (response: { status: number; resourceSizeBytes: number | undefined }) => void;
   /** Called as bytes arrive (`loadedBytes` so far, `totalBytes` when known). */
   onProgress?: (loadedBytes: number, totalBytes: number | undefined, chunk: Uint8Array) => void;
 }
@@ -57,6 +69,8 @@ export class HttpFetcher {
       if (request.byteRange) headers['Range'] = rangeHeader(request.byteRange);
       const response = await this.fetchImpl(request.url, { headers, signal: controller.signal });
       const firstByteAtMs = this.clock.now();
+      const length = responseLength(response.status, response.headers);
+      request.onResponse?.({ status: response.status, resourceSizeBytes: length.resourceSizeBytes });
       if (!response.ok) {
         throw new ShoalError('http-status', `HTTP ${response.status} for ${request.url}`, {
           source: 'http',
@@ -64,17 +78,23 @@ export class HttpFetcher {
           status: response.status,
         });
       }
-      const bytes = await readBody(response, request);
-      if (request.byteRange && response.status === 206 && bytes.byteLength !== byteRangeLength(request.byteRange)) {
-        throw new ShoalError('http-network', `Range response of ${bytes.byteLength} bytes, expected ${byteRangeLength(request.byteRange)}`, {
-          source: 'http',
-          fatal: true,
-        });
+      const asked = request.byteRange;
+      if (asked && response.status === 206 && length.contentRange && length.contentRange.startByte !== asked.startByte) {
+        throw lengthMismatch(`Range response starts at byte ${length.contentRange.startByte}, asked ${rangeHeader(asked)}: ${request.url}`);
       }
-      // A server that ignores Range answers 200 with the whole resource: cut out what was asked.
-      const result = request.byteRange && response.status === 200
-        ? bytes.subarray(request.byteRange.startByte, request.byteRange.endByte + 1)
-        : bytes;
+      // A server that ignores Range answers 200 with the whole resource: only the asked bytes are handed on.
+      const window = asked && response.status === 200 ? asked : undefined;
+      const bytes = await readBody(response, request, length, window);
+      if (length.declaredBytes !== undefined && bytes.byteLength !== length.declaredBytes) {
+        throw lengthMismatch(`Body of ${bytes.byteLength} bytes, declared ${length.declaredBytes}: ${request.url}`);
+      }
+      if (asked && response.status === 206 && bytes.byteLength !== byteRangeLength(asked)) {
+        throw lengthMismatch(`Range response of ${bytes.byteLength} bytes, expected ${byteRangeLength(asked)}: ${request.url}`);
+      }
+      const result = window ? bytes.subarray(window.startByte, window.endByte + 1) : bytes;
+      if (asked && result.byteLength !== byteRangeLength(asked)) {
+        throw lengthMismatch(`Resource of ${bytes.byteLength} bytes ends before the range ${rangeHeader(asked)}: ${request.url}`);
+      }
       return { bytes: result, firstByteAtMs };
     } catch (error) {
       if (error instanceof ShoalError) throw error;
@@ -94,12 +114,38 @@ export class HttpFetcher {
   }
 }
 
-async function readBody(response: Awaited<ReturnType<FetchLike>>, request: HttpFetchRequest): Promise<Uint8Array> {
-  const lengthHeader = response.headers.get('content-length');
-  const totalBytes = lengthHeader === null ? undefined : Number(lengthHeader);
+function lengthMismatch(message: string): ShoalError {
+  return new ShoalError('http-length-mismatch', message, { source: 'http', fatal: true });
+}
+
+/**
+ * The body, chunk by chunk to `onProgress` (only the bytes of `window`, inclusive, when given: a 200 to a
+ * Range request). A chunk that would take the body past its declared length fails the read before it is
+ * handed on: the bytes beyond never reach a segment.
+ */
+async function readBody(
+  response: Awaited<ReturnType<FetchLike>>,
+  request: HttpFetchRequest,
+  length: ResponseLength,
+  window: ByteRange | undefined,
+): Promise<Uint8Array> {
+  const { declaredBytes } = length;
+  const tooLong = (loadedBytes: number): ShoalError =>
+    lengthMismatch(`Body longer than the declared ${declaredBytes} bytes (${loadedBytes} so far): ${request.url}`);
+  let deliveredBytes = 0;
+  const deliver = (startByte: number, chunk: Uint8Array): void => {
+    if (!request.onProgress) return;
+    const from = window ? Math.max(0, window.startByte - startByte) : 0;
+    const to = window ? Math.min(chunk.byteLength, window.endByte + 1 - startByte) : chunk.byteLength;
+    if (to <= from) return;
+    const part = from === 0 && to === chunk.byteLength ? chunk : chunk.subarray(from, to);
+    deliveredBytes += part.byteLength;
+    request.onProgress(deliveredBytes, window ? byteRangeLength(window) : declaredBytes, part);
+  };
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
-    request.onProgress?.(bytes.byteLength, totalBytes, bytes);
+    if (declaredBytes !== undefined && bytes.byteLength > declaredBytes) throw tooLong(bytes.byteLength);
+    deliver(0, bytes);
     return bytes;
   }
   const reader = response.body.getReader();
@@ -109,9 +155,13 @@ async function readBody(response: Awaited<ReturnType<FetchLike>>, request: HttpF
     const { done, value } = await reader.read();
     if (done) break;
     if (!value) continue;
+    if (declaredBytes !== undefined && loaded + value.byteLength > declaredBytes) {
+      void reader.cancel().catch(() => {});
+      throw tooLong(loaded + value.byteLength);
+    }
     chunks.push(value);
+    deliver(loaded, value);
     loaded += value.byteLength;
-    request.onProgress?.(loaded, totalBytes, value);
   }
   if (chunks.length === 1) return chunks[0]!;
   const bytes = new Uint8Array(loaded);

@@ -14,11 +14,14 @@
  * and licenses, subtitles, LL-HLS parts, segments the adapter cannot name, requests made before
  * `attachShoal` or after the attachment ended, and a request whose engine load fails for any reason but
  * the origin (the engine destroyed, its storage failing): that one is started again by the player's loader,
- * so playback goes on from the origin. An origin failure (`http-status`, `http-network`, `http-timeout`)
- * reaches the player as its own loader would have reported it, so its retries and error handling work as
+ * so playback goes on from the origin. An origin failure (`http-status`, `http-network`, `http-timeout`, and
+ * `http-length-mismatch`: a body longer or shorter than declared, a network error to the player) reaches the player as its own loader would have reported it, so its retries and error handling work as
  * without Shoal; a load the player aborted ends as an abort.
  */
-import { isShoalError, type ShoalError } from '../errors';
+import { isShoalError, type ShoalError, type ShoalErrorCode } from '../errors';
+
+/** The codes of failures that are the origin's (rule 3). */
+const ORIGIN_FAILURE_CODES: ReadonlySet<ShoalErrorCode> = new Set(['http-status', 'http-network', 'http-timeout', 'http-length-mismatch']);
 
 /** The engine's switch, as `ShoalEngine.config` exposes it. */
 export interface P2pSwitch {
@@ -38,7 +41,7 @@ export function isShoalActive(engine: P2pSwitch): boolean {
  * Any other failure hands the request to the player's own loader.
  */
 export function isOriginFailure(error: unknown): error is ShoalError {
-  return isShoalError(error) && (error.code === 'http-status' || error.code === 'http-network' || error.code === 'http-timeout');
+  return isShoalError(error) && ORIGIN_FAILURE_CODES.has(error.code);
 }
 
 /** Feature detection only: core reads no other browser global. */

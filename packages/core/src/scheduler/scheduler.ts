@@ -129,6 +129,8 @@ export class Scheduler {
       swarm: this.options.swarm(),
       playback: this.playback,
       stored: holdings,
+      sizes: this.options.downloads.sizes,
+      maxSegmentBytes: this.options.downloads.maxSegmentBytes,
       httpEstimate: httpEstimateForDeadlines(
         this.options.httpEstimator.estimate(),
         this.options.httpEstimator.hasGoodEstimate,

@@ -5,7 +5,8 @@
  * into clock time.
  */
 import type { StoredSizes } from '../holdings/holdings';
-import { byteRangeLength } from '../segment-key';
+import type { OriginSizes } from '../sizes/origin-sizes';
+import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
 import type { SwarmView } from '../swarm/swarm-view';
 import type { Segment, SegmentKey } from '../types';
 import type { TransferEstimate } from './bandwidth-estimator';
@@ -50,6 +51,10 @@ export interface SnapshotInput {
   swarm: SwarmView | undefined;
   playback: PlaybackState | undefined;
   stored: StoredSizes;
+  /** Segment sizes the origin stated: holders announcing another size do not count (`size-claims.ts`). */
+  sizes: Pick<OriginSizes, 'sizeOf'>;
+  /** Cap on a size only peers have stated (`ShoalConfig.maxSegmentBytes`). */
+  maxSegmentBytes: number;
   httpEstimate: TransferEstimate;
   p2pEstimate: TransferEstimate;
   policy: SchedulerPolicyConfig;
@@ -105,17 +110,21 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     }
     const holders: string[] = [];
     const partialHolders: SegmentSnapshot['partialHolders'] = [];
-    let announcedSize: number | undefined;
     let fetchingHolders = 0;
-    for (const { peer, held } of swarm?.peersHolding(task.key) ?? []) {
-      if (!peer.remoteUploadEnabled) continue;
-      if (held.sizeBytes > 0) announcedSize ??= held.sizeBytes;
-      if (!held.partial) holders.push(peer.id);
-      else if (held.sizeBytes > 0) partialHolders.push({ peerId: peer.id, announcedAtMs: held.announcedAtMs });
-      else fetchingHolders++; // asked the origin, no byte yet: it cannot serve, but it will
-    }
     const range = task.segment.byteRange;
-    const sizeBytes = task.sizeBytes ?? announcedSize ?? (range ? byteRangeLength(range) : estimateSize(input, task));
+    const originSizeBytes = input.sizes.sizeOf(range ? { ...task.key, byteRange: range } : task.key);
+    const holding = (swarm?.peersHolding(task.key) ?? []).filter(({ peer }) => peer.remoteUploadEnabled);
+    // Only holders whose announced size is the origin's (or, while it is unknown, an agreed hint under the
+    // cap) can serve: the policy must not wait for peers a download would not use.
+    const p2pSize = p2pSizeOf(holding.map(({ held }) => held.sizeBytes), originSizeBytes, input.maxSegmentBytes);
+    for (const { peer, held } of holding) {
+      if (held.partial && held.sizeBytes === 0) fetchingHolders++; // asked the origin, no byte yet: it cannot serve, but it will
+      else if (!isUsableClaim(held.sizeBytes, p2pSize)) continue;
+      else if (!held.partial) holders.push(peer.id);
+      else partialHolders.push({ peerId: peer.id, announcedAtMs: held.announcedAtMs });
+    }
+    const announcedSize = p2pSize && holders.length + partialHolders.length > 0 ? p2pSize.sizeBytes : undefined;
+    const sizeBytes = task.sizeBytes ?? originSizeBytes ?? announcedSize ?? estimateSize(input, task);
     const p2pBytesPerSecNow = task.p2pBytesPerSecNow(nowMs);
     segments.push({
       key: task.key,

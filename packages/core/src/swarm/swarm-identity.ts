@@ -1,8 +1,10 @@
 /**
  * Who meets whom: the identifiers every viewer of a stream derives alike, with no coordination.
  *
- * - swarm id: the manifest URL without query string or fragment, so viewers with differently
- *   token-signed URLs of one stream still meet.
+ * - swarm id: the manifest URL without fragment, and with its query string minus the parameters that
+ *   carry per-viewer credentials (`SWARM_ID_IGNORED_PARAMS`), sorted: streams told apart by their query
+ *   (`?channel=1`, `?channel=2`) never share a swarm, while viewers with differently token-signed URLs of
+ *   one stream still meet.
  * - info-hash: what the WebTorrent tracker sees; derived from the swarm id.
  * - rendition id: names one rendition inside the swarm; derived from its metadata, never from its index
  *   in a manifest (players order renditions differently).
@@ -36,18 +38,109 @@ export const PEER_ID_PREFIX = '-SH0001-';
 /** Bytes in a tracker info-hash or peer id. */
 const TRACKER_ID_BYTES = 20;
 
-/** The swarm a manifest URL belongs to: the URL without query string or fragment. */
-export function swarmIdFromManifestUrl(url: string): string {
+/**
+ * Query parameters that carry a per-viewer credential (a token, a signature, an expiry, a session), never
+ * what the stream is: dropped from the swarm id so that viewers of one stream with different credentials
+ * still meet. Compared case-insensitively; an entry ending in `*` matches every name with that prefix.
+ *
+ * The list is the query credentials of the common CDN and server schemes:
+ * - generic: `token`, `auth`, `signature`, `sig`, `expires`, `exp`, `session`, `sessionid`, `sid`, `jwt`,
+ *   `access_token`;
+ * - Akamai Token Auth: `hdnts`, `hdnea`, `__token__`;
+ * - CloudFront signed URLs: `Policy`, `Signature`, `Key-Pair-Id`, `Expires`;
+ * - S3 / Google Cloud Storage presigned URLs: `X-Amz-*`, `X-Goog-*`, `AWSAccessKeyId`;
+ * - Google Cloud CDN signed URLs: `KeyName`, `URLPrefix` (with `Expires`, `Signature`);
+ * - nginx `secure_link`: `md5` with `expires` as in its documentation, and `st` / `e` as most guides name
+ *   them (`secure_link $arg_st,$arg_e`);
+ * - Wowza SecureToken: `wowzatoken*` (its default prefix); Edgecast: `ectoken`; Kaltura: `ks`.
+ *
+ * Ignoring a parameter that in fact names the stream would merge two streams' swarms, so the list holds
+ * only names that are credentials in every scheme we know; a site whose credential has another name adds
+ * it with `swarmIdIgnoredParams` (or sets `swarmId` outright). Keeping an unknown parameter errs the safe
+ * way: at worst per-viewer values split the swarm (fewer peers), never mix two streams.
+ */
+export const SWARM_ID_IGNORED_PARAMS: readonly string[] = Object.freeze([
+  'token',
+  'auth',
+  'signature',
+  'sig',
+  'expires',
+  'exp',
+  'session',
+  'sessionid',
+  'sid',
+  'jwt',
+  'access_token',
+  'hdnts',
+  'hdnea',
+  '__token__',
+  'policy',
+  'key-pair-id',
+  'x-amz-*',
+  'x-goog-*',
+  'awsaccesskeyid',
+  'keyname',
+  'urlprefix',
+  'md5',
+  'st',
+  'e',
+  'wowzatoken*',
+  'ectoken',
+  'ks',
+]);
+
+export interface SwarmIdOptions {
+  /** More parameter names to drop, on top of `SWARM_ID_IGNORED_PARAMS` (same matching rules). */
+  ignoredParams?: readonly string[];
+}
+
+/**
+ * The swarm a manifest URL belongs to: the URL without its fragment, its query string kept minus the
+ * credential parameters (`SWARM_ID_IGNORED_PARAMS` and `options.ignoredParams`) and sorted by name (a
+ * stable sort: repeated names keep their order), so parameter order does not matter; no `?` when none is
+ * left. Absolute URLs are WHATWG-normalised (lowercase host, default port dropped), so equal URLs are equal.
+ *
+ * The swarm-id namespace (`shoal:v1:`) is unchanged: a URL without a query, or with only credentials in
+ * it, has the same swarm id as before, and those viewers still meet older releases; a URL with other
+ * parameters gets a new id, which only splits it from older releases that wrongly merged it.
+ */
+export function swarmIdFromManifestUrl(url: string, options: SwarmIdOptions = {}): string {
+  const isIgnored = ignoredParamMatcher(options.ignoredParams ?? []);
   try {
-    // Absolute URL: WHATWG normalisation (lowercase host, default port dropped) makes equal URLs equal.
     const parsed = new URL(url);
-    parsed.search = '';
     parsed.hash = '';
+    parsed.search = canonicalQuery(parsed.search, isIgnored);
     return parsed.href;
   } catch {
-    // Relative or otherwise unparsable: cut at the first `#`, then at the first `?`.
-    return url.split('#', 1)[0]!.split('?', 1)[0]!;
+    // Relative or otherwise unparsable: cut at the first `#`, then split off the query at the first `?`.
+    const withoutFragment = url.split('#', 1)[0]!;
+    const queryAt = withoutFragment.indexOf('?');
+    if (queryAt < 0) return withoutFragment;
+    const query = canonicalQuery(withoutFragment.slice(queryAt + 1), isIgnored);
+    return withoutFragment.slice(0, queryAt) + (query ? `?${query}` : '');
   }
+}
+
+/** The query's parameters minus the ignored ones, sorted by name, encoded (`''` when none is left). */
+function canonicalQuery(search: string, isIgnored: (name: string) => boolean): string {
+  const params = new URLSearchParams(search);
+  const kept = new URLSearchParams([...params].filter(([name]) => !isIgnored(name)));
+  kept.sort();
+  return kept.toString();
+}
+
+function ignoredParamMatcher(extra: readonly string[]): (name: string) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const entry of [...SWARM_ID_IGNORED_PARAMS, ...extra]) {
+    const lower = entry.toLowerCase();
+    if (lower.endsWith('*')) prefixes.push(lower.slice(0, -1));
+    else exact.add(lower);
+  }
+  return (name) => {
+    const lower = name.toLowerCase();
+    return exact.has(lower) || prefixes.some((prefix) => lower.startsWith(prefix));
+  };
 }
 
 /**

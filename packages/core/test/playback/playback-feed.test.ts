@@ -146,6 +146,8 @@ test('the hand-off rule: only origin failures reach the player; Shoal is active 
   const table: Array<[unknown, boolean]> = [
     [new ShoalError('http-status', '404', { source: 'http', status: 404 }), true],
     [new ShoalError('http-network', 'reset', { source: 'http' }), true],
+    [new ShoalError('http-length-mismatch', 'short body', { source: 'http' }), true],
+    [new ShoalError('peer-wrong-size', 'lied', { source: 'p2p' }), false],
     [new ShoalError('http-timeout', 'slow', { source: 'http' }), true],
     [new ShoalError('destroyed', 'gone', { source: 'engine' }), false],
     [new ShoalError('storage-failed', 'disk', { source: 'storage' }), false],

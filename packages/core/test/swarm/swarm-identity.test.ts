@@ -48,24 +48,68 @@ describe('sha1', () => {
 });
 
 describe('swarmIdFromManifestUrl', () => {
-  it('ignores query string and fragment', () => {
-    const base = 'https://cdn.example.com/live/stream/master.m3u8';
+  const base = 'https://cdn.example.com/live/stream/master.m3u8';
+
+  it('drops the fragment and the credential parameters', () => {
     assert.equal(swarmIdFromManifestUrl(`${base}?token=abc&expires=123`), base);
     assert.equal(swarmIdFromManifestUrl(`${base}?token=xyz#t=10`), base);
     assert.equal(swarmIdFromManifestUrl(`${base}#frag`), base);
     assert.equal(swarmIdFromManifestUrl(base), base);
   });
 
+  it('keeps streams told apart by their query apart', () => {
+    assert.notEqual(swarmIdFromManifestUrl('https://example.com/live.m3u8?channel=1'), swarmIdFromManifestUrl('https://example.com/live.m3u8?channel=2'));
+    assert.equal(swarmIdFromManifestUrl(`${base}?channel=1`), `${base}?channel=1`);
+    assert.notEqual(swarmIdFromManifestUrl(`${base}?channel=1`), swarmIdFromManifestUrl(base));
+  });
+
+  it('does not split one stream by per-viewer tokens', () => {
+    assert.equal(swarmIdFromManifestUrl(`${base}?token=a`), swarmIdFromManifestUrl(`${base}?token=b`));
+    assert.equal(swarmIdFromManifestUrl(`${base}?channel=1&token=a`), swarmIdFromManifestUrl(`${base}?channel=1&token=b`));
+  });
+
+  it('ignores the well-known schemes, case-insensitively, prefixes included', () => {
+    const credentials = [
+      'hdnts=exp%3D1~acl%3D%2F*~hmac%3Dab',
+      'hdnea=x',
+      '__token__=x',
+      'Policy=eyJ&Signature=abc&Key-Pair-Id=K2',
+      'Expires=1700000000',
+      'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a&X-Amz-Signature=b&x-amz-date=2024',
+      'X-Goog-Signature=a',
+      'md5=abc&expires=1',
+      'st=abc&e=1',
+      'wowzatokenhash=a&wowzatokenendtime=1',
+      'SIG=1&Exp=2&JWT=3&access_token=4&session=5&sid=6&auth=7&ks=8',
+    ];
+    for (const query of credentials) assert.equal(swarmIdFromManifestUrl(`${base}?${query}`), base, query);
+    assert.equal(swarmIdFromManifestUrl(`${base}?Channel=2&TOKEN=1`), `${base}?Channel=2`);
+  });
+
+  it('is independent of parameter order', () => {
+    assert.equal(swarmIdFromManifestUrl(`${base}?b=2&a=1&token=x`), swarmIdFromManifestUrl(`${base}?token=y&a=1&b=2`));
+    assert.equal(swarmIdFromManifestUrl(`${base}?b=2&a=1`), `${base}?a=1&b=2`);
+  });
+
+  it('drops the names given in options too', () => {
+    assert.equal(swarmIdFromManifestUrl(`${base}?viewer=42&channel=1`, { ignoredParams: ['Viewer'] }), `${base}?channel=1`);
+    assert.equal(swarmIdFromManifestUrl(`${base}?my-tok-1=a&my-tok-2=b`, { ignoredParams: ['my-tok-*'] }), base);
+    assert.equal(swarmIdFromManifestUrl(`${base}?viewer=42`), `${base}?viewer=42`);
+  });
+
   it('normalises host case and default port of absolute URLs', () => {
     assert.equal(
       swarmIdFromManifestUrl('HTTPS://CDN.Example.com:443/a/Master.m3u8?x=1'),
-      'https://cdn.example.com/a/Master.m3u8',
+      'https://cdn.example.com/a/Master.m3u8?x=1',
     );
+    assert.equal(swarmIdFromManifestUrl('HTTPS://CDN.Example.com:443/a/Master.m3u8?sig=1'), 'https://cdn.example.com/a/Master.m3u8');
   });
 
-  it('cuts relative URLs as strings', () => {
+  it('treats relative URLs the same way', () => {
     assert.equal(swarmIdFromManifestUrl('/live/index.mpd?sig=1#x'), '/live/index.mpd');
     assert.equal(swarmIdFromManifestUrl('index.mpd#x?y'), 'index.mpd');
+    assert.equal(swarmIdFromManifestUrl('/live/index.mpd?channel=2&token=1'), '/live/index.mpd?channel=2');
+    assert.equal(swarmIdFromManifestUrl('/live/index.mpd?b=1&a=2#x'), '/live/index.mpd?a=2&b=1');
   });
 });
 
