@@ -90,7 +90,7 @@ export function summaryLine(result: SwarmScenarioResult): string {
   const { shoal: s, plain: p, comparison: c } = figures;
   const signed = c.latencyDifferenceSec === null ? '–' : `${c.latencyDifferenceSec >= 0 ? '+' : ''}${c.latencyDifferenceSec.toFixed(1)} s`;
   return [
-    `swarm ${o.stream} ${o.player} ${o.streamName} N=${o.viewers} ${o.seconds}s${o.churn ? ' churn' : ''}${o.stream === 'vod' ? ` start step ${o.vodStartStepSec}s` : ''}:`,
+    `swarm ${o.stream} ${o.player} ${o.streamName} N=${o.viewers} ${o.seconds}s${o.integrity ? '' : ' no-integrity'}${o.churn ? ' churn' : ''}${o.stream === 'vod' ? ` start step ${o.vodStartStepSec}s` : ''}:`,
     `P2P share ${pct(s.p2pShare)} (origin-implied ${pct(s.originImpliedShare)}; limit ${pct(c.p2pShareLimit)}, ${c.shareOfLimit.toFixed(2)} of it; this run's bound ${pct(s.p2pShareBound)}, ${c.shareOfBound.toFixed(2)} of it)`,
     `| origin ${mb(s.originSegmentBytes)} vs ${mb(p.originSegmentBytes)} plain (×${c.originBytesRatio.toFixed(2)}), ${s.originRequestsPerSegment.toFixed(2)} vs ${p.originRequestsPerSegment.toFixed(2)} req/segment`,
     `| stalls ${s.stalls} (${s.stallSeconds.toFixed(1)} s) vs ${p.stalls} (${p.stallSeconds.toFixed(1)} s)`,

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
- *                         [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--no-check]`
+ *                         [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--no-check] [--no-integrity]`
  *
  * Runs the swarm scenario with Shoal and with the plain player, in R rounds of alternating order (2 by
  * default: Shoal, plain, plain, Shoal), prints one summary line and a line per
@@ -17,7 +17,7 @@ import type { PlayerName, SwarmScenarioOptions } from './types';
 
 const OUT_DIR = fileURLToPath(new URL('../../.bench', import.meta.url));
 const USAGE = `usage: npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
-                           [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--no-check]
+                           [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--no-check] [--no-integrity]
 defaults: 4 viewers, 60 s, live, hlsjs, 2 rounds, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`;
 
 function positive(flag: string, raw: string | undefined): number {
@@ -41,6 +41,7 @@ function parseArgs(argv: string[]): SwarmScenarioOptions {
       case '--vod': options.stream = 'vod'; break;
       case '--churn': options.churn = true; break;
       case '--no-check': options.checkPeerBytes = false; break;
+      case '--no-integrity': options.integrity = false; break;
       case '--player': {
         const player = value();
         if (player !== 'hlsjs' && player !== 'shaka') throw new Error(`--player ${player ?? ''}: hlsjs or shaka`);

@@ -30,6 +30,7 @@ export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
     churn: options.churn ?? false,
     staggerMs: options.staggerMs ?? 2000,
     checkPeerBytes: options.checkPeerBytes ?? false,
+    integrity: options.integrity ?? true,
     rounds: options.rounds ?? 2,
   };
   if (resolved.player !== 'hlsjs' && resolved.player !== 'shaka') throw new Error(`player "${String(resolved.player)}": hlsjs or shaka`);
@@ -114,6 +115,7 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
         live: options.stream === 'live',
         player: options.player,
         streamName: options.streamName,
+        integrity: options.integrity,
         ...(startSec !== undefined ? { startSec } : {}),
         clock,
       })
@@ -223,6 +225,7 @@ async function warmUp(demo: RunningDemo, options: ResolvedOptions): Promise<void
     live: options.stream === 'live',
     player: options.player,
     streamName: options.streamName,
+    integrity: options.integrity,
     clock: () => 0,
   });
   await sleep(WARM_UP_MS);

@@ -41,6 +41,11 @@ export interface SwarmScenarioOptions {
   /** Fetch every segment that came from peers from the origin and compare SHA-256. @default false */
   checkPeerBytes?: boolean;
   /**
+   * Shoal's pages check every peer block against the stream's integrity manifest (the demo page's default);
+   * false opens them with `&integrity=0`, to measure what verification costs. @default true
+   */
+  integrity?: boolean;
+  /**
    * Rounds of the two phases, their order alternating (Shoal, plain, plain, Shoal, …): the figures pool
    * every round, so neither side always runs first on a machine that is still warming up. @default 2
    */

@@ -53,6 +53,8 @@ export interface ViewerOptions {
   player: PlayerName;
   /** A stream name of the demo's /config.json. */
   streamName: string;
+  /** False: the page runs without the integrity manifest (`&integrity=0`). */
+  integrity: boolean;
   /** Where playback starts (VOD), in media seconds; undefined: the player's choice. */
   startSec?: number;
   /** The phase clock: ms since the phase started. */
@@ -83,7 +85,7 @@ export class ViewerBrowser {
   async join(options: ViewerOptions): Promise<Viewer> {
     const viewer = new Viewer(options, this, options.clock(), processTreeCpuSeconds(this.profileDir));
     const start = options.startSec === undefined ? '' : `&start=${options.startSec}`;
-    await this.page.goto(`${options.url}/?player=${options.player}&stream=${options.streamName}&test=1&p2p=${options.p2p ? 1 : 0}${start}`);
+    await this.page.goto(`${options.url}/?player=${options.player}&stream=${options.streamName}&test=1&p2p=${options.p2p ? 1 : 0}${options.integrity ? '' : '&integrity=0'}${start}`);
     await this.page.evaluate(installStallProbe);
     return viewer;
   }
