@@ -32,6 +32,7 @@ const context = vm.createContext({
   TextEncoder,
   TextDecoder,
   URL,
+  URLSearchParams,
   crypto: globalThis.crypto,
   performance,
   WebSocket,
