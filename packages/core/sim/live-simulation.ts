@@ -11,6 +11,7 @@ import type { SegmentDescription } from '../src/scheduler/stream-registry';
 import { MemoryTrackerHub } from './memory-tracker';
 import { DEFAULT_PLAYER_MODEL, PlayerModel } from './player-model';
 import type { ManifestSource, PlayerRendition, PlaylistSource } from './playlist-source';
+import { nodeSha256 } from './node-sha256';
 import { SimOrigin } from './sim-origin';
 
 export interface LiveSimulationOptions {
@@ -120,6 +121,8 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
               peerId: (i + 1).toString(16).padStart(40, '0'),
               fetch: origin.fetch,
               createTrackerClient: hub.createClient,
+              // Hashing (commitments) without real-time gaps the virtual clock would skip over.
+              sha256: nodeSha256,
               onDecision: (decision, nowMs) => {
                 if (process.env.SIM_TRACE_VIEWER === String(i)) console.log(`viewer ${i} @${(nowMs - epochMs).toFixed(1)}`, JSON.stringify(decision));
                 const name = `${decision.action}:${'reason' in decision ? decision.reason : ''}`;

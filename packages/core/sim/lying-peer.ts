@@ -7,6 +7,7 @@ import type { TrackerClient, TrackerClientOptions } from '../src/tracker/tracker
 import type { Transport } from '../src/transport/transport';
 import { MessageType } from '../src/wire/messages';
 import { DATA_HEADER_BYTES } from '../src/wire/layout';
+import { decodeMessage, encodeHoldings } from '../src/wire/codec';
 
 /** Rewrites a `data` frame's payload in place (the frame is a copy). */
 export type Corruption = (payload: Uint8Array) => void;
@@ -45,6 +46,45 @@ export function lyingTrackerClients(
     client.on = ((event: string, listener: (...args: never[]) => void) => {
       if (event !== 'peer') return on(event as 'warning', listener as never);
       return on('peer', (transport: Transport) => (listener as (t: Transport) => void)(corruptUploads(transport, corrupt)));
+    }) as TrackerClient['on'];
+    return client;
+  };
+}
+
+/**
+ * The transport, with the commitments of its `have`/`haveSet` announcements replaced by `commitmentOf`
+ * (undefined: left as they are): a liar whose commitments match the wrong bytes it uploads.
+ */
+export function rewriteCommitments(transport: Transport, commitmentOf: (renditionId: string, segmentId: number) => string | undefined): Transport {
+  const send = transport.send.bind(transport);
+  transport.send = (frame: Uint8Array) => {
+    const decoded = decodeMessage(frame);
+    if (!decoded.ok || (decoded.message.type !== 'have' && decoded.message.type !== 'haveSet')) return send(frame);
+    const { type, holdings } = decoded.message;
+    const rewritten = holdings.map((group) => ({
+      ...group,
+      segments: group.segments.map((segment) => {
+        const lie = segment.sha256Base64 === undefined ? undefined : commitmentOf(group.renditionId, segment.segmentId);
+        return lie === undefined ? segment : { ...segment, sha256Base64: lie };
+      }),
+    }));
+    for (const out of encodeHoldings(type, rewritten)) send(out);
+  };
+  return transport;
+}
+
+/** A `createTrackerClient` whose connections all corrupt uploads and, optionally, rewrite commitments. */
+export function consistentLyingTrackerClients(
+  create: (options: TrackerClientOptions) => TrackerClient,
+  corrupt: Corruption,
+  commitmentOf: (renditionId: string, segmentId: number) => string | undefined,
+): (options: TrackerClientOptions) => TrackerClient {
+  return (options) => {
+    const client = create(options);
+    const on = client.on.bind(client);
+    client.on = ((event: string, listener: (...args: never[]) => void) => {
+      if (event !== 'peer') return on(event as 'warning', listener as never);
+      return on('peer', (transport: Transport) => (listener as (t: Transport) => void)(rewriteCommitments(corruptUploads(transport, corrupt), commitmentOf)));
     }) as TrackerClient['on'];
     return client;
   };

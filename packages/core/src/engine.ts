@@ -32,6 +32,8 @@ import { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
 import type { Segment, SegmentKey } from './types';
 import { playbackContextFor } from './scheduler/playback-context';
 import type { DownloadContext, IntegrityViolation } from './download/segment-download';
+import type { CommitmentContext, SuspectReason } from './commitments/commitment-context';
+import { PeerTrust } from './commitments/peer-trust';
 import { integrityManifestUrlFor, SegmentIntegrity } from './integrity/segment-integrity';
 import { webCryptoSha256, type Sha256Base64 } from './integrity/sha256';
 
@@ -104,6 +106,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   private integrity: SegmentIntegrity | undefined;
   /** Peers that sent corrupt data: refused for the engine's life, whatever the tracker offers. */
   private readonly deniedPeerIds = new Set<string>();
+  /** Peers on probation after a failed commitment check or a player's rejection; segments due over HTTP. */
+  private readonly trust = new PeerTrust();
 
   constructor(config: Partial<ShoalConfig> = {}, platform: ShoalPlatform = {}) {
     super();
@@ -125,7 +129,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
         })
       : undefined;
     this.storage = platform.storage ?? this.fallbackStorage ?? memory;
-    this.holdings = new Holdings({ storage: this.storage });
+    const sha256 = platform.sha256 ?? webCryptoSha256();
+    this.holdings = new Holdings(sha256 ? { storage: this.storage, sha256 } : { storage: this.storage });
     this.sizes = new OriginSizes({ segmentOf: (key) => this.registry.segment(key) });
     const c = this.config;
     this.fetcher = new HttpFetcher(platform.fetch ? { clock: this.clock, fetch: platform.fetch } : { clock: this.clock });
@@ -147,6 +152,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       },
       onStorageWarning: (error) => this.emit('storage:warning', { error }),
       onIntegrityViolation: (violation) => this.integrityViolation(violation),
+      ...(sha256 ? { commitments: this.commitmentContext(sha256) } : {}),
     };
     this.scheduler = new Scheduler({
       clock: this.clock,
@@ -165,6 +171,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
         onLoaded: (key, result) => {
           this.segmentsBySource[result.source]++;
           const { bytes: _bytes, ...event } = result;
+          this.trust.delivered(key, result.p2pBytes > 0 ? result.peerIds : []);
           this.emit('segment:loaded', { key, ...event });
         },
         onFailed: (key, error) => this.emit('segment:failed', { key, error }),
@@ -217,6 +224,26 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       return { bytes: cached, ...result };
     }
     return this.scheduler.request(segment, options.signal);
+  }
+
+  /**
+   * The player refused a segment this engine delivered (hls.js `FRAG_PARSING_ERROR`/`BUFFER_APPEND_ERROR`,
+   * Shaka's `MEDIA`-category errors). If peers sent any of its bytes (when it was loaded, or when the cached
+   * copy was): the copy leaves the store and peers hear it is `lost`, its senders go on probation (each
+   * must next deliver a segment alone that matches its commitments), the next load of it comes over HTTP,
+   * and `integrity:suspect` says so. Returns false, doing nothing, for a segment no peer sent (or one this
+   * engine no longer remembers, `DELIVERIES_KEPT`): the player's own error handling applies.
+   */
+  reportRejected(segment: SegmentKey): boolean {
+    this.assertAlive();
+    const key: SegmentKey = { renditionId: segment.renditionId, segmentId: segment.segmentId };
+    const peerIds = this.trust.deliveredBy(key);
+    if (peerIds.length === 0) return false;
+    this.trust.delivered(key, []);
+    this.trust.requireHttp(key);
+    this.suspect(key, peerIds, 'player-rejected');
+    void this.holdings.discard(key);
+    return true;
   }
 
   /** Bits per second for the player's ABR: what HTTP alone sustains (peers neither raise nor lower it). */
@@ -280,6 +307,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.swarm?.destroy();
     this.swarm = undefined;
     this.holdings.destroy();
+    this.trust.clear();
     this.storage.destroy();
     this.removeAllListeners();
   }
@@ -367,14 +395,36 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.downloads.integrity = this.integrity;
   }
 
-  /** A peer sent a block proven wrong: reported, dropped with `corrupt-data`, and refused from now on. */
+  /** The no-manifest commitment check's view of this engine (`commitments/`). */
+  private commitmentContext(sha256: Sha256Base64): CommitmentContext {
+    return {
+      sha256,
+      trust: this.trust,
+      holdersOf: (key) =>
+        this.swarm?.peersHolding(key).map(({ peer, held }) => ({ peerId: peer.id, sha256Base64: held.partial ? undefined : held.sha256Base64 })) ?? [],
+      onProven: (peerId, key) => this.integrityViolation({ peerId, key, blockIndex: -1 }),
+      onSuspect: (key, peerIds, reason) => this.suspect(key, peerIds, reason),
+    };
+  }
+
+  /** Peer bytes of `key` were not used: their senders are on probation (`PeerTrust`), the segment comes over HTTP. */
+  private suspect(key: SegmentKey, peerIds: string[], reason: SuspectReason): void {
+    this.trust.blame(peerIds);
+    this.emit('integrity:suspect', { key, peerIds, reason });
+  }
+
+  /**
+   * A peer sent a block proven wrong (`blockIndex` -1: a whole segment, without a manifest): reported,
+   * dropped with `corrupt-data`, and refused from now on.
+   */
   private integrityViolation({ peerId, key, blockIndex }: IntegrityViolation): void {
     if (this.destroyed) return;
     const firstOffence = !this.deniedPeerIds.has(peerId);
     this.deniedPeerIds.add(peerId);
     this.emit('integrity:violation', { peerId, key, blockIndex });
     if (firstOffence) {
-      const reason = new ShoalError('corrupt-data', `Peer ${peerId} sent block ${blockIndex} of ${key.renditionId}/${key.segmentId}, which failed its integrity check`, { source: 'p2p' });
+      const what = blockIndex < 0 ? 'a copy' : `block ${blockIndex}`;
+      const reason = new ShoalError('corrupt-data', `Peer ${peerId} sent ${what} of ${key.renditionId}/${key.segmentId}, which failed its integrity check`, { source: 'p2p' });
       this.swarm?.dropPeer(peerId, reason);
     }
   }

@@ -1,5 +1,6 @@
 /** Every event a Shoal engine emits, with its payload: one map, so `engine.on(name, fn)` is fully typed. */
 import type { ShoalError } from './errors';
+import type { SuspectReason } from './commitments/commitment-context';
 import type { SegmentKey } from './types';
 
 export type SegmentSource = 'http' | 'p2p' | 'cache';
@@ -25,10 +26,19 @@ export interface ShoalEvents {
   'bytes:uploaded': (event: { sizeBytes: number; peerId: string }) => void;
   'tracker:warning': (event: { error: ShoalError }) => void;
   /**
-   * A peer sent a block that does not match the integrity manifest: the block is fetched again elsewhere,
+   * A peer sent a block that does not match the integrity manifest (`blockIndex` -1: without a manifest, a
+   * whole segment that did not match the commitment it alone made): the bytes are fetched again elsewhere,
    * the peer is dropped (`peer:closed` with reason `corrupt-data`) and refused for the engine's life.
    */
   'integrity:violation': (event: { peerId: string; key: SegmentKey; blockIndex: number }) => void;
+  /**
+   * Without a manifest: peer bytes of a segment were not used — the assembled segment did not match its
+   * holders' commitments (`commitment-mismatch`), the commitments disagreed (`commitment-conflict`), or the
+   * player refused it (`player-rejected`, `engine.reportRejected`). It comes over HTTP; `peerIds` (the
+   * peers that sent bytes) are on probation: each may next serve only alone. A sender proven to lie also
+   * gets `integrity:violation` with `blockIndex` -1 (the whole segment).
+   */
+  'integrity:suspect': (event: { key: SegmentKey; peerIds: string[]; reason: SuspectReason }) => void;
   /**
    * The integrity manifest could not be fetched or read, or this page cannot hash: segments without a
    * verified entry are fetched over HTTP only. Never a playback error.

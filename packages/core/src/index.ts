@@ -15,6 +15,7 @@ export type { ShoalConfig } from './config';
 export { ShoalError, isShoalError } from './errors';
 export type { ShoalErrorCode, ShoalErrorSource } from './errors';
 export type { ShoalEvents, SegmentLoadedEvent, SegmentSource } from './events';
+export type { SuspectReason } from './commitments/commitment-context';
 export type { ByteRange, Segment, SegmentKey, RenditionMetadata } from './types';
 export type { Clock, TimerHandle } from './clock/clock';
 export { systemClock } from './clock/system-clock';

@@ -10,14 +10,15 @@ import type {
   AudioTrackLoadedData,
   AudioTrackSwitchedData,
   AudioTrackSwitchingData,
+  ErrorData,
   LevelLoadedData,
   LevelSwitchedData,
   LevelSwitchingData,
   ManifestLoadingData,
   MediaAttachedData,
 } from 'hls.js';
-import { HlsEvents } from './hls-events';
-import { audioTrackMetadata, audioTrackRenditionId, levelMetadata, levelRenditionId } from './rendition';
+import { HlsEvents, HlsRejectionDetails } from './hls-events';
+import { audioTrackMetadata, audioTrackRenditionId, fragmentRenditionId, levelMetadata, levelRenditionId } from './rendition';
 import { segmentDescriptions } from './segments';
 
 export class EngineFeed {
@@ -49,6 +50,7 @@ export class EngineFeed {
     hls.on(HlsEvents.MEDIA_ATTACHED, this.onMediaAttached, this);
     hls.on(HlsEvents.MEDIA_DETACHING, this.onMediaDetaching, this);
     hls.on(HlsEvents.DESTROYING, this.destroy, this);
+    hls.on(HlsEvents.ERROR, this.onError, this);
     this.catchUp();
   }
 
@@ -72,6 +74,7 @@ export class EngineFeed {
     hls.off(HlsEvents.MEDIA_ATTACHED, this.onMediaAttached, this);
     hls.off(HlsEvents.MEDIA_DETACHING, this.onMediaDetaching, this);
     hls.off(HlsEvents.DESTROYING, this.destroy, this);
+    hls.off(HlsEvents.ERROR, this.onError, this);
   }
 
   /** Attached after `loadSource` or `attachMedia`: tell the engine what hls.js already has. */
@@ -135,6 +138,20 @@ export class EngineFeed {
   private updateStream(renditionId: string, details: LevelLoadedData['details']): void {
     const segments = segmentDescriptions(details.fragments);
     this.playback.toEngine((engine) => engine.updateStream(renditionId, segments, { live: details.live }));
+  }
+
+  /**
+   * hls.js could not parse or append a fragment: if peers delivered it, the engine drops its copy, blames
+   * those peers and serves hls.js's retry from the origin (`engine.reportRejected`). hls.js's own error
+   * handling (retry, level switch) runs as usual.
+   */
+  private onError(_event: string, data: ErrorData): void {
+    const frag = data.frag;
+    if (!HlsRejectionDetails.has(data.details) || !frag || typeof frag.sn !== 'number') return;
+    const renditionId = fragmentRenditionId(this.hls, frag);
+    if (renditionId === undefined) return;
+    const segmentId = frag.sn;
+    this.playback.toEngine((engine) => void engine.reportRejected({ renditionId, segmentId }));
   }
 
   private onLevelSwitching(_event: string, data: LevelSwitchingData): void {

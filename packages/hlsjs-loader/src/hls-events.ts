@@ -4,7 +4,7 @@
  * never pulls a second copy into a bundle. Each name is checked against hls.js's `Events` enum at
  * compile time: a misspelt or renamed event fails the build.
  */
-import type { Events } from 'hls.js';
+import type { ErrorDetails, Events } from 'hls.js';
 
 function hlsEvent<E extends Events>(name: `${E}`): E {
   return name as E;
@@ -23,4 +23,19 @@ export const HlsEvents = {
   MEDIA_ATTACHED: hlsEvent<Events.MEDIA_ATTACHED>('hlsMediaAttached'),
   MEDIA_DETACHING: hlsEvent<Events.MEDIA_DETACHING>('hlsMediaDetaching'),
   DESTROYING: hlsEvent<Events.DESTROYING>('hlsDestroying'),
+  ERROR: hlsEvent<Events.ERROR>('hlsError'),
 } as const;
+
+function hlsErrorDetail<D extends ErrorDetails>(name: `${D}`): D {
+  return name as D;
+}
+
+/**
+ * The hls.js errors that mean "the player refused a fragment's bytes" (demuxing failed, or the
+ * SourceBuffer rejected them): reported to the engine (`reportRejected`), which refetches it over HTTP
+ * if peers delivered it and puts those peers on probation.
+ */
+export const HlsRejectionDetails: ReadonlySet<string> = new Set<string>([
+  hlsErrorDetail<ErrorDetails.FRAG_PARSING_ERROR>('fragParsingError'),
+  hlsErrorDetail<ErrorDetails.BUFFER_APPEND_ERROR>('bufferAppendError'),
+]);

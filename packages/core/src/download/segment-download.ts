@@ -6,6 +6,8 @@
  * `startP2P`, `startHttp`, `finishOverHttp` and `cancel`, and hears the outcome through `onSettled`.
  */
 import type { Clock } from '../clock/clock';
+import type { CommitmentContext } from '../commitments/commitment-context';
+import { commitmentVerdict, contradictedByOrigin } from '../commitments/commitment-verdict';
 import { ShoalError } from '../errors';
 import type { Holdings } from '../holdings/holdings';
 import type { HttpFetcher } from '../http/http-fetcher';
@@ -65,6 +67,12 @@ export interface DownloadContext {
   integrity?: IntegritySource;
   /** A peer sent a block proven wrong: the engine drops it and never takes it back. */
   onIntegrityViolation(violation: IntegrityViolation): void;
+  /**
+   * Without a manifest entry: segments assembled from peer bytes are checked against their holders'
+   * commitments, and every stored segment is hashed for our own. Undefined when this page cannot hash:
+   * peer bytes are then unverified and our announcements uncommitted.
+   */
+  commitments?: CommitmentContext;
 }
 
 /** `idle`: nothing runs; `p2p`/`http`: that download runs; `done`: every byte is here (being stored). */
@@ -114,6 +122,10 @@ export class SegmentDownload {
   private readonly httpChecks = new Set<Promise<void>>();
   /** HTTP blocks that failed their check were fetched once more already (a second failure fails the load). */
   private httpRefetched = false;
+  /** Origin bytes accepted (no manifest): a peer delivered a segment alone only if none. */
+  private originBytes = 0;
+  /** The peers' copy failed the commitment check: this is the origin's, which settles who lied. */
+  private refetchedAfterCommitments = false;
 
   constructor(segment: Segment, context: DownloadContext, onSettled: (settlement: DownloadSettlement) => void) {
     this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };
@@ -148,6 +160,9 @@ export class SegmentDownload {
    * (no P2P estimator sample).
    */
   startP2P(holders: readonly SegmentHolder[], options: { fromPartialHolders: boolean }): void {
+    const trust = this.context.commitments?.trust;
+    // The player rejected peer bytes of this segment: this load is the origin's.
+    if (trust?.takeHttpOnly(this.key)) return this.startHttp();
     const verifier = this.verifierOf();
     // Strong mode: peer bytes only for a segment whose hashes are known; without them it is HTTP-only.
     if (this.context.integrity && !verifier) return this.startHttp();
@@ -155,7 +170,9 @@ export class SegmentDownload {
     const { sizes, maxSegmentBytes } = this.context;
     const originSizeBytes = verifier?.sizeBytes ?? sizes.sizeOf(this.segment);
     const size = p2pSizeOf(holders.map(({ held }) => held.sizeBytes), originSizeBytes, maxSegmentBytes);
-    const usable = holders.filter(({ held }) => isUsableClaim(held.sizeBytes, size));
+    const claimed = holders.filter(({ held }) => isUsableClaim(held.sizeBytes, size));
+    // Without a manifest, peers on probation serve only alone (`commitments/peer-trust.ts`).
+    const usable = verifier || !trust ? claimed : trust.choose(claimed);
     if (!size || usable.length === 0) return;
     const { sizeBytes } = size;
     this.sizeIsHint = !size.fromOrigin;
@@ -274,6 +291,7 @@ export class SegmentDownload {
       this.peerIds.add(block.peerId);
       this.context.onDownloaded('p2p', length, block.peerId);
     } else {
+      this.originBytes += length;
       this.context.onDownloaded('http', length);
     }
   }
@@ -371,11 +389,17 @@ export class SegmentDownload {
     }
     const hintBytes = this.partial?.sizeBytes ?? 0;
     for (const peer of this.hintedBy) dropForWrongSize(peer, this.key, hintBytes, evidence);
+    this.wholeOverHttp();
+  }
+
+  /** Forget every byte received (peers relaying from us look elsewhere) and fetch the whole segment over HTTP. */
+  private wholeOverHttp(): void {
     this.hintedBy = [];
     this.partial?.fail();
     this.partial = undefined;
     this.sizeIsHint = false;
     this.p2pBytes = 0;
+    this.originBytes = 0;
     this.peerIds.clear();
     void this.runHttp(undefined);
   }
@@ -443,16 +467,49 @@ export class SegmentDownload {
     const whole = this.verifier ? await this.verifier.verifyWhole(bytes) : true;
     if (this.stopped) return;
     if (!whole) return this.fail(mismatch(`${this.segment.url}: the whole segment does not match the integrity manifest`));
+    // Our commitment: the manifest's digest (just matched), else the one hash of the commitment check.
+    const checked = this.verifier ? { digest: this.verifier.entry.sha256 } : await this.checkCommitments(bytes);
+    if (this.stopped || checked === 'refetching') return;
     partial.markComplete();
     const { storage, holdings } = this.context;
     try {
       await storage.put(this.key, bytes);
-      holdings.stored(this.key, bytes.byteLength);
+      holdings.stored(this.key, bytes.byteLength, checked.digest);
     } catch (error) {
       holdings.abandoned(this.key);
       this.context.onStorageWarning(storageFailure(error, 'Storing a segment'));
     }
     this.onSettled({ ok: true, segment: { bytes, source, p2pBytes: this.p2pBytes, peerIds: [...this.peerIds] } });
+  }
+
+  /**
+   * No manifest: hash the assembled segment once (our commitment) and, if peers sent any of it, check it
+   * against the holders' commitments (`commitmentVerdict`). Rejected: proven liars are dropped, every
+   * sender is put on probation and the whole segment comes over HTTP ('refetching'). The origin's copy
+   * after such a rejection proves liars among the holders whose commitment contradicts it.
+   */
+  private async checkCommitments(bytes: Uint8Array): Promise<{ digest: string | undefined } | 'refetching'> {
+    const commitments = this.context.commitments;
+    if (!commitments) return { digest: undefined };
+    const digest = await commitments.sha256(bytes).catch(() => undefined);
+    if (digest === undefined || this.stopped) return { digest };
+    const holders = commitments.holdersOf(this.key);
+    if (this.p2pBytes === 0) {
+      if (this.refetchedAfterCommitments) for (const peerId of contradictedByOrigin(digest, holders)) commitments.onProven(peerId, this.key);
+      return { digest };
+    }
+    const senders = [...this.peerIds].map((peerId) => ({ peerId, sha256Base64: holders.find((holder) => holder.peerId === peerId)?.sha256Base64 }));
+    const soleSender = senders.length === 1 && this.originBytes === 0;
+    const holderCommitments = holders.flatMap(({ sha256Base64 }) => (sha256Base64 === undefined ? [] : [sha256Base64]));
+    const verdict = commitmentVerdict({ digestBase64: digest, senders, holderCommitments, soleSender });
+    if (verdict.kind === 'verified') commitments.trust.verified([...this.peerIds], soleSender);
+    if (verdict.kind !== 'rejected') return { digest };
+    commitments.trust.blame(verdict.blamedPeerIds);
+    for (const peerId of verdict.provenPeerIds) commitments.onProven(peerId, this.key);
+    commitments.onSuspect(this.key, verdict.blamedPeerIds, verdict.reason === 'conflict' ? 'commitment-conflict' : 'commitment-mismatch');
+    this.refetchedAfterCommitments = true;
+    this.wholeOverHttp();
+    return 'refetching';
   }
 
   private fail(error: ShoalError): void {

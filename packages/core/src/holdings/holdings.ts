@@ -6,20 +6,30 @@
  * swarm sends exactly those to its peers. It gives the full set a new peer receives with our handshake,
  * answers the uploader's "what may I serve for this key?", and the stored sizes the scheduler estimates from.
  *
+ * Commitments (protocol version 2): a complete announcement carries the SHA-256 of the segment's bytes,
+ * computed once when the download stores it (`stored`) or, for a restored persistent cache, when it is
+ * read back here before being announced. Receivers without an integrity manifest check what they assemble
+ * against them (`commitments/`). Holdings keeps one digest per stored segment and forgets it with the segment.
+ *
  * Layering: Holdings knows the store and the partial segments the downloads register; it knows nothing
  * of peers. The swarm subscribes to its events and reads it; downloads and the engine tell it what happened.
  */
 import EventEmitter from 'eventemitter3';
 import { completeSegment, type PartialSegment, type ServableSegment } from '../download/partial-segment';
+import type { Sha256Base64 } from '../integrity/sha256';
 import { segmentKeyString } from '../segment-key';
 import type { SegmentStorage, StoredSegmentInfo } from '../storage/segment-storage';
 import type { SegmentKey } from '../types';
 import type { RenditionHoldings } from '../wire/messages';
 
-/** What we tell peers of one segment we hold: its size (0 while unknown) and whether it is still arriving. */
+/**
+ * What we tell peers of one segment we hold: its size (0 while unknown), whether it is still arriving, and
+ * once complete our commitment to its bytes (absent when this page cannot hash).
+ */
 export interface HeldSegmentAnnouncement {
   sizeBytes: number;
   partial: boolean;
+  sha256Base64?: string;
 }
 
 export interface HoldingsEvents {
@@ -44,15 +54,22 @@ interface Downloading {
 
 export interface HoldingsOptions {
   storage: SegmentStorage;
+  /** Hashes restored segments for their commitment; without it they are announced uncommitted. */
+  sha256?: Sha256Base64;
 }
 
 export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSizes {
   private readonly storage: SegmentStorage;
+  private readonly options: HoldingsOptions;
   private readonly downloads = new Map<string, Downloading>();
+  /** SHA-256 (base64) of each stored segment we committed to, by segment key string. */
+  private readonly commitments = new Map<string, string>();
+  private destroyed = false;
 
   constructor(options: HoldingsOptions) {
     super();
     this.storage = options.storage;
+    this.options = options;
   }
 
   /**
@@ -69,11 +86,28 @@ export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSize
     this.emit('have', key, { sizeBytes: update.sizeBytes, partial: true });
   }
 
-  /** The download's bytes went to the store: peers hear it is complete, or lost if the store did not keep it. */
-  stored(key: SegmentKey, sizeBytes: number): void {
+  /**
+   * The download's bytes went to the store: peers hear it is complete, committed to `sha256Base64` (the
+   * digest of exactly the stored bytes), or lost if the store did not keep it.
+   */
+  stored(key: SegmentKey, sizeBytes: number, sha256Base64?: string): void {
     const entry = this.forget(key);
-    if (this.storage.has(key)) this.emit('have', key, { sizeBytes, partial: false });
-    else if (entry?.announcedSizeBytes !== undefined) this.emit('lost', key);
+    if (this.storage.has(key)) {
+      if (sha256Base64 === undefined) this.commitments.delete(segmentKeyString(key));
+      else this.commitments.set(segmentKeyString(key), sha256Base64);
+      this.emit('have', key, announcement(sizeBytes, sha256Base64));
+    } else if (entry?.announcedSizeBytes !== undefined) this.emit('lost', key);
+  }
+
+  /**
+   * The player rejected the stored segment (or it proved wrong): it leaves the store and peers hear it is
+   * lost, so nobody fetches it from us and our next load of it goes elsewhere.
+   */
+  async discard(key: SegmentKey): Promise<void> {
+    this.commitments.delete(segmentKeyString(key));
+    const held = this.storage.has(key);
+    await this.storage.delete(key).catch(() => undefined);
+    if (held) this.emit('lost', key);
   }
 
   /** The download ended without storing (failed, cancelled, the store refused): peers told of it hear it is lost. */
@@ -84,14 +118,16 @@ export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSize
 
   /** The store dropped a segment by itself (eviction, a persistent store given up). */
   evicted(key: SegmentKey): void {
+    this.commitments.delete(segmentKeyString(key));
     this.emit('lost', key);
   }
 
-  /** A persistent store opened holding these segments from earlier pages. */
+  /**
+   * A persistent store opened holding these segments from earlier pages: each is read back and hashed for
+   * its commitment, then announced (uncommitted if it cannot be hashed; not at all if it cannot be read).
+   */
   restored(segments: StoredSegmentInfo[]): void {
-    for (const info of segments) {
-      this.emit('have', { renditionId: info.renditionId, segmentId: info.segmentId }, { sizeBytes: info.sizeBytes, partial: false });
-    }
+    for (const info of segments) void this.announceRestored(info);
   }
 
   /** Whether the store holds the segment complete. */
@@ -105,7 +141,8 @@ export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSize
     for (const info of this.storage.list()) {
       let group = byRendition.get(info.renditionId);
       if (!group) byRendition.set(info.renditionId, (group = { renditionId: info.renditionId, segments: [] }));
-      group.segments.push({ segmentId: info.segmentId, sizeBytes: info.sizeBytes, partial: false });
+      const sha256Base64 = this.commitments.get(segmentKeyString(info));
+      group.segments.push({ segmentId: info.segmentId, ...announcement(info.sizeBytes, sha256Base64) });
     }
     return [...byRendition.values()];
   }
@@ -125,8 +162,23 @@ export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSize
 
   /** Forgets downloads and listeners (the engine is going away: no announcement). Idempotent. */
   destroy(): void {
+    this.destroyed = true;
     this.downloads.clear();
+    this.commitments.clear();
     this.removeAllListeners();
+  }
+
+  private async announceRestored(info: StoredSegmentInfo): Promise<void> {
+    const key = { renditionId: info.renditionId, segmentId: info.segmentId };
+    let sha256Base64: string | undefined;
+    if (this.options.sha256) {
+      const bytes = await this.storage.get(key).catch(() => undefined);
+      if (!bytes) return;
+      sha256Base64 = await this.options.sha256(bytes).catch(() => undefined);
+    }
+    if (this.destroyed || !this.storage.has(key)) return;
+    if (sha256Base64 !== undefined) this.commitments.set(segmentKeyString(key), sha256Base64);
+    this.emit('have', key, announcement(info.sizeBytes, sha256Base64));
   }
 
   private entryOf(key: SegmentKey): Downloading {
@@ -142,4 +194,9 @@ export class Holdings extends EventEmitter<HoldingsEvents> implements StoredSize
     this.downloads.delete(id);
     return entry;
   }
+}
+
+/** A complete segment's announcement, with its commitment when there is one. */
+function announcement(sizeBytes: number, sha256Base64: string | undefined): HeldSegmentAnnouncement {
+  return sha256Base64 === undefined ? { sizeBytes, partial: false } : { sizeBytes, partial: false, sha256Base64 };
 }

@@ -34,3 +34,28 @@ export function base64Of(bytes: Uint8Array): string {
   }
   return out;
 }
+
+/**
+ * Bytes of a standard padded base64 string, or undefined if it is not one (strict: the alphabet above,
+ * length a multiple of 4, at most 2 `=` at the end). Used for the wire's 32-byte commitments.
+ */
+export function bytesOfBase64(text: string): Uint8Array | undefined {
+  if (typeof text !== 'string' || text.length % 4 !== 0) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = new Uint8Array((text.length / 4) * 3 - padding);
+  for (let i = 0; i < text.length; i += 4) {
+    let triple = 0;
+    for (let j = 0; j < 4; j++) {
+      const char = text[i + j]!;
+      const value = char === '=' && i + 4 === text.length && j >= 4 - padding ? 0 : BASE64_ALPHABET.indexOf(char);
+      if (value < 0) return undefined;
+      triple = (triple << 6) | value;
+    }
+    for (let k = 0; k < 3; k++) {
+      const index = (i / 4) * 3 + k;
+      if (index < bytes.length) bytes[index] = (triple >> (16 - 8 * k)) & 0xff;
+    }
+  }
+  // Non-canonical text (stray bits in the padding) would alias another digest's text: refused.
+  return base64Of(bytes) === text ? bytes : undefined;
+}

@@ -5,7 +5,16 @@
 import { ShoalError, isShoalError } from '../errors';
 import { ByteReader } from './byte-reader';
 import { badVersion, malformed, oversized, truncated } from './codec-errors';
-import { HANDSHAKE_MAGIC, PARTIAL_FLAG, SWARM_HASH_BYTES, UPLOAD_ENABLED_FLAG, checkRange } from './layout';
+import { base64Of } from '../integrity/sha256';
+import {
+  COMMITMENT_BYTES,
+  COMMITTED_FLAG,
+  HANDSHAKE_MAGIC,
+  PARTIAL_FLAG,
+  SWARM_HASH_BYTES,
+  UPLOAD_ENABLED_FLAG,
+  checkRange,
+} from './layout';
 import {
   AbsentReason,
   GoodbyeReason,
@@ -147,8 +156,15 @@ function readHoldings(reader: ByteReader): RenditionHoldings[] {
     for (let i = 0; i < segmentCount; i++) {
       const segmentId = reader.u64('segmentId');
       const sizeBytes = reader.u32('sizeBytes');
-      const partial = (reader.u8('flags') & PARTIAL_FLAG) !== 0;
-      segments.push({ segmentId, sizeBytes, partial });
+      const flags = reader.u8('flags');
+      const partial = (flags & PARTIAL_FLAG) !== 0;
+      if ((flags & COMMITTED_FLAG) === 0) {
+        segments.push({ segmentId, sizeBytes, partial });
+        continue;
+      }
+      if (partial) throw malformed(`segment ${segmentId}: a partial entry carries no commitment`);
+      const sha256Base64 = base64Of(reader.bytesView(COMMITMENT_BYTES, 'commitment'));
+      segments.push({ segmentId, sizeBytes, partial, sha256Base64 });
     }
     holdings.push({ renditionId, segments });
   }

@@ -2,9 +2,12 @@
  * Encoding half of the wire codec (import it from `codec.ts`). Throws a `ShoalError` for a message no peer
  * may send: `codec-malformed` for an invalid field value, `codec-oversized` past `MAX_MESSAGE_BYTES`.
  */
+import { bytesOfBase64 } from '../integrity/sha256';
 import { ByteWriter, renditionIdBytes } from './byte-writer';
 import { malformed, oversized } from './codec-errors';
 import {
+  COMMITMENT_BYTES,
+  COMMITTED_FLAG,
   DATA_HEADER_BYTES,
   HANDSHAKE_MAGIC,
   HELD_SEGMENT_BYTES,
@@ -118,15 +121,22 @@ export function encodeHoldings(type: 'haveSet' | 'have', holdings: RenditionHold
     const groupHeaderBytes = 1 + idBytes.length + 2;
     let next = 0;
     while (next < segmentCount) {
-      const roomBytes = MAX_MESSAGE_BYTES - frame.writer.length - groupHeaderBytes;
-      const count = Math.min(Math.floor(roomBytes / HELD_SEGMENT_BYTES), segmentCount - next, 0xffff);
-      if (count <= 0) {
+      let roomBytes = MAX_MESSAGE_BYTES - frame.writer.length - groupHeaderBytes;
+      let end = next;
+      // Entries are 13 bytes, 45 with a commitment: take as many as fit.
+      while (end < segmentCount && end - next < 0xffff) {
+        const entryBytes = heldSegmentBytes(segments[end], end);
+        if (entryBytes > roomBytes) break;
+        roomBytes -= entryBytes;
+        end++;
+      }
+      if (end === next) {
         frames.push(frame.finish());
         frame = new HoldingsFrame(type);
         continue;
       }
-      frame.addGroup(idBytes, segments, next, next + count);
-      next += count;
+      frame.addGroup(idBytes, segments, next, end);
+      next = end;
     }
   }
   if (frame.groupCount > 0 || (type === 'haveSet' && frames.length === 0)) frames.push(frame.finish());
@@ -166,10 +176,12 @@ class HoldingsFrame {
     for (let i = from; i < to; i++) {
       const segment = segments[i];
       if (typeof segment !== 'object' || segment === null) throw malformed(`segment ${i} is not an object`);
+      const commitment = commitmentBytes(segment);
       this.writer
         .u64(segment.segmentId, 'segmentId')
         .u32(segment.sizeBytes, 'sizeBytes')
-        .u8(segment.partial ? PARTIAL_FLAG : 0, 'flags');
+        .u8((segment.partial ? PARTIAL_FLAG : 0) | (commitment ? COMMITTED_FLAG : 0), 'flags');
+      if (commitment) this.writer.raw(commitment);
     }
     this.groupCount++;
   }
@@ -177,6 +189,24 @@ class HoldingsFrame {
   finish(): Uint8Array {
     return this.writer.patchU16(1, this.groupCount, 'group count').finish();
   }
+}
+
+/** Encoded length of one held segment, or `codec-malformed` for an invalid entry. */
+function heldSegmentBytes(segment: HeldSegment | undefined, index: number): number {
+  if (typeof segment !== 'object' || segment === null) throw malformed(`segment ${index} is not an object`);
+  return HELD_SEGMENT_BYTES + (commitmentBytes(segment) ? COMMITMENT_BYTES : 0);
+}
+
+/**
+ * The 32 raw bytes of a held segment's commitment, undefined without one. A commitment must be a SHA-256
+ * digest in base64, and only on a complete entry (a partial holder cannot know the hash yet).
+ */
+function commitmentBytes(segment: HeldSegment): Uint8Array | undefined {
+  if (segment.sha256Base64 === undefined) return undefined;
+  if (segment.partial) throw malformed(`segment ${segment.segmentId}: a partial entry carries no commitment`);
+  const bytes = bytesOfBase64(segment.sha256Base64);
+  if (!bytes || bytes.length !== COMMITMENT_BYTES) throw malformed(`segment ${segment.segmentId}: sha256Base64 is not a base64 SHA-256 digest`);
+  return bytes;
 }
 
 function encodeHoldingsFrame(type: 'haveSet' | 'have', holdings: RenditionHoldings[]): Uint8Array {

@@ -10,10 +10,18 @@ export const HANDSHAKE_MAGIC: Readonly<Uint8Array> = Uint8Array.of(0x53, 0x48, 0
 export const SWARM_HASH_BYTES = 20;
 /** Handshake flags bit 0. Other bits are reserved: sent as 0, ignored on receipt. */
 export const UPLOAD_ENABLED_FLAG = 0b1;
-/** One held segment in `haveSet`/`have`: segmentId u64 + sizeBytes u32 + flags u8. */
+/** One held segment in `haveSet`/`have`: segmentId u64 + sizeBytes u32 + flags u8 (+ a commitment). */
 export const HELD_SEGMENT_BYTES = 13;
-/** Held-segment flags bit 0. Other bits are reserved: sent as 0, ignored on receipt. */
+/** Held-segment flags bit 0: the holder is still downloading it. */
 export const PARTIAL_FLAG = 0b1;
+/**
+ * Held-segment flags bit 1 (version 2): a SHA-256 commitment of `COMMITMENT_BYTES` follows the flags.
+ * Only on complete entries (partial + committed is malformed). Other bits are reserved: sent as 0,
+ * ignored on receipt.
+ */
+export const COMMITTED_FLAG = 0b10;
+/** A SHA-256 digest: the commitment's length. */
+export const COMMITMENT_BYTES = 32;
 /** Header of a `data` frame: type u8 + requestId u32 + offsetBytes u32. The payload follows. */
 export const DATA_HEADER_BYTES = 9;
 /** Requested and sent ranges lie inside a segment, whose size is a u32. */

@@ -3,8 +3,12 @@
  * layout is documented in `packages/core/PROTOCOL.md`. Type-only apart from the constants.
  */
 
-/** Protocol version sent in the handshake. A peer with another version is closed politely. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Protocol version sent in the handshake. A peer with another version is closed politely
+ * (`goodbye(versionMismatch)`). Version 2 added the SHA-256 commitment of complete `have`/`haveSet`
+ * entries (issue 16): a changed layout, so version 1 peers are refused, not misread.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Largest frame on the wire. Chromium's and node-datachannel's SCTP limit is 256 KiB; 64 KiB keeps
@@ -44,6 +48,12 @@ export interface HeldSegment {
   sizeBytes: number;
   /** The holder is still downloading it: only some blocks can be served yet (cut-through relay). */
   partial: boolean;
+  /**
+   * The holder's commitment: SHA-256 of the whole segment, base64 (44 chars), on complete entries only.
+   * Absent when the holder could not hash (no WebCrypto). Receivers check assembled segments against it
+   * when no integrity manifest applies (`commitments/`).
+   */
+  sha256Base64?: string;
 }
 
 /** Held segments of one rendition. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { VirtualClock } from '../../src/clock/virtual-clock';
 import { ShoalEngine } from '../../src/engine';
 import { MemoryTrackerHub } from '../../sim/memory-tracker';
+import { nodeSha256 } from '../../sim/node-sha256';
 import { SimOrigin } from '../../sim/sim-origin';
 import { waitVirtual } from './virtual-wait';
 
@@ -22,7 +23,7 @@ test('cut-through: the last of a chain A → B → C finishes about one block-ti
   const hub = new MemoryTrackerHub({ clock, link: LINK, canConnect: (a, b) => Math.abs(a - b) === 1 });
   const stop = clock.autoAdvance({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
   const engines = ['A', 'B', 'C'].map(
-    () => new ShoalEngine({ trackerUrls: ['sim://tracker'] }, { clock, fetch: origin.fetch, createTrackerClient: hub.createClient }),
+    () => new ShoalEngine({ trackerUrls: ['sim://tracker'] }, { clock, fetch: origin.fetch, createTrackerClient: hub.createClient, sha256: nodeSha256 }),
   );
   const [a, b, c] = engines as [ShoalEngine, ShoalEngine, ShoalEngine];
   try {

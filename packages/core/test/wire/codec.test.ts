@@ -26,6 +26,8 @@ import {
 import { mulberry32 } from '../../sim/prng';
 
 const SWARM_HASH = '0123456789abcdef0123456789abcdef01234567';
+/** A SHA-256 commitment in base64 (bytes 0..31). */
+const COMMITMENT = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64');
 /** 64 UTF-8 bytes: 4-byte emoji x 16. */
 const LONGEST_ID = '🎵'.repeat(MAX_RENDITION_ID_BYTES / 4);
 
@@ -47,6 +49,7 @@ const SAMPLES: WireMessage[] = [
         segments: [
           { segmentId: 0, sizeBytes: 0, partial: false },
           { segmentId: 2 ** 32, sizeBytes: 2 ** 32 - 1, partial: true },
+          { segmentId: 5, sizeBytes: 1_000, partial: false, sha256Base64: COMMITMENT },
         ],
       },
       {
@@ -60,6 +63,10 @@ const SAMPLES: WireMessage[] = [
   {
     type: 'have',
     holdings: [{ renditionId: 'Audio – español', segments: [{ segmentId: 2 ** 32 - 1, sizeBytes: 1, partial: true }] }],
+  },
+  {
+    type: 'have',
+    holdings: [{ renditionId: 'v', segments: [{ segmentId: 9, sizeBytes: 2 ** 32 - 1, partial: false, sha256Base64: '/'.repeat(42) + '8=' }] }],
   },
   { type: 'lost', renditionId: 'v720', segmentIds: [0, 1, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER] },
   { type: 'lost', renditionId: 'v720', segmentIds: [] },
@@ -116,7 +123,7 @@ function frameOf(...bytes: number[]): Uint8Array {
 /** segmentId -> "rendition/segment/size/partial" strings, for comparing holdings as sets. */
 function holdingKeys(holdings: RenditionHoldings[]): string[] {
   return holdings
-    .flatMap((h) => h.segments.map((s) => `${h.renditionId}/${s.segmentId}/${s.sizeBytes}/${s.partial}`))
+    .flatMap((h) => h.segments.map((s) => `${h.renditionId}/${s.segmentId}/${s.sizeBytes}/${s.partial}/${s.sha256Base64 ?? '-'}`))
     .sort();
 }
 
@@ -155,7 +162,7 @@ describe('round trip', () => {
 
   test('swarm hash is accepted in upper case and decoded in lower case', () => {
     const swarmHashHex = SWARM_HASH.toUpperCase();
-    const frame = encodeMessage({ type: 'handshake', version: 1, swarmHashHex, uploadEnabled: true, playing: [] });
+    const frame = encodeMessage({ type: 'handshake', version: PROTOCOL_VERSION, swarmHashHex, uploadEnabled: true, playing: [] });
     const message = decodeOk(frame);
     assert.ok(message.type === 'handshake');
     assert.equal(message.swarmHashHex, SWARM_HASH);
@@ -202,6 +209,18 @@ describe('byte layout (as in PROTOCOL.md)', () => {
     assert.deepEqual([...frame], [0x01, 0, 1, 1, 0x61, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 5, 0, 1]);
   });
 
+  test('a complete entry with a commitment: flags bit 1, then the 32 digest bytes (45 bytes a segment)', () => {
+    const segments = [{ segmentId: 3, sizeBytes: 0x0500, partial: false, sha256Base64: COMMITMENT }];
+    const frame = encodeMessage({ type: 'have', holdings: [{ renditionId: 'a', segments }] });
+    const digest = Array.from({ length: 32 }, (_, i) => i);
+    assert.deepEqual([...frame], [0x02, 0, 1, 1, 0x61, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 5, 0, 0b10, ...digest]);
+    assert.deepEqual(decodeOk(frame), { type: 'have', holdings: [{ renditionId: 'a', segments }] });
+  });
+
+  test('protocol version 2: the commitment changed the holdings layout', () => {
+    assert.equal(PROTOCOL_VERSION, 2);
+  });
+
   test('a full block plus header fits one message', () => {
     assert.ok(DATA_HEADER_BYTES + BLOCK_BYTES <= MAX_MESSAGE_BYTES);
     const payload = pattern(MAX_MESSAGE_BYTES - DATA_HEADER_BYTES);
@@ -217,12 +236,15 @@ describe('encodeHoldings / encodeLost', () => {
         segmentId: 1_700_000_000_000 + i * 4_000,
         sizeBytes: 500_000 + i,
         partial: i % 97 === 0,
+        ...(i % 97 !== 0 && i % 3 === 0 ? { sha256Base64: COMMITMENT } : {}),
       })),
     }));
     for (const type of ['haveSet', 'have'] as const) {
       const frames = encodeHoldings(type, holdings);
       assert.ok(frames.length >= 2, `${frames.length} frames`);
-      assert.ok(frames.length <= Math.ceil((10_000 * 13) / (MAX_MESSAGE_BYTES - 200)), 'frames are well filled');
+      const committed = holdings.flatMap((h) => h.segments).filter((segment) => segment.sha256Base64).length;
+      const totalBytes = 10_000 * 13 + committed * 32;
+      assert.ok(frames.length <= Math.ceil(totalBytes / (MAX_MESSAGE_BYTES - 200)), 'frames are well filled');
       const decoded: RenditionHoldings[] = [];
       for (const frame of frames) {
         assert.ok(frame.length <= MAX_MESSAGE_BYTES, `frame of ${frame.length} bytes`);
@@ -273,6 +295,9 @@ describe('encodeHoldings / encodeLost', () => {
       { segmentId: -1, sizeBytes: 1 },
       { segmentId: 1.5, sizeBytes: 1 },
       { segmentId: 1, sizeBytes: 2 ** 32 },
+      { segmentId: 1, sizeBytes: 1, sha256Base64: 'not base64!' },
+      { segmentId: 1, sizeBytes: 1, sha256Base64: Buffer.alloc(20).toString('base64') },
+      { segmentId: 1, sizeBytes: 1, sha256Base64: COMMITMENT.slice(0, -2) + 'B=' },
     ];
     for (const segment of invalid) {
       assert.throws(
@@ -280,6 +305,11 @@ describe('encodeHoldings / encodeLost', () => {
         (error: unknown) => error instanceof ShoalError && error.code === 'codec-malformed',
       );
     }
+    // A partial holder cannot know the hash yet: a commitment on a partial entry is refused.
+    assert.throws(
+      () => encodeHoldings('have', [{ renditionId: 'v', segments: [{ segmentId: 1, sizeBytes: 1, partial: true, sha256Base64: COMMITMENT }] }]),
+      (error: unknown) => error instanceof ShoalError && error.code === 'codec-malformed',
+    );
   });
 });
 
@@ -356,7 +386,7 @@ describe('decodeMessage rejects bad frames without throwing', () => {
   });
 
   test('handshake of another version reports the peer version, whatever follows the version byte', () => {
-    for (const version of [0, 2, 255]) {
+    for (const version of [0, 1, 3, 255]) {
       const frame = handshake.slice();
       frame[5] = version;
       assert.equal(decodeFail(frame, 'codec-bad-version').peerVersion, version);
@@ -384,6 +414,10 @@ describe('decodeMessage rejects bad frames without throwing', () => {
     ['data block past 2^32', [0x05, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 1, 2], 'codec-malformed'],
     ['data without payload', [0x05, 0, 0, 0, 1, 0, 0, 0, 0], 'codec-truncated'],
     ['haveSet promising more groups', [0x01, 0, 2, 1, 0x61, 0, 0], 'codec-truncated'],
+    ['committed entry cut inside its digest', [0x02, 0, 1, 1, 0x61, 0, 1, ...new Array<number>(12).fill(0), 0b10, ...new Array<number>(31).fill(7)], 'codec-truncated'],
+    ['committed entry without its digest', [0x02, 0, 1, 1, 0x61, 0, 1, ...new Array<number>(12).fill(0), 0b10], 'codec-truncated'],
+    ['partial entry with a commitment', [0x02, 0, 1, 1, 0x61, 0, 1, ...new Array<number>(12).fill(0), 0b11, ...new Array<number>(32).fill(7)], 'codec-malformed'],
+    ['uncommitted entry followed by 32 stray bytes', [0x02, 0, 1, 1, 0x61, 0, 1, ...new Array<number>(12).fill(0), 0, ...new Array<number>(32).fill(7)], 'codec-malformed'],
     ['interest promising more ids', [0x0a, 3, 1, 0x61], 'codec-truncated'],
   ];
   for (const [name, bytes, code] of cases) test(name, () => void decodeFail(Uint8Array.from(bytes), code));
