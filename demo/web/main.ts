@@ -10,6 +10,8 @@
  *   &test=1               record SHA-256 of every segment that came from peers (window.shoalDemo.p2pSegments)
  *   &start=SECONDS        start playback there (VOD; the swarm benchmark starts viewers at different positions)
  *   &integrity=0          peers' bytes unchecked (default: every block checked against <manifest>.integrity.json)
+ *   &streamQuery=Q        add the query string Q (URL-encoded, e.g. channel%3D1) to the stream's URL: streams that
+ *                         differ only in their query are different swarms, per-viewer tokens are not
  *   &testCorruptUploads=1 TEST-ONLY: this page corrupts every block it uploads (see test-liar.ts)
  */
 import { ShoalEngine } from '@shoal/core';
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   if (streamName !== asked && query.has('stream')) throw new Error(`${PLAYERS[player].label} does not play stream "${asked}"`);
   const p2p = query.get('p2p') !== '0';
   const trackerUrl = query.get('tracker') ?? config.trackerUrl;
-  const streamUrl = config.streams[streamName]!;
+  const streamUrl = withQuery(config.streams[streamName]!, query.get('streamQuery'));
   const startSec = query.has('start') ? Number(query.get('start')) : undefined;
   fillControls(config.streams, { player, streamName, p2p, trackerUrl });
 
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   const video = $<HTMLVideoElement>('video');
   const state: DemoState = {
     player, engine, instance: undefined, p2p, streamUrl, errors: [], stalls: 0, startupMs: undefined, p2pSegments: [], httpFragmentBytes: 0,
-    integrityViolations: [], closedPeers: [],
+    integrityViolations: [], closedPeers: [], connectedPeers: [],
     quality: () => ({ latencySec: null, level: null }),
   };
   window.shoalDemo = state;
@@ -92,3 +94,9 @@ async function main(): Promise<void> {
 main().catch((error: Error) => {
   document.body.insertAdjacentHTML('afterbegin', `<p style="color:#c92a2a">Demo failed: ${error.message}</p>`);
 });
+
+/** `url` with the query string `extra` added (the demo origin serves a stream whatever its query). */
+function withQuery(url: string, extra: string | null): string {
+  if (!extra) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${extra}`;
+}

@@ -33,6 +33,8 @@ export interface DemoState {
   integrityViolations: Array<{ peerId: string; segment: string; blockIndex: number }>;
   /** `peer:closed` events with the reason's code, when there was one (`corrupt-data` for a liar). */
   closedPeers: Array<{ peerId: string; code?: string }>;
+  /** Every peer this page connected to (`peer:connected`), in order. */
+  connectedPeers: string[];
   /** Latency and active rendition, as the player reports them. */
   quality(): PlayerQuality;
 }
@@ -51,6 +53,7 @@ export function recordIntegrity(engine: ShoalEngine, state: DemoState): void {
   });
   engine.on('integrity:warning', ({ error }) => console.warn('integrity (segments without an entry come over HTTP):', error.message));
   engine.on('peer:closed', ({ peerId, reason }) => state.closedPeers.push(reason ? { peerId, code: reason.code } : { peerId }));
+  engine.on('peer:connected', ({ peerId }) => state.connectedPeers.push(peerId));
 }
 
 /** Wrap `loadSegment` to hash what did not come from the origin, so a test can compare with it. */
