@@ -40,12 +40,20 @@ export function lyingTrackerClients(
   create: (options: TrackerClientOptions) => TrackerClient,
   corrupt: Corruption,
 ): (options: TrackerClientOptions) => TrackerClient {
+  return wrapPeerTransports(create, (transport) => corruptUploads(transport, corrupt));
+}
+
+/** `create`, with every transport its clients hand over passed through `wrap` first. */
+function wrapPeerTransports(
+  create: (options: TrackerClientOptions) => TrackerClient,
+  wrap: (transport: Transport) => Transport,
+): (options: TrackerClientOptions) => TrackerClient {
   return (options) => {
     const client = create(options);
     const on = client.on.bind(client);
     client.on = ((event: string, listener: (...args: never[]) => void) => {
       if (event !== 'peer') return on(event as 'warning', listener as never);
-      return on('peer', (transport: Transport) => (listener as (t: Transport) => void)(corruptUploads(transport, corrupt)));
+      return on('peer', (transport: Transport) => (listener as (t: Transport) => void)(wrap(transport)));
     }) as TrackerClient['on'];
     return client;
   };
@@ -79,13 +87,5 @@ export function consistentLyingTrackerClients(
   corrupt: Corruption,
   commitmentOf: (renditionId: string, segmentId: number) => string | undefined,
 ): (options: TrackerClientOptions) => TrackerClient {
-  return (options) => {
-    const client = create(options);
-    const on = client.on.bind(client);
-    client.on = ((event: string, listener: (...args: never[]) => void) => {
-      if (event !== 'peer') return on(event as 'warning', listener as never);
-      return on('peer', (transport: Transport) => (listener as (t: Transport) => void)(rewriteCommitments(corruptUploads(transport, corrupt), commitmentOf)));
-    }) as TrackerClient['on'];
-    return client;
-  };
+  return wrapPeerTransports(create, (transport) => rewriteCommitments(corruptUploads(transport, corrupt), commitmentOf));
 }
