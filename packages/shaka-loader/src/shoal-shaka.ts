@@ -17,6 +17,7 @@
 import { attachLifecycle, INACTIVE_ATTACHMENT, isShoalActive, ShoalError, type ShoalEngine } from '@shoal/core';
 import { EngineFeed } from './engine-feed';
 import { HlsMediaSequences } from './hls-media-sequence';
+import { RejectionReporter } from './rejections';
 import { acquireScheme, routeRequest } from './scheme';
 import type { Shaka, ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaRequestType, ShakaResponse, ShakaSegmentReference } from './shaka';
 
@@ -63,6 +64,8 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
 
   const hlsSequences = new HlsMediaSequences();
   const feed = new EngineFeed(player, engine, hlsSequences);
+  const rejections = new RejectionReporter(shaka, engine);
+  player.addEventListener('error', rejections.onError);
   const { RequestType, AdvancedRequestType } = shaka.net.NetworkingEngine;
   const filter = (type: ShakaRequestType, request: ShakaRequest, context?: ShakaRequestContext): void => {
     if (type === RequestType.MANIFEST) return feed.manifestRequested(request.uris[0]);
@@ -76,6 +79,7 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
     if (!rendition || !described) return;
     const { url: _url, ...segment } = described;
     routeRequest(shaka, request, { engine, segment: { renditionId: rendition.id, ...segment } });
+    rejections.routed(request.uris, { renditionId: rendition.id, segmentId: segment.segmentId });
   };
   // HLS playlists (master and media) arrive as MANIFEST responses, before Shaka's parser reads them.
   const playlistFilter = (type: ShakaRequestType, response: ShakaResponse): void => {
@@ -92,6 +96,10 @@ export function attachShoal(player: ShakaPlayer, engine: ShoalEngine): ShoalShak
       for (const type of PLAYER_TEARDOWN_EVENTS) player.removeEventListener(type, onStateChange);
     },
     () => feed.destroy(),
+    () => {
+      player.removeEventListener('error', rejections.onError);
+      rejections.clear();
+    },
     release,
     () => attachments.delete(player),
   ]);

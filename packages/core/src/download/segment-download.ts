@@ -30,6 +30,11 @@ import { PartialSegment } from './partial-segment';
 /** The integrity manifest as a download asks it (`SegmentIntegrity`). */
 export interface IntegritySource {
   entryFor(segment: Pick<Segment, 'url' | 'byteRange'>): IntegrityEntry | undefined;
+  /**
+   * No entry yet, but a manifest fetch that may bring it is running or scheduled (a live segment listed
+   * before this viewer's manifest caught up): its holders are worth waiting for, not bypassed over HTTP.
+   */
+  entryPending?(segment: Pick<Segment, 'url' | 'byteRange'>): boolean;
   readonly sha256: Sha256Base64;
 }
 

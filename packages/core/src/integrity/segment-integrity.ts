@@ -68,6 +68,11 @@ export class SegmentIntegrity {
     return this.entries.get(integrityKeyOf(segment.url, segment.byteRange)) ?? this.entries.get(integrityKeyOf(segment.url, segment.byteRange, { withoutQuery: true }));
   }
 
+  /** No entry for the segment yet, and a manifest fetch is running or scheduled that may bring it. */
+  entryPending(segment: { url: string; byteRange?: ByteRange | undefined }): boolean {
+    return !this.destroyed && (this.fetching || this.timer !== undefined) && !this.entryFor(segment);
+  }
+
   /** A playlist listed these segments: when one has no entry yet, the manifest is fetched again (throttled). */
   segmentsListed(segments: ReadonlyArray<{ url: string; byteRange?: ByteRange | undefined }>): void {
     if (segments.some((segment) => !this.entryFor(segment))) this.requestRefresh();

@@ -131,6 +131,7 @@ export class Scheduler {
       stored: holdings,
       sizes: this.options.downloads.sizes,
       maxSegmentBytes: this.options.downloads.maxSegmentBytes,
+      integrity: this.options.downloads.integrity,
       httpEstimate: httpEstimateForDeadlines(
         this.options.httpEstimator.estimate(),
         this.options.httpEstimator.hasGoodEstimate,

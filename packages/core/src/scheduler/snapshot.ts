@@ -4,6 +4,7 @@
  * (`StoredSizes`) and the estimates. A pure function of its inputs; the only place that turns media time
  * into clock time.
  */
+import type { IntegritySource } from '../download/segment-download';
 import type { StoredSizes } from '../holdings/holdings';
 import type { OriginSizes } from '../sizes/origin-sizes';
 import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
@@ -29,7 +30,7 @@ export const UNKNOWN_SEGMENT_SIZE_BYTES = 1024 * 1024;
 /** A wanted segment as the snapshot reads it (the scheduler's `SegmentTask`). */
 export interface TaskView {
   readonly key: SegmentKey;
-  readonly segment: Pick<Segment, 'startTimeSec' | 'durationSec' | 'byteRange'>;
+  readonly segment: Pick<Segment, 'url' | 'startTimeSec' | 'durationSec' | 'byteRange'>;
   readonly state: SegmentState;
   readonly requestedByPlayer: boolean;
   /** The size its download learned (from peers or the origin); undefined before. */
@@ -53,6 +54,11 @@ export interface SnapshotInput {
   stored: StoredSizes;
   /** Segment sizes the origin stated: holders announcing another size do not count (`size-claims.ts`). */
   sizes: Pick<OriginSizes, 'sizeOf'>;
+  /**
+   * The integrity manifest, when the stream has one: holders of a segment whose entry is still on its way
+   * count as peers fetching it (wait for them), since no byte of theirs is taken before it arrives.
+   */
+  integrity?: Pick<IntegritySource, 'entryPending'> | undefined;
   /** Cap on a size only peers have stated (`ShoalConfig.maxSegmentBytes`). */
   maxSegmentBytes: number;
   httpEstimate: TransferEstimate;
@@ -117,8 +123,10 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     // Only holders whose announced size is the origin's (or, while it is unknown, an agreed hint under the
     // cap) can serve: the policy must not wait for peers a download would not use.
     const p2pSize = p2pSizeOf(holding.map(({ held }) => held.sizeBytes), originSizeBytes, input.maxSegmentBytes);
+    // Strong mode, the segment's hashes not in yet: its holders cannot serve before they are, but will.
+    const awaitingHashes = input.integrity?.entryPending?.(task.segment) ?? false;
     for (const { peer, held } of holding) {
-      if (held.partial && held.sizeBytes === 0) fetchingHolders++; // asked the origin, no byte yet: it cannot serve, but it will
+      if (awaitingHashes || (held.partial && held.sizeBytes === 0)) fetchingHolders++; // no hashes, or no byte yet: it cannot serve, but it will
       else if (!isUsableClaim(held.sizeBytes, p2pSize)) continue;
       else if (!held.partial) holders.push(peer.id);
       else partialHolders.push({ peerId: peer.id, announcedAtMs: held.announcedAtMs });

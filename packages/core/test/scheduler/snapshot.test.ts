@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { playbackAnchorSec, type PlaybackState } from '../../src/scheduler/snapshot';
+import { DEFAULT_CONFIG } from '../../src/config';
+import { policyConfigOf, type SegmentSnapshot } from '../../src/scheduler/policy';
+import { buildSnapshot, playbackAnchorSec, type PlaybackState, type TaskView } from '../../src/scheduler/snapshot';
+import type { PeerHolding, SwarmView } from '../../src/swarm/swarm-view';
 
 function playback(fields: Partial<PlaybackState>): PlaybackState {
   return { positionSec: 0, rate: 1, bufferedUntilSec: 0, activeRenditions: ['v0'], ...fields };
@@ -17,4 +20,61 @@ describe('playbackAnchorSec: where the prefetch look-ahead starts', () => {
   for (const c of cases) {
     test(c.name, () => assert.equal(playbackAnchorSec(c.playback, c.lastRequestedStartSec), c.expected));
   }
+});
+
+describe('buildSnapshot: holders of a segment whose integrity entry is on its way', () => {
+  const key = { renditionId: 'v0', segmentId: 7 };
+  const segment = { url: 'https://origin.test/v0/7.ts', startTimeSec: 14, durationSec: 2 };
+  const task: TaskView = {
+    key,
+    segment,
+    state: 'idle',
+    requestedByPlayer: true,
+    sizeBytes: undefined,
+    receivedBytes: 0,
+    p2pBytesPerSecNow: () => undefined,
+    originLottery: 0.5,
+    createdAtMs: 0,
+  };
+  const holding: PeerHolding[] = [
+    { peer: { id: 'complete', remoteUploadEnabled: true }, held: { sizeBytes: 1000, partial: false, announcedAtMs: 0 } },
+    { peer: { id: 'relaying', remoteUploadEnabled: true }, held: { sizeBytes: 1000, partial: true, announcedAtMs: 0 } },
+  ];
+  const swarm: SwarmView = { peerCount: 2, awaitingFirstPeer: false, peersHolding: () => holding };
+  const estimate = { bytesPerSec: 1e6, ttfbMs: 50 };
+  function snapshotWith(entryPending: boolean | undefined): SegmentSnapshot {
+    const snapshot = buildSnapshot({
+      nowMs: 1000,
+      tasks: [task],
+      registry: { live: true, segment: () => undefined, typicalDurationSec: () => 2 },
+      swarm,
+      playback: playback({ positionSec: 10, bufferedUntilSec: 14 }),
+      stored: { storedSizesBytes: () => [] },
+      sizes: { sizeOf: () => undefined },
+      ...(entryPending === undefined ? {} : { integrity: { entryPending: () => entryPending } }),
+      maxSegmentBytes: 64 * 1024 * 1024,
+      httpEstimate: estimate,
+      p2pEstimate: estimate,
+      policy: policyConfigOf(DEFAULT_CONFIG),
+      prefetchLookaheadSec: 10,
+      lastRequestedStartSec: 14,
+    });
+    return snapshot.segments[0]!;
+  }
+
+  test('while the manifest fetch that may bring its hashes runs, they count as peers fetching it (the policy waits for them)', () => {
+    const segment = snapshotWith(true);
+    assert.deepEqual(segment.holders, []);
+    assert.deepEqual(segment.partialHolders, []);
+    assert.equal(segment.fetchingHolders, 2);
+  });
+
+  test('with its entry in (or no manifest, or none coming), they are holders', () => {
+    for (const entryPending of [false, undefined]) {
+      const segment = snapshotWith(entryPending);
+      assert.deepEqual(segment.holders, ['complete']);
+      assert.deepEqual(segment.partialHolders.map(({ peerId }) => peerId), ['relaying']);
+      assert.equal(segment.fetchingHolders, 0);
+    }
+  });
 });
