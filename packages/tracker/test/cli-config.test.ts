@@ -34,7 +34,7 @@ test('the CLI serves /health and exits 0 on SIGTERM', async () => {
     });
   });
   const port = await started;
-  const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+  const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string };
   assert.equal(health.status, 'ok');
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');

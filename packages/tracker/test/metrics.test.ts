@@ -51,7 +51,7 @@ test('/metrics is Prometheus text that moves with announces, offers, answers and
     assert.equal(during.get('shoal_tracker_offers_relayed_total'), 1);
     assert.equal(during.get('shoal_tracker_answers_relayed_total'), 1);
     assert.equal(during.get('shoal_tracker_rejections_total{reason="origin"}'), 1);
-    const health = await (await fetch(`${tracker.httpUrl}/health`)).json();
+    const health = (await (await fetch(`${tracker.httpUrl}/health`)).json()) as Record<string, unknown>;
     assert.deepEqual({ ...health, uptimeSec: 0 }, { status: 'ok', connections: 2, swarms: 1, peers: 2, uptimeSec: 0 });
     a.close();
     b.close();
