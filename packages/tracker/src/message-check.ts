@@ -1,7 +1,10 @@
 /**
- * The strict shape of the WebTorrent tracker messages the tracker accepts (bittorrent-tracker's client,
- * Shoal's, WebTorrent's; aquatic_ws documents the same fields). Anything else is `malformed`: the socket is
- * closed instead of handing it to the library, whose own parser answers bad input and keeps the socket.
+ * The strict shape of the WebTorrent tracker messages the tracker accepts: aquatic_ws's rules
+ * (`crates/ws_protocol`: ids are strings of 20 single-byte characters, an offer is `{type: "offer", sdp}`,
+ * an answer `{type: "answer", sdp}` with `to_peer_id` and `offer_id`), plus the events bittorrent-tracker
+ * also knows (`paused`, `empty`). Shoal's client passes the contract suite against it, so it speaks what
+ * aquatic_ws accepts too. Anything else is `malformed`: the socket is closed instead of handing the
+ * message to the library, whose own parser answers bad input and keeps the socket.
  */
 
 /** Binary strings of this many characters: info_hash, peer_id, to_peer_id, offer_id (20 bytes each). */
@@ -21,7 +24,13 @@ export interface CheckedMessage {
 export type MessageCheck = { ok: true; message: CheckedMessage } | { ok: false; why: string };
 
 function isId(value: unknown): value is string {
-  return typeof value === 'string' && value.length === ID_CHARS;
+  // eslint-disable-next-line no-control-regex
+  return typeof value === 'string' && value.length === ID_CHARS && /^[\u0000-\u00ff]*$/.test(value);
+}
+
+/** `{type, sdp}` with that type and a string SDP (other fields, as browsers may add, are passed on). */
+function isSdp(value: unknown, type: 'offer' | 'answer'): boolean {
+  return isObject(value) && value.type === type && typeof value.sdp === 'string';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -51,12 +60,12 @@ export function checkMessage(raw: unknown): MessageCheck {
   let offerCount = 0;
   if (data.offers !== undefined) {
     if (!Array.isArray(data.offers)) return { ok: false, why: 'offers is not an array' };
-    if (!data.offers.every((o) => isObject(o) && isId(o.offer_id) && isObject(o.offer))) return { ok: false, why: 'invalid offer' };
+    if (!data.offers.every((o) => isObject(o) && isId(o.offer_id) && isSdp(o.offer, 'offer'))) return { ok: false, why: 'invalid offer' };
     offerCount = data.offers.length;
   }
   const isAnswer = data.answer !== undefined;
   if (isAnswer) {
-    if (!isObject(data.answer) || !isId(data.to_peer_id) || !isId(data.offer_id)) return { ok: false, why: 'invalid answer' };
+    if (!isSdp(data.answer, 'answer') || !isId(data.to_peer_id) || !isId(data.offer_id)) return { ok: false, why: 'invalid answer' };
     if (offerCount > 0) return { ok: false, why: 'offers and an answer in one message' };
   }
   return { ok: true, message: { action: 'announce', peerId: data.peer_id, offerCount, isAnswer } };

@@ -69,13 +69,14 @@ describe('@shoal/tracker limits', () => {
     await assertStillWorks(tracker, 'per-ip');
   });
 
-  test('a malformed message closes its socket (1008), never the tracker', async () => {
-    for (const bad of ['not json', '[]', JSON.stringify({ action: 'announce', info_hash: 'short', peer_id: id('p') }), JSON.stringify({ action: 'scrape' })]) {
+  test('a malformed message (aquatic_ws\'s rules) closes its socket (1008), never the tracker', async () => {
+    for (const bad of ['not json', '[]', JSON.stringify({ action: 'announce', info_hash: 'short', peer_id: id('p') }), JSON.stringify({ action: 'scrape' }),
+      JSON.stringify({ ...announce({ infoHash: id('x'), peerId: id('x') }), offers: [{ offer_id: id('o'), offer: { type: 'answer', sdp: '' } }] })]) {
       const client = await connect(tracker.url, ORIGIN);
       client.send(bad);
       assert.equal(await client.closed, CLOSE_CODES.policy, bad);
     }
-    assert.equal(await rejections('malformed'), 4);
+    assert.equal(await rejections('malformed'), 5);
     await assertStillWorks(tracker, 'malformed');
   });
 
