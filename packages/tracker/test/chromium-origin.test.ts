@@ -33,18 +33,15 @@ function announceFromPage(page: Page, url: string, peerId: string, offers: numbe
       new Promise<PageRun>((resolve) => {
         const run: PageRun = { opened: false, messages: [] };
         const ws = new WebSocket(url);
-        const finish = (): void => {
-          ws.close();
-          resolve(run);
-        };
+        // No named local functions here: tsx's keep-names helper (__name) does not exist in the page.
         ws.onopen = () => {
           run.opened = true;
           const offerList = Array.from({ length: offers }, (_, i) => ({ offer_id: `offer-${i}`.padEnd(20, '.'), offer: { type: 'offer', sdp: 'v=0 opaque' } }));
           ws.send(JSON.stringify({ action: 'announce', info_hash: infoHash, peer_id: peerId, event: 'started', numwant: offers, offers: offerList }));
-          setTimeout(finish, listenMs);
+          setTimeout(() => { ws.close(); resolve(run); }, listenMs);
         };
         ws.onmessage = (event) => run.messages.push(JSON.parse(String(event.data)) as Record<string, unknown>);
-        ws.onerror = () => setTimeout(finish, 100);
+        ws.onerror = () => setTimeout(() => resolve(run), 100);
       }),
     { url, infoHash: id('chromium-origin'), peerId, offers, listenMs: LISTEN_MS },
   );
