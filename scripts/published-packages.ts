@@ -1,5 +1,5 @@
 /**
- * The packages users install (packages/* without `"private": true`) and the files their package.json
+ * The packages users install in pages (packages/* without `"private": true`, nor `"shoal": {"server": true}`) and the files their package.json
  * exports: the ES module bundlers load in a browser and the `<script>` build (the exported `*.min.js`,
  * scripts/webpack-script.cjs). Used by the bundle-size report and the packed-tarball consumer test.
  */
@@ -24,6 +24,8 @@ interface PackageJson {
   name: string;
   version: string;
   private?: boolean;
+  /** `{ "server": true }`: a Node server package (`@shoal/tracker`), with no browser build to size or load. */
+  shoal?: { server?: boolean };
   exports?: Record<string, string | Record<string, string>>;
 }
 
@@ -35,7 +37,7 @@ export function publishedPackages(): PublishedPackage[] {
     const manifestPath = join(dir, 'package.json');
     if (!existsSync(manifestPath)) continue;
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PackageJson;
-    if (manifest.private) continue;
+    if (manifest.private || manifest.shoal?.server) continue;
     const main = manifest.exports?.['.'];
     const esm = typeof main === 'string' ? main : main?.import;
     const script = Object.keys(manifest.exports ?? {}).find((key) => key.endsWith('.min.js'));

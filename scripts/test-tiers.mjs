@@ -20,6 +20,7 @@ export const NETWORK_TESTS = [
   { prefix: 'packages/core/test/build/', why: 'the browser bundle smoke test connects its tracker client over WebRTC' },
   { prefix: 'packages/core/test/tracker/', why: 'a real bittorrent-tracker server and WebRTC between clients' },
   { prefix: 'packages/core/test/transport/', why: 'the transport suite over node-datachannel (WebRTC)' },
+  { prefix: 'packages/tracker/test/', why: 'a real @shoal/tracker server, WebSocket clients and (contract suite) WebRTC' },
   { prefix: 'demo/test/demo-server.test.ts', why: 'the one-command demo runs its WebSocket tracker' },
   { prefix: 'test/browser/', why: 'Chromium pages in a swarm over WebRTC' },
   { prefix: 'test/packaging/', why: 'npm installs the packed tarballs; Chromium loads the built app' },

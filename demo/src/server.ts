@@ -1,6 +1,6 @@
 /**
  * The one-command demo (`npm start` at the repository root): on 127.0.0.1, one HTTP server for the page
- * and the origin, and the bittorrent-tracker WebSocket server that Shoal viewers announce to.
+ * and the origin, and the `@shoal/tracker` WebSocket tracker that Shoal viewers announce to.
  *
  *   http://127.0.0.1:8080/                 the page (demo/public, then demo/dist), /dist/ = demo/dist
  *   http://127.0.0.1:8080/vod/..., /live/  the origin (see origin.ts), GET /stats for its counters
@@ -10,10 +10,11 @@
  *   ws://127.0.0.1:8000                    the tracker
  *
  * Environment: SHOAL_HOST (127.0.0.1), SHOAL_PORT (8080), SHOAL_TRACKER_PORT (8000),
- * SHOAL_ORIGIN_DELAY_MS (0: first-byte delay per response), SHOAL_ORIGIN_BYTES_PER_SEC (0 = unlimited).
+ * SHOAL_ORIGIN_DELAY_MS (0: first-byte delay per response), SHOAL_ORIGIN_BYTES_PER_SEC (0 = unlimited),
+ * SHOAL_TRACKER_LOG=1 (the tracker's JSON log lines on stdout).
  * Ctrl-C closes everything.
  */
-import { Server as TrackerServer } from 'bittorrent-tracker';
+import { startTracker, type TrackerOptions } from '@shoal/tracker';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -51,7 +52,15 @@ export interface DemoOptions extends Omit<OriginOptions, 'host' | 'port'> {
   port?: number;
   /** 0 picks a free port. @default 8000 */
   trackerPort?: number;
+  /**
+   * More `@shoal/tracker` options. The demo's own: any page origin (test apps serve pages from other
+   * ports), `maxConnectionsPerIp` raised (every local viewer is 127.0.0.1), no log lines.
+   */
+  tracker?: TrackerOptions;
 }
+
+/** Every viewer of the local demo shares 127.0.0.1: the per-IP cap is per viewer here, and generous. */
+const DEMO_MAX_CONNECTIONS_PER_IP = 1000;
 
 export interface DemoConfig {
   trackerUrl: string;
@@ -64,13 +73,15 @@ export interface RunningDemo {
   /** Page and origin, e.g. `http://127.0.0.1:8080` (no trailing slash). */
   url: string;
   trackerUrl: string;
+  /** The tracker's `/health` and `/metrics`, e.g. `http://127.0.0.1:8000`. */
+  trackerHttpUrl: string;
   config: DemoConfig;
   origin: Origin;
   /** Closes the tracker, the HTTP server and every open connection. Safe to call twice. */
   close(): Promise<void>;
 }
 
-function listen(server: HttpServer | TrackerServer, port: number, host: string): Promise<void> {
+function listen(server: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);
@@ -91,32 +102,17 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   });
 }
 
-async function startTracker(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
-  const tracker = new TrackerServer({ udp: false, http: false, ws: true, stats: false, trustProxy: false });
-  tracker.on('warning', () => {});
-  await listen(tracker, port, host);
-  tracker.on('error', (error: Error) => console.error('tracker error:', error.message));
-  const address = tracker.ws.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `ws://${host}:${address.port}`,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        // ws 8 leaves open sockets to the HTTP server on close(): end them so close() completes.
-        const ws = tracker.ws as unknown as { clients?: Set<{ terminate(): void }> };
-        for (const client of ws.clients ?? []) client.terminate();
-        tracker.close(() => resolve());
-        (tracker.http as unknown as HttpServer).closeAllConnections?.();
-      });
-      return withTimeout(closing, CLOSE_TIMEOUT_MS);
-    },
-  };
-}
-
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const host = options.host ?? DEFAULT_HOST;
   const origin = await createOrigin(options);
-  const tracker = await startTracker(options.trackerPort ?? DEFAULT_TRACKER_PORT, host);
+  const tracker = await startTracker({
+    host,
+    port: options.trackerPort ?? DEFAULT_TRACKER_PORT,
+    shutdownGraceMs: CLOSE_TIMEOUT_MS,
+    log: false,
+    ...options.tracker,
+    limits: { maxConnectionsPerIp: DEMO_MAX_CONNECTIONS_PER_IP, ...options.tracker?.limits },
+  });
   let config: DemoConfig | undefined;
   const roots: StaticRoot[] = [
     { urlPrefix: '/dist/', dir: DIST_DIR },
@@ -144,6 +140,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   return {
     url,
     trackerUrl: tracker.url,
+    trackerHttpUrl: tracker.httpUrl,
     config,
     origin,
     close() {
@@ -172,6 +169,7 @@ async function main(): Promise<void> {
     host: process.env.SHOAL_HOST || DEFAULT_HOST,
     port: envNumber('SHOAL_PORT', DEFAULT_PORT),
     trackerPort: envNumber('SHOAL_TRACKER_PORT', DEFAULT_TRACKER_PORT),
+    tracker: { log: process.env.SHOAL_TRACKER_LOG === '1' ? undefined : false },
     throttle: {
       firstByteDelayMs: envNumber('SHOAL_ORIGIN_DELAY_MS', 0),
       bytesPerSec: envNumber('SHOAL_ORIGIN_BYTES_PER_SEC', 0),
@@ -180,6 +178,7 @@ async function main(): Promise<void> {
   const { streams } = demo.config;
   console.log(`Shoal demo page:  ${demo.url}/`);
   console.log(`Tracker:          ${demo.trackerUrl}`);
+  console.log(`Tracker metrics:  ${demo.trackerHttpUrl}/metrics (and /health)`);
   console.log(`Origin stats:     ${demo.url}/stats`);
   console.log('Streams (HLS master playlists, DASH manifests):');
   for (const [name, streamUrl] of Object.entries(streams)) console.log(`  ${name.padEnd(16)} ${streamUrl}`);
