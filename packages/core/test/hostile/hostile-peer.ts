@@ -19,7 +19,7 @@ import { SimOrigin } from '../../sim/sim-origin';
 import { waitVirtual } from '../sim/virtual-wait';
 
 export const SEGMENT_BYTES = 1_000_000;
-export const SEGMENTS: Segment[] = [0, 1, 2].map((id) => ({ renditionId: 'r', segmentId: id, url: `sim://origin/vod/${id}.ts`, durationSec: 2, startTimeSec: 2 * id }));
+export const SEGMENTS: Array<Segment & { durationSec: number; startTimeSec: number }> = [0, 1, 2].map((id) => ({ renditionId: 'r', segmentId: id, url: `sim://origin/vod/${id}.ts`, durationSec: 2, startTimeSec: 2 * id }));
 
 class ScriptedTrackerClient implements TrackerClient {
   readonly peerId: string;
