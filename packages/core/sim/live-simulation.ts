@@ -32,6 +32,13 @@ export interface LiveSimulationOptions {
   /** Ms from a viewer's playlist answer to its next request. @default half the segment duration, as hls.js */
   playlistRefreshMs?: number;
   config?: Partial<ShoalConfig>;
+  /**
+   * Churn: each viewer leaves after this many seconds (its engine destroyed, no goodbye needed) and a new
+   * viewer joins in its place at once, until the end. Default: viewers stay the whole run.
+   */
+  viewerLifetimeSec?: number;
+  /** Called every `everySec` simulated seconds (the memory soak samples the heap there). */
+  onTick?: { everySec: number; callback: (simulatedSec: number) => void | Promise<void> };
 }
 
 export interface ViewerResult {
@@ -110,48 +117,63 @@ export async function runLiveSimulation(options: LiveSimulationOptions): Promise
   const endMs = epochMs + options.durationSec * 1000;
   const firstSegmentAtStart = producedUpTo() + 1;
   const viewerRuns: Array<Promise<void>> = [];
+  const lifetimeMs = options.viewerLifetimeSec === undefined ? Infinity : options.viewerLifetimeSec * 1000;
+  /** One viewer slot's generation: a viewer joins now, plays until it leaves (churn) or the end, and is replaced. */
+  const runViewer = (i: number, generation: number, resolveViewer: () => void): void => {
+    const engine = new ShoalEngine(
+      { trackerUrls: ['sim://tracker'], ...options.config },
+      {
+        clock,
+        peerId: (generation * 0x10000 + i + 1).toString(16).padStart(40, '0'),
+        fetch: origin.fetch,
+        createTrackerClient: hub.createClient,
+        // Hashing (commitments) without real-time gaps the virtual clock would skip over.
+        sha256: nodeSha256,
+        onDecision: (decision, nowMs) => {
+          if (process.env.SIM_TRACE_VIEWER === String(i)) console.log(`viewer ${i} @${(nowMs - epochMs).toFixed(1)}`, JSON.stringify(decision));
+          const name = `${decision.action}:${'reason' in decision ? decision.reason : ''}`;
+          decisions[name] = (decisions[name] ?? 0) + 1;
+        },
+      },
+    );
+    engines.push(engine);
+    const result: ViewerResult = { httpBytes: 0, p2pBytes: 0, p2pShare: 0, stalls: 0, stallSec: 0, segmentsLoaded: 0 };
+    results.push(result);
+    const player = new PlayerModel({
+      engine,
+      clock,
+      manifest,
+      liveSyncSegments: liveSync,
+      maxBufferSec,
+      playlistRefreshMs: options.playlistRefreshMs,
+    });
+    player.start();
+    const leaveAtMs = Math.min(endMs, clock.now() + lifetimeMs);
+    clock.setTimeout(() => {
+      player.stop();
+      const { httpBytes, p2pBytes, p2pShare } = engine.stats();
+      const { stalls, stallSec, loaded } = player.report;
+      Object.assign(result, { httpBytes, p2pBytes, p2pShare, stalls, stallSec, segmentsLoaded: loaded.length });
+      if (leaveAtMs >= endMs) return resolveViewer();
+      engine.destroy();
+      engines.splice(engines.indexOf(engine), 1);
+      runViewer(i, generation + 1, resolveViewer);
+    }, leaveAtMs - clock.now());
+  };
   for (let i = 0; i < options.viewers; i++) {
     viewerRuns.push(
       new Promise<void>((resolveViewer) => {
-        clock.setTimeout(() => {
-          const engine = new ShoalEngine(
-            { trackerUrls: ['sim://tracker'], ...options.config },
-            {
-              clock,
-              peerId: (i + 1).toString(16).padStart(40, '0'),
-              fetch: origin.fetch,
-              createTrackerClient: hub.createClient,
-              // Hashing (commitments) without real-time gaps the virtual clock would skip over.
-              sha256: nodeSha256,
-              onDecision: (decision, nowMs) => {
-                if (process.env.SIM_TRACE_VIEWER === String(i)) console.log(`viewer ${i} @${(nowMs - epochMs).toFixed(1)}`, JSON.stringify(decision));
-                const name = `${decision.action}:${'reason' in decision ? decision.reason : ''}`;
-                decisions[name] = (decisions[name] ?? 0) + 1;
-              },
-            },
-          );
-          engines.push(engine);
-          const result: ViewerResult = { httpBytes: 0, p2pBytes: 0, p2pShare: 0, stalls: 0, stallSec: 0, segmentsLoaded: 0 };
-          results.push(result);
-          const player = new PlayerModel({
-            engine,
-            clock,
-            manifest,
-            liveSyncSegments: liveSync,
-            maxBufferSec,
-            playlistRefreshMs: options.playlistRefreshMs,
-          });
-          player.start();
-          clock.setTimeout(() => {
-            player.stop();
-            const { httpBytes, p2pBytes, p2pShare } = engine.stats();
-            const { stalls, stallSec, loaded } = player.report;
-            Object.assign(result, { httpBytes, p2pBytes, p2pShare, stalls, stallSec, segmentsLoaded: loaded.length });
-            resolveViewer();
-          }, endMs - clock.now());
-        }, i * (options.joinStaggerMs ?? DEFAULT_LIVE_SIMULATION.joinStaggerMs));
+        clock.setTimeout(() => runViewer(i, 0, resolveViewer), i * (options.joinStaggerMs ?? DEFAULT_LIVE_SIMULATION.joinStaggerMs));
       }),
     );
+  }
+  if (options.onTick) {
+    const { everySec, callback } = options.onTick;
+    const tick = (): void => {
+      void callback((clock.now() - epochMs) / 1000);
+      if (clock.now() + everySec * 1000 <= endMs) clock.setTimeout(tick, everySec * 1000);
+    };
+    clock.setTimeout(tick, everySec * 1000);
   }
   const stop = clock.autoAdvance({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
   await Promise.all(viewerRuns);

@@ -45,6 +45,13 @@ export interface ShoalConfig {
   p2pEnabled: boolean;
   /** Whether to serve segments to peers. A viewer with uploads off still downloads from peers. @default true */
   uploadEnabled: boolean;
+  /**
+   * Upload rate to all peers together, bytes per second (a token bucket on the engine's clock, a burst of
+   * one second's worth). Unset: unlimited. @default undefined
+   */
+  maxUploadBytesPerSec: number | undefined;
+  /** Upload rate to any one peer, bytes per second. Unset: unlimited. @default undefined */
+  maxPeerUploadBytesPerSec: number | undefined;
   /** Most peer connections per swarm. Each costs an RTCPeerConnection (memory, a thread in some browsers). @default 12 */
   maxPeers: number;
   /**
@@ -114,6 +121,9 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   rtcConfig: { iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] },
   p2pEnabled: true,
   uploadEnabled: true,
+  // Unlimited: a site that pays for its viewers' upload (metered links) sets one.
+  maxUploadBytesPerSec: undefined,
+  maxPeerUploadBytesPerSec: undefined,
   maxPeers: 12,
   startupPeers: 2,
   offerTimeoutMs: 15_000,
@@ -171,6 +181,13 @@ const nameList: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of non-empty names';
 const optionalString: Check = (v) =>
   v === undefined || (typeof v === 'string' && v.length > 0) ? undefined : 'a non-empty string';
+// At least one wire block a second (a block must pass), at most 2^40 B/s (far above any link: a cap
+// above it would cap nothing). Unset means unlimited.
+const MAX_UPLOAD_RATE_BYTES_PER_SEC = 2 ** 40;
+const optionalRate: Check = (v) =>
+  v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= BLOCK_BYTES && v <= MAX_UPLOAD_RATE_BYTES_PER_SEC)
+    ? undefined
+    : `unset or a number of bytes per second from ${BLOCK_BYTES} to ${MAX_UPLOAD_RATE_BYTES_PER_SEC}`;
 const object: Check = (v) => (typeof v === 'object' && v !== null ? undefined : 'an object');
 
 const CHECKS: Record<keyof ShoalConfig, Check> = {
@@ -181,6 +198,8 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   rtcConfig: object,
   p2pEnabled: boolean,
   uploadEnabled: boolean,
+  maxUploadBytesPerSec: optionalRate,
+  maxPeerUploadBytesPerSec: optionalRate,
   maxPeers: positiveInteger,
   startupPeers: positiveInteger,
   offerTimeoutMs: positiveInteger,

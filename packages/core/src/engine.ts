@@ -7,6 +7,7 @@
 import EventEmitter from 'eventemitter3';
 import type { Clock } from './clock/clock';
 import { systemClock } from './clock/system-clock';
+import { guardedClock } from './clock/guarded-clock';
 import { mergeConfig, type ShoalConfig } from './config';
 import { ShoalError } from './errors';
 import type { SegmentSource, ShoalEvents } from './events';
@@ -114,7 +115,9 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.config = mergeConfig(config);
     this.platform = platform;
     this.peerId = platform.peerId ?? createPeerId();
-    this.clock = platform.clock ?? systemClock;
+    // Every timer of the engine runs through this one entry point: a callback that throws (a bug of ours)
+    // is reported as `engine:error`, never left uncaught in the host's event loop.
+    this.clock = guardedClock(platform.clock ?? systemClock, (error) => this.emit('engine:error', { error }));
     const memory = new MemoryStorage({
       capBytes: this.config.storageCapBytes,
       clock: this.clock,
@@ -175,6 +178,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
           this.emit('segment:loaded', { key, ...event });
         },
         onFailed: (key, error) => this.emit('segment:failed', { key, error }),
+        onInternalError: (key, error) => this.emit('engine:error', { error, key }),
       },
     });
   }
@@ -337,6 +341,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       holdings: this.holdings,
       playbackStarted: () => this.started,
       isDenied: (peerId) => this.deniedPeerIds.has(peerId),
+      maxUploadBytesPerSec: this.config.maxUploadBytesPerSec ?? Infinity,
+      maxPeerUploadBytesPerSec: this.config.maxPeerUploadBytesPerSec ?? Infinity,
       onUploaded: (peerId, sizeBytes) => {
         this.totals.uploadedBytes += sizeBytes;
         this.emit('bytes:uploaded', { sizeBytes, peerId });
@@ -348,6 +354,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     });
     swarm.on('peer:closed', (peer, reason) => {
       this.emit('peer:closed', reason ? { peerId: peer.id, reason } : { peerId: peer.id });
+      if (reason?.code === 'internal-error') this.emit('engine:error', { error: reason });
       this.scheduler.soon();
     });
     swarm.on('holdings:changed', () => this.scheduler.soon());

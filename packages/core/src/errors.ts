@@ -1,4 +1,5 @@
 /** One error class for everything Shoal reports, with a machine-readable `code`. */
+import type { PeerLimitName } from './limits/peer-limits';
 
 export type ShoalErrorCode =
   // wire codec
@@ -13,6 +14,8 @@ export type ShoalErrorCode =
   | 'peer-absent'
   /** A peer announced a segment size the origin contradicts (byte range, Content-Length/-Range, manifest). */
   | 'peer-wrong-size'
+  /** A peer went past one of its caps (`limit` says which, `limits/peer-limits.ts`): it is dropped. */
+  | 'peer-limit-exceeded'
   | 'transport-closed'
   | 'transport-error'
   // integrity (the integrity manifest, INTEGRITY.md)
@@ -40,7 +43,9 @@ export type ShoalErrorCode =
   | 'storage-failed'
   | 'storage-unavailable'
   | 'storage-quota'
-  | 'destroyed';
+  | 'destroyed'
+  /** A bug of ours caught at an entry point (a timer, a peer message, a segment's step): `engine:error`. */
+  | 'internal-error';
 
 export type ShoalErrorSource = 'http' | 'p2p' | 'tracker' | 'storage' | 'config' | 'engine';
 
@@ -51,6 +56,8 @@ export interface ShoalErrorOptions {
   cause?: unknown;
   /** HTTP status, when `code` is `http-status`. */
   status?: number;
+  /** The cap a peer exceeded, when `code` is `peer-limit-exceeded`. */
+  limit?: PeerLimitName;
 }
 
 export class ShoalError extends Error {
@@ -58,6 +65,7 @@ export class ShoalError extends Error {
   readonly source: ShoalErrorSource;
   readonly fatal: boolean;
   readonly status?: number;
+  readonly limit?: PeerLimitName;
 
   constructor(code: ShoalErrorCode, message: string, options: ShoalErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -66,6 +74,7 @@ export class ShoalError extends Error {
     this.source = options.source;
     this.fatal = options.fatal ?? false;
     if (options.status !== undefined) this.status = options.status;
+    if (options.limit !== undefined) this.limit = options.limit;
   }
 }
 

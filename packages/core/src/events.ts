@@ -50,5 +50,11 @@ export interface ShoalEvents {
    */
   'storage:warning': (event: { error: ShoalError }) => void;
   /** The persistent cache opened for this VOD stream, holding this many of its segments from earlier pages. */
+  /**
+   * A bug of ours was caught where it would have escaped (a timer, a peer message, one segment's step):
+   * `error.code` is `internal-error`. The segment concerned (`key`) falls back to HTTP; a peer concerned
+   * is dropped. Never a playback error.
+   */
+  'engine:error': (event: { error: ShoalError; key?: SegmentKey }) => void;
   'storage:restored': (event: { segmentCount: number; sizeBytes: number }) => void;
 }

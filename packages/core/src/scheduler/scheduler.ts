@@ -23,6 +23,8 @@ export const SCHEDULER_TICK_MS = 250;
 export interface SchedulerHooks {
   onLoaded(key: SegmentKey, result: LoadSegmentResult): void;
   onFailed(key: SegmentKey, error: ShoalError): void;
+  /** A step of the segment's download threw (a bug of ours): it falls back to HTTP (`engine:error`). */
+  onInternalError(key: SegmentKey, error: ShoalError): void;
 }
 
 export interface SchedulerOptions {
@@ -191,7 +193,7 @@ export class Scheduler {
   }
 
   private addTask(segment: Segment): SegmentTask {
-    const download = new SegmentDownload(segment, this.options.downloads, (settlement) => this.settled(task, settlement));
+    const download = this.newDownload(segment, () => task);
     const task: SegmentTask = new SegmentTask(segment, {
       originLottery: lotteryDraw(this.options.peerId, segment),
       createdAtMs: this.options.clock.now(),
@@ -201,7 +203,48 @@ export class Scheduler {
     return task;
   }
 
+  /** A download whose settlement counts only while it is its task's current one. */
+  private newDownload(segment: Segment, task: () => SegmentTask): SegmentDownload {
+    const download: SegmentDownload = new SegmentDownload(segment, this.options.downloads, (settlement) => {
+      if (task().download === download) this.settled(task(), settlement);
+    });
+    return download;
+  }
+
+  /**
+   * The one entry point of every step a segment's download takes: whatever it throws (a bug of ours) is
+   * reported, and the segment starts over on a fresh download over HTTP, so one segment never wedges the
+   * engine and the player's load still resolves as the origin allows.
+   */
   private act(task: SegmentTask, decision: Exclude<Decision, { action: 'wait' }>): void {
+    try {
+      this.step(task, decision);
+    } catch (error) {
+      this.recover(task, error);
+    }
+  }
+
+  private recover(task: SegmentTask, cause: unknown): void {
+    const error = new ShoalError('internal-error', `Loading ${task.key.renditionId}/${task.key.segmentId} failed: ${String(cause)}`, { source: 'engine', cause });
+    this.options.hooks.onInternalError(task.key, error);
+    const broken = task.download;
+    task.download = this.newDownload(task.segment, () => task);
+    try {
+      broken.destroy();
+    } catch {
+      // It is replaced either way.
+    }
+    try {
+      task.download.startHttp();
+    } catch (again) {
+      this.tasks.delete(segmentKeyString(task.key));
+      const failure = new ShoalError('internal-error', `HTTP fallback failed: ${String(again)}`, { source: 'engine', cause: again, fatal: true });
+      for (const waiter of task.waiters) waiter.reject(failure);
+      task.waiters.clear();
+    }
+  }
+
+  private step(task: SegmentTask, decision: Exclude<Decision, { action: 'wait' }>): void {
     switch (decision.action) {
       case 'p2p': {
         const holders = this.options.swarm()?.peersHolding(task.key).filter(({ peer }) => decision.peerIds.includes(peer.id)) ?? [];

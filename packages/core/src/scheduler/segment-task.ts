@@ -21,7 +21,8 @@ export class SegmentTask {
   /** Drawn once per segment: whether this viewer is one of its origin fetchers. */
   readonly originLottery: number;
   readonly createdAtMs: number;
-  readonly download: SegmentDownload;
+  /** Replaced by a fresh HTTP download when a step of this one threw (`Scheduler.recover`). */
+  download: SegmentDownload;
 
   constructor(segment: Segment, options: { originLottery: number; createdAtMs: number; download: SegmentDownload }) {
     this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };

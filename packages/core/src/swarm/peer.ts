@@ -19,6 +19,7 @@ import type {
 } from '../wire/messages';
 import { PROTOCOL_VERSION } from '../wire/messages';
 import type { SegmentKey } from '../types';
+import { MAX_PEER_HELD_RENDITIONS, MAX_PEER_HELD_SEGMENTS, type PeerLimitName } from '../limits/peer-limits';
 
 /** A peer that has not completed the handshake within this time is closed. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -84,6 +85,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   private readonly pending = new Map<number, PendingRequest>();
   private readonly recentlyCancelled = new Set<number>();
   private nextRequestId = 1;
+  /** Entries of `holdings`, all renditions: capped at `MAX_PEER_HELD_SEGMENTS`. */
+  private heldCount = 0;
   private handshakeTimer: TimerHandle | undefined;
   private closed = false;
 
@@ -177,10 +180,20 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.finish(undefined);
   }
 
+  /** Number of segments the peer announced (all renditions): at most `MAX_PEER_HELD_SEGMENTS`. */
+  get heldSegmentCount(): number {
+    return this.heldCount;
+  }
+
+  /** Drop a peer that went past one of its caps (`limits/peer-limits.ts`). */
+  dropForLimit(limit: PeerLimitName, message: string): void {
+    this.drop(new ShoalError('peer-limit-exceeded', `${message} (limit ${limit})`, { source: 'p2p', limit }));
+  }
+
   /** Drop a misbehaving or failed peer: report why, close the connection. */
   drop(reason: ShoalError): void {
     if (this.closed) return;
-    const misbehaved = reason.code === 'peer-protocol' || reason.code === 'corrupt-data';
+    const misbehaved = reason.code === 'peer-protocol' || reason.code === 'corrupt-data' || reason.code === 'peer-limit-exceeded';
     this.send({ type: 'goodbye', reason: misbehaved ? 'protocolError' : 'normal' });
     this.finish(reason);
   }
@@ -220,7 +233,13 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.protocolError(`"${message.type}" before handshake`);
       return;
     }
-    this.handle(message);
+    // The one entry point of a peer's messages: whatever a handler here or a listener downstream throws
+    // (a bug of ours) drops this peer with `internal-error`, never escapes into the transport's timer.
+    try {
+      this.handle(message);
+    } catch (error) {
+      this.drop(new ShoalError('internal-error', `Handling "${message.type}" failed: ${String(error)}`, { source: 'p2p', cause: error }));
+    }
   };
 
   private handle(message: WireMessage): void {
@@ -239,10 +258,19 @@ export class Peer extends EventEmitter<PeerEvents> {
       case 'have':
         for (const { renditionId, segments } of message.holdings) {
           let held = this.holdings.get(renditionId);
-          if (!held) this.holdings.set(renditionId, (held = new Map()));
+          if (!held) {
+            if (this.holdings.size >= MAX_PEER_HELD_RENDITIONS) {
+              return this.dropForLimit('held-renditions', `Holdings of more than ${MAX_PEER_HELD_RENDITIONS} renditions`);
+            }
+            this.holdings.set(renditionId, (held = new Map()));
+          }
           const nowMs = this.options.clock.now();
           for (const segment of segments) {
             const before = held.get(segment.segmentId);
+            if (!before && this.heldCount >= MAX_PEER_HELD_SEGMENTS) {
+              return this.dropForLimit('held-segments', `More than ${MAX_PEER_HELD_SEGMENTS} segments announced`);
+            }
+            if (!before) this.heldCount++;
             const announcedAtMs = before?.partial && segment.partial ? before.announcedAtMs : nowMs;
             held.set(segment.segmentId, { ...segment, announcedAtMs });
           }
@@ -257,7 +285,8 @@ export class Peer extends EventEmitter<PeerEvents> {
         return;
       case 'lost': {
         const held = this.holdings.get(message.renditionId);
-        for (const id of message.segmentIds) held?.delete(id);
+        for (const id of message.segmentIds) if (held?.delete(id)) this.heldCount--;
+        if (held?.size === 0) this.holdings.delete(message.renditionId);
         this.emit('holdings', message.renditionId, message.segmentIds);
         return;
       }

@@ -45,6 +45,10 @@ export interface SwarmOptions {
   /** The engine's one "playback started" fact (see `playbackStartedChanged`). */
   playbackStarted(): boolean;
   onUploaded: UploaderOptions['onUploaded'];
+  /** Upload rate of all peers together (`ShoalConfig.maxUploadBytesPerSec`); default unlimited. */
+  maxUploadBytesPerSec?: number;
+  /** Upload rate to any one peer (`ShoalConfig.maxPeerUploadBytesPerSec`); default unlimited. */
+  maxPeerUploadBytesPerSec?: number;
   /** Peers never connected again (they sent corrupt data): their connections are refused at once. */
   isDenied?(peerId: string): boolean;
 }
@@ -69,6 +73,9 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
     super();
     this.options = options;
     this.uploader = new Uploader({
+      clock: options.clock,
+      maxUploadBytesPerSec: options.maxUploadBytesPerSec ?? Infinity,
+      maxPeerUploadBytesPerSec: options.maxPeerUploadBytesPerSec ?? Infinity,
       isUploadEnabled: () => options.uploadEnabled,
       holdings: options.holdings,
       onUploaded: options.onUploaded,
@@ -133,6 +140,11 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
       if (held) result.push({ peer, held });
     }
     return result;
+  }
+
+  /** A peer's requests not yet served: count and bytes (each capped, `limits/peer-limits.ts`). */
+  outstandingUploadsOf(peer: Peer): { requests: number; bytes: number } {
+    return this.uploader.outstandingOf(peer);
   }
 
   /** Close a peer's session (ready or not) for a reason, e.g. `corrupt-data`; `peer:closed` follows. */

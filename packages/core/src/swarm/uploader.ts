@@ -2,8 +2,18 @@
  * Serves peers' requests from held segments. Requests of one peer are served in order, one block per
  * `data` message, pausing while the peer's send buffer is above a high-water mark (backpressure), so a
  * slow peer never makes us buffer a whole segment in the data channel.
+ *
+ * Bounded (issue 17, `limits/peer-limits.ts`): a peer's outstanding requests are capped in number and
+ * bytes, a request overlapping one of its outstanding requests is a duplicate (no amplification: each
+ * requested byte is sent once per request the peer pays for), a cancel of a request not outstanding is
+ * ignored (nothing is stored for it), and with `maxUploadBytesPerSec`/`maxPeerUploadBytesPerSec` every
+ * block waits for tokens of the total and the peer's token bucket.
  */
+import type { Clock, TimerHandle } from '../clock/clock';
+import { ShoalError } from '../errors';
 import type { ServableSegment } from '../download/partial-segment';
+import { MAX_PEER_QUEUED_REQUEST_BYTES, MAX_PEER_QUEUED_REQUESTS } from '../limits/peer-limits';
+import { TokenBucket } from '../limits/token-bucket';
 import type { SegmentKey } from '../types';
 import { BLOCK_BYTES, type RequestMessage } from '../wire/messages';
 import type { Peer } from './peer';
@@ -24,40 +34,56 @@ export interface ServableSource {
 }
 
 export interface UploaderOptions {
+  clock: Clock;
   isUploadEnabled(): boolean;
   holdings: ServableSource;
   onUploaded(peerId: string, sizeBytes: number): void;
+  /** Upload rate of all peers together; Infinity: unlimited. */
+  maxUploadBytesPerSec: number;
+  /** Upload rate to any one peer; Infinity: unlimited. */
+  maxPeerUploadBytesPerSec: number;
 }
 
 interface PeerQueue {
-  requests: RequestMessage[];
-  cancelled: Set<number>;
+  /** Requests not finished yet, in arrival order (the one being served included). */
+  outstanding: Map<number, RequestMessage>;
+  outstandingBytes: number;
   serving: boolean;
+  bucket: TokenBucket;
+  /** Wakes a server waiting for tokens or drain when the peer goes. */
+  wake: (() => void) | undefined;
+  detached: boolean;
   detach: () => void;
 }
 
 export class Uploader {
   private readonly options: UploaderOptions;
   private readonly queues = new Map<Peer, PeerQueue>();
+  private readonly totalBucket: TokenBucket;
 
   constructor(options: UploaderOptions) {
     this.options = options;
+    this.totalBucket = new TokenBucket(options.clock, options.maxUploadBytesPerSec);
   }
 
   attach(peer: Peer): void {
     const onRequest = (request: RequestMessage): void => {
       if (!this.options.isUploadEnabled()) return peer.sendAbsent(request.requestId, 'uploadDisabled');
-      queue.requests.push(request);
+      if (!this.admit(peer, queue, request)) return;
+      queue.outstanding.set(request.requestId, request);
+      queue.outstandingBytes += request.lengthBytes;
       void this.serve(peer, queue);
     };
-    const onCancel = (requestId: number): void => {
-      queue.cancelled.add(requestId);
-    };
+    // A cancel for a request not outstanding (never made, or finished) is ignored: nothing is stored.
+    const onCancel = (requestId: number): void => this.finish(queue, requestId);
     const onClosed = (): void => this.detach(peer);
     const queue: PeerQueue = {
-      requests: [],
-      cancelled: new Set(),
+      outstanding: new Map(),
+      outstandingBytes: 0,
       serving: false,
+      bucket: new TokenBucket(this.options.clock, this.options.maxPeerUploadBytesPerSec),
+      wake: undefined,
+      detached: false,
       detach: () => {
         peer.off('request', onRequest);
         peer.off('cancel', onCancel);
@@ -74,58 +100,134 @@ export class Uploader {
     const queue = this.queues.get(peer);
     if (!queue) return;
     queue.detach();
-    queue.requests.length = 0;
+    queue.detached = true;
+    queue.outstanding.clear();
+    queue.outstandingBytes = 0;
     this.queues.delete(peer);
+    queue.wake?.();
   }
 
   destroy(): void {
     for (const peer of [...this.queues.keys()]) this.detach(peer);
   }
 
+  /** Requests not finished for `peer` (tests and the README's bound): count and bytes. */
+  outstandingOf(peer: Peer): { requests: number; bytes: number } {
+    const queue = this.queues.get(peer);
+    return { requests: queue?.outstanding.size ?? 0, bytes: queue?.outstandingBytes ?? 0 };
+  }
+
+  /** Whether a request may join the peer's queue; a peer past a cap is dropped. */
+  private admit(peer: Peer, queue: PeerQueue, request: RequestMessage): boolean {
+    if (queue.outstanding.size >= MAX_PEER_QUEUED_REQUESTS) {
+      peer.dropForLimit('queued-requests', `More than ${MAX_PEER_QUEUED_REQUESTS} requests outstanding`);
+      return false;
+    }
+    if (queue.outstandingBytes + request.lengthBytes > MAX_PEER_QUEUED_REQUEST_BYTES) {
+      peer.dropForLimit('queued-request-bytes', `More than ${MAX_PEER_QUEUED_REQUEST_BYTES} bytes requested and not yet sent`);
+      return false;
+    }
+    if (queue.outstanding.has(request.requestId) || [...queue.outstanding.values()].some((other) => overlaps(other, request))) {
+      peer.dropForLimit('duplicate-request', `Request ${request.requestId} repeats bytes already requested`);
+      return false;
+    }
+    return true;
+  }
+
+  private finish(queue: PeerQueue, requestId: number): void {
+    const request = queue.outstanding.get(requestId);
+    if (!request) return;
+    queue.outstanding.delete(requestId);
+    queue.outstandingBytes -= request.lengthBytes;
+  }
+
   private async serve(peer: Peer, queue: PeerQueue): Promise<void> {
     if (queue.serving) return;
     queue.serving = true;
     try {
-      while (queue.requests.length > 0 && !peer.isClosed) {
-        const request = queue.requests.shift()!;
-        if (queue.cancelled.delete(request.requestId)) continue;
-        await this.serveOne(peer, queue, request);
+      for (;;) {
+        const next = queue.outstanding.values().next();
+        if (next.done || peer.isClosed || !this.queues.has(peer)) break;
+        await this.serveOne(peer, queue, next.value);
+        this.finish(queue, next.value.requestId);
       }
+    } catch (error) {
+      // A store or relay that throws (a bug of ours) ends this peer's session, not the engine.
+      peer.drop(new ShoalError('internal-error', `Serving failed: ${String(error)}`, { source: 'p2p', cause: error }));
     } finally {
       queue.serving = false;
-      queue.cancelled.clear();
     }
   }
 
   private async serveOne(peer: Peer, queue: PeerQueue, request: RequestMessage): Promise<void> {
     const segment = await this.options.holdings.servable({ renditionId: request.renditionId, segmentId: request.segmentId });
     const endByteExclusive = request.offsetBytes + request.lengthBytes;
+    const live = (): boolean => !peer.isClosed && this.queues.has(peer) && queue.outstanding.has(request.requestId);
+    if (!live()) return;
+    // Only held (or relayed) segments, only inside them: a request past the end is refused.
     if (!segment || endByteExclusive > segment.bytes.byteLength) return peer.sendAbsent(request.requestId, 'notHeld');
     for (let offset = request.offsetBytes; offset < endByteExclusive; offset += BLOCK_BYTES) {
       const blockEndExclusive = Math.min(offset + BLOCK_BYTES, endByteExclusive);
       // Cut-through: relay bytes of a segment we are still receiving as soon as they arrive.
       if (segment.availableBytes < blockEndExclusive && !(await segment.waitForBytes(blockEndExclusive, RELAY_WAIT_MS))) {
-        if (!peer.isClosed && !queue.cancelled.delete(request.requestId)) peer.sendAbsent(request.requestId, 'notHeld');
+        if (live()) peer.sendAbsent(request.requestId, 'notHeld');
         return;
       }
-      if (peer.bufferedAmount > UPLOAD_HIGH_WATER_MARK_BYTES) await this.drained(peer);
-      if (peer.isClosed || !this.queues.has(peer)) return;
-      if (queue.cancelled.delete(request.requestId)) return;
+      if (peer.bufferedAmount > UPLOAD_HIGH_WATER_MARK_BYTES) await this.drained(peer, queue);
+      const blockBytes = blockEndExclusive - offset;
+      await this.tokens(queue, blockBytes);
+      if (!live()) return;
+      queue.bucket.take(blockBytes);
+      this.totalBucket.take(blockBytes);
       const payload = segment.bytes.subarray(offset, blockEndExclusive);
       peer.sendData(request.requestId, offset, payload);
       this.options.onUploaded(peer.id, payload.byteLength);
     }
   }
 
-  private drained(peer: Peer): Promise<void> {
+  /** Waits until both the peer's and the total bucket hold `sizeBytes` (or the peer goes). */
+  private async tokens(queue: PeerQueue, sizeBytes: number): Promise<void> {
+    for (;;) {
+      const waitMs = Math.max(queue.bucket.waitMsFor(sizeBytes), this.totalBucket.waitMsFor(sizeBytes));
+      if (waitMs === 0 || queue.detached) return;
+      await this.sleep(queue, waitMs);
+    }
+  }
+
+  private sleep(queue: PeerQueue, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: TimerHandle | undefined;
+      const done = (): void => {
+        this.options.clock.clearTimeout(timer);
+        queue.wake = undefined;
+        resolve();
+      };
+      queue.wake = done;
+      timer = this.options.clock.setTimeout(done, ms);
+    });
+  }
+
+  private drained(peer: Peer, queue: PeerQueue): Promise<void> {
     return new Promise((resolve) => {
       const stopDrain = peer.onceDrained(done);
       peer.once('closed', done);
+      queue.wake = done;
       function done(): void {
         stopDrain();
         peer.off('closed', done);
+        queue.wake = undefined;
         resolve();
       }
     });
   }
+}
+
+/** Two requests for bytes of the same segment that share a byte. */
+function overlaps(a: RequestMessage, b: RequestMessage): boolean {
+  return (
+    a.renditionId === b.renditionId &&
+    a.segmentId === b.segmentId &&
+    a.offsetBytes < b.offsetBytes + b.lengthBytes &&
+    b.offsetBytes < a.offsetBytes + a.lengthBytes
+  );
 }
