@@ -211,17 +211,26 @@ const trackerUrlList: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string' && isWebSocketUrl(s))
     ? undefined
     : 'a list of WebSocket tracker URLs (ws:// or wss://)';
+// With a platform's own tracker client (`ShoalPlatform.createTrackerClient`: a LAN, a simulator) the URLs
+// are that client's to read: any URL of any scheme.
+const anyUrlList: Check = (v) =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string' && parsedUrl(s) !== undefined) ? undefined : 'a list of URLs';
 const nameList: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of non-empty names';
 const optionalString: Check = (v) =>
   v === undefined || (typeof v === 'string' && v.length > 0) ? undefined : 'a non-empty string';
 
 function isWebSocketUrl(text: string): boolean {
+  const url = parsedUrl(text);
+  return url !== undefined && (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname.length > 0;
+}
+
+/** `new URL(text)`, or undefined (not `URL.canParse`: Safari before 17 lacks it). */
+function parsedUrl(text: string): URL | undefined {
   try {
-    const url = new URL(text);
-    return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname.length > 0;
+    return new URL(text);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -300,9 +309,13 @@ function prototypeKeyIn(value: unknown, depth = 0): string | undefined {
  * Defaults overlaid with `overrides`. Throws `ShoalError('config-invalid')` naming the first bad key:
  * unknown keys (likely typos), prototype keys (`__proto__`, `constructor`, `prototype`, at any depth), values
  * of the wrong kind (negative sizes, zero timeouts) or outside `CONFIG_BOUNDS`, tracker URLs that are not
- * `ws:`/`wss:`, and an `rtcConfig` that is not an RTCConfiguration.
+ * `ws:`/`wss:` (any URL with `ownTrackerClient`: the platform's own tracker client reads them), and an
+ * `rtcConfig` that is not an RTCConfiguration.
  */
-export function mergeConfig(overrides: Partial<ShoalConfig> = {}): ShoalConfig {
+export function mergeConfig(
+  overrides: Partial<ShoalConfig> = {},
+  options: { ownTrackerClient?: boolean } = {},
+): ShoalConfig {
   const invalid = (message: string): ShoalError =>
     new ShoalError('config-invalid', message, { source: 'config', fatal: true });
   if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
@@ -311,7 +324,12 @@ export function mergeConfig(overrides: Partial<ShoalConfig> = {}): ShoalConfig {
   const prototypeKey = prototypeKeyIn(overrides);
   if (prototypeKey) throw invalid(`Shoal config must not contain the key "${prototypeKey}"`);
   for (const [key, value] of Object.entries(overrides)) {
-    const check = Object.hasOwn(CHECKS, key) ? CHECKS[key as keyof ShoalConfig] : undefined;
+    const check =
+      key === 'trackerUrls' && options.ownTrackerClient
+        ? anyUrlList
+        : Object.hasOwn(CHECKS, key)
+          ? CHECKS[key as keyof ShoalConfig]
+          : undefined;
     if (!check) {
       throw new ShoalError('config-invalid', `Unknown Shoal config key "${key}"`, { source: 'config', fatal: true });
     }

@@ -111,7 +111,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
 
   constructor(config: Partial<ShoalConfig> = {}, platform: ShoalPlatform = {}) {
     super();
-    this.config = mergeConfig(config);
+    this.config = mergeConfig(config, { ownTrackerClient: platform.createTrackerClient !== undefined });
     this.platform = platform;
     this.peerId = platform.peerId ?? createPeerId();
     this.clock = platform.clock ?? systemClock;

@@ -159,6 +159,13 @@ describe('mergeConfig rejects', () => {
     ]);
   });
 
+  test("a platform's own tracker client takes URLs of any scheme", () => {
+    const own = { ownTrackerClient: true };
+    assert.deepEqual(mergeConfig({ trackerUrls: ['sim://tracker'] }, own).trackerUrls, ['sim://tracker']);
+    assert.throws(() => mergeConfig({ trackerUrls: ['sim://tracker'] }), /WebSocket tracker URLs/);
+    assert.throws(() => mergeConfig({ trackerUrls: [''] }, own), /must be a list of URLs/);
+  });
+
   test('rtcConfig must have the shape of an RTCConfiguration', () => {
     for (const rtcConfig of [
       [],
