@@ -49,6 +49,12 @@ export interface ShoalConfig {
   p2pEnabled: boolean;
   /** Whether to serve segments to peers. A viewer with uploads off still downloads from peers. @default true */
   uploadEnabled: boolean;
+  /**
+   * P2P only when at least this many viewers are in the swarm, this one included (connected peers + 1);
+   * below it, every segment comes from the origin as with the plain player, and none is fetched from or for
+   * peers. For sites that want a viewer to be one of many before peers see what it watches. @default 0
+   */
+  minSwarmPeers: number;
   /** Most peer connections per swarm. Each costs an RTCPeerConnection (memory, a thread in some browsers). @default 12 */
   maxPeers: number;
   /**
@@ -118,6 +124,7 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   rtcConfig: { iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] },
   p2pEnabled: true,
   uploadEnabled: true,
+  minSwarmPeers: 0,
   maxPeers: 12,
   startupPeers: 2,
   offerTimeoutMs: 15_000,
@@ -177,6 +184,7 @@ export interface ConfigBound {
  * flight from one peer); `announceIntervalMs` starts at 1 s (each announce makes up to 5 connections).
  */
 export const CONFIG_BOUNDS: Readonly<Partial<Record<keyof ShoalConfig, ConfigBound>>> = Object.freeze({
+  minSwarmPeers: { min: 0, max: 256, integer: true },
   maxPeers: { min: 1, max: 256, integer: true },
   startupPeers: { min: 1, max: 256, integer: true },
   offerTimeoutMs: { min: 1, max: MAX_TIMER_MS, integer: true },
@@ -277,6 +285,7 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   rtcConfig: rtcConfigShape,
   p2pEnabled: boolean,
   uploadEnabled: boolean,
+  minSwarmPeers: bounded('minSwarmPeers'),
   maxPeers: bounded('maxPeers'),
   startupPeers: bounded('startupPeers'),
   offerTimeoutMs: bounded('offerTimeoutMs'),
