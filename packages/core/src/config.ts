@@ -47,7 +47,10 @@ export interface ShoalConfig {
   integrityManifestUrl: string | undefined;
   /** Whether to use peers at all. When false, every segment comes from HTTP and nothing is announced. @default true */
   p2pEnabled: boolean;
-  /** Whether to serve segments to peers. A viewer with uploads off still downloads from peers. @default true */
+  /**
+   * Whether to serve segments to peers. A viewer with uploads off still downloads from peers, and tells
+   * them nothing of what it holds (no `haveSet` content, no `have`). @default true
+   */
   uploadEnabled: boolean;
   /**
    * P2P only when at least this many viewers are in the swarm, this one included (connected peers + 1);
