@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_CONFIG } from '../packages/core/src/config';
+import { CONFIG_BOUNDS, DEFAULT_CONFIG, MAX_TIMER_MS, type ShoalConfig } from '../packages/core/src/config';
 import { documentedDefault, documentedText, shoalConfigDocs } from './config-docs';
 
 export const README_PATH = fileURLToPath(new URL('../README.md', import.meta.url));
@@ -35,14 +35,25 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
+/** A key's accepted values as `mergeConfig` checks them (`CONFIG_BOUNDS`); '–' for non-numeric keys. */
+export function rangeOf(key: string): string {
+  const bound = CONFIG_BOUNDS[key as keyof ShoalConfig];
+  if (!bound) return '–';
+  const show = (n: number): string =>
+    n === MAX_TIMER_MS ? '2³¹−1' : n === Number.MAX_SAFE_INTEGER ? '2⁵³−1' : n.toLocaleString('en-US').replace(/,/g, '_');
+  return `${show(bound.min)}–${show(bound.max)}${bound.integer ? ', whole' : ''}`;
+}
+
 export function configReferenceTable(): string {
   const docs = shoalConfigDocs();
-  const rows = ['| option | default | unit | what it does |', '|---|---|---|---|'];
+  const rows = ['| option | default | unit | range | what it does |', '|---|---|---|---|---|'];
   for (const [key, value] of Object.entries(DEFAULT_CONFIG)) {
     const doc = docs.get(key);
     const documented = doc && documentedDefault(doc);
     if (!doc || !documented) throw new Error(`ShoalConfig.${key} has no JSDoc with @default in config.ts`);
-    rows.push(`| \`${key}\` | ${cell(formatDefault(documented))} | ${unitOf(key, value)} | ${cell(documentedText(doc))} |`);
+    rows.push(
+      `| \`${key}\` | ${cell(formatDefault(documented))} | ${unitOf(key, value)} | ${rangeOf(key)} | ${cell(documentedText(doc))} |`,
+    );
   }
   return rows.join('\n');
 }

@@ -14,7 +14,7 @@
  *                         differ only in their query are different swarms, per-viewer tokens are not
  *   &testCorruptUploads=1 TEST-ONLY: this page corrupts every block it uploads (see test-liar.ts)
  */
-import { ShoalEngine } from '@shoal/core';
+import { ShoalEngine, type NetworkConnectionLike } from '@shoal/core';
 import { BytesChart } from './chart';
 import { $, fillControls, renderStats, streamsFor } from './page';
 import { PLAYERS, playerIdOf } from './players/index';
@@ -46,7 +46,12 @@ async function main(): Promise<void> {
   const persistentCache = query.get('cache') === '1';
   // The demo origin serves every stream's integrity manifest beside its master playlist or MPD.
   const integrityManifestUrl = query.get('integrity') === '0' ? undefined : '{manifestUrl}.integrity.json';
-  const platform = query.get('testCorruptUploads') === '1' ? { createTrackerClient: lyingTrackerClient } : {};
+  // Uploads off on a metered connection, as the browser says (Chromium's Network Information API).
+  const connection = (navigator as Navigator & { connection?: NetworkConnectionLike }).connection;
+  const platform = {
+    ...(connection ? { connection } : {}),
+    ...(query.get('testCorruptUploads') === '1' ? { createTrackerClient: lyingTrackerClient } : {}),
+  };
   const engine = new ShoalEngine({ trackerUrls: [trackerUrl], rtcConfig: { iceServers: [] }, p2pEnabled: p2p, persistentCache, integrityManifestUrl }, platform);
   const video = $<HTMLVideoElement>('video');
   const state: DemoState = {

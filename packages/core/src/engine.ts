@@ -4,6 +4,7 @@
  * segments, playback state, `loadSegment`, a bandwidth estimate for ABR, stats and typed events.
  * A peer can never make `loadSegment` fail: only HTTP failing as the player's own loader would.
  */
+import { withMeteredDefaults, type NetworkConnectionLike } from './playback/metered-connection';
 import EventEmitter from 'eventemitter3';
 import type { Clock } from './clock/clock';
 import { systemClock } from './clock/system-clock';
@@ -56,6 +57,11 @@ export interface ShoalPlatform {
   createTrackerClient?: (options: TrackerClientOptions) => TrackerClient;
   /** SHA-256 (base64) for `integrityManifestUrl`. Default: WebCrypto's `crypto.subtle.digest`. */
   sha256?: Sha256Base64;
+  /**
+   * What the browser says of the network: pass `navigator.connection`. When it is metered (`saveData`, or
+   * `type === 'cellular'`) and the config leaves `uploadEnabled` unset, uploads are off. Default: unknown.
+   */
+  connection?: NetworkConnectionLike;
 }
 
 export interface LoadSegmentOptions {
@@ -112,7 +118,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
 
   constructor(config: Partial<ShoalConfig> = {}, platform: ShoalPlatform = {}) {
     super();
-    this.config = mergeConfig(config);
+    this.config = mergeConfig(withMeteredDefaults(config, platform.connection), { ownTrackerClient: platform.createTrackerClient !== undefined });
     this.platform = platform;
     this.peerId = platform.peerId ?? createPeerId();
     // Every timer of the engine runs through this one entry point: a callback that throws (a bug of ours)

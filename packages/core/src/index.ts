@@ -39,6 +39,8 @@ export type { EstimatedHttpTransfer, HttpEstimates } from './playback/page-lifec
 export { PlaybackFeed } from './playback/playback-feed';
 export type { PlaybackFeedOptions } from './playback/playback-feed';
 export { attachLifecycle, INACTIVE_ATTACHMENT } from './playback/player-attachment';
+export { isMeteredConnection, withMeteredDefaults } from './playback/metered-connection';
+export type { NetworkConnectionLike } from './playback/metered-connection';
 export type { PlayerAttachment } from './playback/player-attachment';
 export { isShoalActive, isOriginFailure } from './playback/loader-handoff';
 export type { P2pSwitch } from './playback/loader-handoff';

@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CONFIG, mergeConfig, type ShoalConfig } from '../src/config';
+import { CONFIG_BOUNDS, DEFAULT_CONFIG, MAX_TIMER_MS, mergeConfig, type ShoalConfig } from '../src/config';
 import { ShoalError } from '../src/errors';
 import { documentedDefault, shoalConfigDocs } from '../../../scripts/config-docs';
 
@@ -103,7 +103,7 @@ describe('mergeConfig rejects', () => {
   for (const key of POSITIVE_INTEGER_KEYS) {
     test(`${key}: negative, zero, NaN, Infinity and fractions`, () => {
       for (const value of [-1, 0, Number.NaN, Number.POSITIVE_INFINITY, 1.5]) {
-        assertRejected({ [key]: value }, key, /must be a positive integer/);
+        assertRejected({ [key]: value }, key, /must be an integer from \d+ to \d+/);
       }
     });
   }
@@ -111,7 +111,7 @@ describe('mergeConfig rejects', () => {
   for (const key of NON_NEGATIVE_KEYS) {
     test(`${key}: negative, NaN and Infinity`, () => {
       for (const value of [-1, -0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-        assertRejected({ [key]: value }, key, /must be a number ≥ 0/);
+        assertRejected({ [key]: value }, key, /must be a number from 0 to \d+/);
       }
     });
   }
@@ -122,19 +122,85 @@ describe('mergeConfig rejects', () => {
   });
 
   test('wrong types', () => {
-    assertRejected({ maxPeers: '12' }, 'maxPeers', /must be a positive integer/);
+    assertRejected({ maxPeers: '12' }, 'maxPeers', /must be an integer from 1 to 256/);
     assertRejected({ p2pEnabled: 'yes' }, 'p2pEnabled', /must be true or false/);
     assertRejected({ uploadEnabled: 1 }, 'uploadEnabled', /must be true or false/);
-    assertRejected({ trackerUrls: 'wss://tracker.example' }, 'trackerUrls', /must be a list of URLs/);
-    assertRejected({ trackerUrls: ['wss://tracker.example', 42] }, 'trackerUrls', /must be a list of URLs/);
-    assertRejected({ trackerUrls: [''] }, 'trackerUrls', /must be a list of URLs/);
-    assertRejected({ rtcConfig: null }, 'rtcConfig', /must be an object/);
-    assertRejected({ rtcConfig: 'stun:stun.example' }, 'rtcConfig', /must be an object/);
+    assertRejected({ trackerUrls: 'wss://tracker.example' }, 'trackerUrls', /must be a list of WebSocket tracker URLs/);
+    assertRejected({ trackerUrls: ['wss://tracker.example', 42] }, 'trackerUrls', /must be a list of WebSocket tracker URLs/);
+    assertRejected({ trackerUrls: [''] }, 'trackerUrls', /must be a list of WebSocket tracker URLs/);
+    assertRejected({ rtcConfig: null }, 'rtcConfig', /must be an RTCConfiguration/);
+    assertRejected({ rtcConfig: 'stun:stun.example' }, 'rtcConfig', /must be an RTCConfiguration/);
     assertRejected({ swarmId: 42 }, 'swarmId', /must be a non-empty string/);
     assertRejected({ swarmId: '' }, 'swarmId', /must be a non-empty string/);
-    assertRejected({ safetyMarginMs: '1000' }, 'safetyMarginMs', /must be a number ≥ 0/);
+    assertRejected({ safetyMarginMs: '1000' }, 'safetyMarginMs', /must be a number from 0/);
     assertRejected({ swarmIdIgnoredParams: 'token' }, 'swarmIdIgnoredParams', /must be a list of non-empty names/);
     assertRejected({ swarmIdIgnoredParams: [''] }, 'swarmIdIgnoredParams', /must be a list of non-empty names/);
+  });
+
+  test('every numeric key has an upper bound; timers stop at 2^31 - 1 ms', () => {
+    for (const [key, bound] of Object.entries(CONFIG_BOUNDS)) {
+      assert.ok(bound.max <= Number.MAX_SAFE_INTEGER, key);
+      assertRejected({ [key]: bound.max * 2 + 1 }, key, /must be/);
+      assert.equal(mergeConfig({ [key]: bound.max })[key as keyof ShoalConfig], bound.max);
+      if (key.endsWith('Ms')) assert.ok(bound.max <= MAX_TIMER_MS, key);
+    }
+    assertRejected({ httpTimeoutMs: 2 ** 31 }, 'httpTimeoutMs', /from 1 to 2147483647/);
+    assertRejected({ announceIntervalMs: 2 ** 31 }, 'announceIntervalMs', /to 2147483647/);
+    assertRejected({ announceIntervalMs: 1 }, 'announceIntervalMs', /from 1000/);
+  });
+
+  test('trackerUrls must be ws: or wss: URLs', () => {
+    for (const url of ['https://tracker.example', 'udp://tracker.example:80', 'tracker.example', ' ', 'ws://']) {
+      assertRejected({ trackerUrls: [url] }, 'trackerUrls', /WebSocket tracker URLs/);
+    }
+    assert.deepEqual(mergeConfig({ trackerUrls: ['ws://127.0.0.1:8000', 'wss://t.example/announce'] }).trackerUrls, [
+      'ws://127.0.0.1:8000',
+      'wss://t.example/announce',
+    ]);
+  });
+
+  test("a platform's own tracker client takes URLs of any scheme", () => {
+    const own = { ownTrackerClient: true };
+    assert.deepEqual(mergeConfig({ trackerUrls: ['sim://tracker'] }, own).trackerUrls, ['sim://tracker']);
+    assert.throws(() => mergeConfig({ trackerUrls: ['sim://tracker'] }), /WebSocket tracker URLs/);
+    assert.throws(() => mergeConfig({ trackerUrls: [''] }, own), /must be a list of URLs/);
+  });
+
+  test('rtcConfig must have the shape of an RTCConfiguration', () => {
+    for (const rtcConfig of [
+      [],
+      { iceServers: 'stun:stun.example' },
+      { iceServers: [{ urls: 'http://stun.example' }] },
+      { iceServers: [{ urls: [] }] },
+      { iceServers: [{ urls: 'turn:t.example', credential: 7 }] },
+      { iceTransportPolicy: 'relay-only' },
+      { iceCandiatePoolSize: 2 },
+    ]) {
+      assertRejected({ rtcConfig }, 'rtcConfig', /must be an RTCConfiguration/);
+    }
+    const relayOnly = {
+      iceServers: [{ urls: ['turn:turn.example:3478?transport=udp', 'turns:turn.example:443'], username: 'u', credential: 'p' }],
+      iceTransportPolicy: 'relay',
+    };
+    assert.deepEqual(mergeConfig({ rtcConfig: relayOnly }).rtcConfig, relayOnly);
+    assert.deepEqual(mergeConfig({ rtcConfig: { iceServers: [] } }).rtcConfig, { iceServers: [] });
+  });
+
+  test('prototype keys are config-invalid, at any depth, never a raw TypeError', () => {
+    for (const text of [
+      '{"__proto__": {"maxPeers": 3}}',
+      '{"constructor": 1}',
+      '{"prototype": {}}',
+      '{"rtcConfig": {"__proto__": {"iceServers": []}}}',
+      '{"rtcConfig": {"iceServers": [{"urls": "stun:s.example", "constructor": 1}]}}',
+    ]) {
+      assert.throws(
+        () => mergeConfig(JSON.parse(text) as Partial<ShoalConfig>),
+        (error: unknown) => error instanceof ShoalError && error.code === 'config-invalid',
+        text,
+      );
+    }
+    assert.equal(({} as Record<string, unknown>)['maxPeers'], undefined, 'Object.prototype untouched');
   });
 
   test('maxSegmentBytes is bounded: one wire block to the largest size a peer can announce', () => {

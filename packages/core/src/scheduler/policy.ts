@@ -84,14 +84,44 @@ export interface SchedulerPolicyConfig {
    * `ShoalConfig` key: its default (`DEFAULT_FIRST_PEER_WAIT_MS`, 0) lives in config.ts with the others.
    */
   firstPeerWaitMs: number;
+  /** P2P only while the swarm counts at least this many viewers (`ShoalConfig.minSwarmPeers`); 0: always. */
+  minSwarmPeers?: number;
 }
 
 /** The policy's configuration from the engine's (`DEFAULT_CONFIG` holds every default, this one included). */
 export function policyConfigOf(
-  config: Pick<ShoalConfig, 'safetyMarginMs' | 'originFetchersPerSegment' | 'maxParallelHttp' | 'maxParallelP2P'>,
+  config: Pick<ShoalConfig, 'safetyMarginMs' | 'originFetchersPerSegment' | 'maxParallelHttp' | 'maxParallelP2P'> &
+    Partial<Pick<ShoalConfig, 'minSwarmPeers'>>,
 ): SchedulerPolicyConfig {
-  const { safetyMarginMs, originFetchersPerSegment, maxParallelHttp, maxParallelP2P } = config;
-  return { safetyMarginMs, originFetchersPerSegment, maxParallelHttp, maxParallelP2P, firstPeerWaitMs: DEFAULT_FIRST_PEER_WAIT_MS };
+  const { safetyMarginMs, originFetchersPerSegment, maxParallelHttp, maxParallelP2P, minSwarmPeers = 0 } = config;
+  return {
+    safetyMarginMs,
+    originFetchersPerSegment,
+    maxParallelHttp,
+    maxParallelP2P,
+    firstPeerWaitMs: DEFAULT_FIRST_PEER_WAIT_MS,
+    minSwarmPeers,
+  };
+}
+
+/** Whether peers may be used at all: the swarm (this viewer included) counts at least `minSwarmPeers`. */
+export function swarmLargeEnough(swarmSize: number, minSwarmPeers: number): boolean {
+  return swarmSize >= minSwarmPeers;
+}
+
+/**
+ * The snapshot the rules see: as it is, or — while the swarm is smaller than `minSwarmPeers` — as a viewer
+ * alone would see it (no holders, a swarm of one), so every segment the player asks for goes to the origin
+ * as a plain player's would, and nothing waits for peers.
+ */
+export function gatedSnapshot(snapshot: SchedulerSnapshot): SchedulerSnapshot {
+  if (swarmLargeEnough(snapshot.swarmSize, snapshot.config.minSwarmPeers ?? 0)) return snapshot;
+  return {
+    ...snapshot,
+    swarmSize: 1,
+    awaitingFirstPeer: false,
+    segments: snapshot.segments.map((segment) => ({ ...segment, holders: [], partialHolders: [], fetchingHolders: 0 })),
+  };
 }
 
 export interface SchedulerSnapshot {
@@ -167,7 +197,8 @@ interface Context {
 }
 
 /** Decisions for the snapshot's segments: cancellations first, then by earliest deadline. */
-export function decide(snapshot: SchedulerSnapshot): Decision[] {
+export function decide(input: SchedulerSnapshot): Decision[] {
+  const snapshot = gatedSnapshot(input);
   const decisions: Decision[] = [];
   const open: SegmentSnapshot[] = [];
   let runningHttp = 0;

@@ -80,8 +80,11 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
       holdings: options.holdings,
       onUploaded: options.onUploaded,
     });
-    options.holdings.on('have', this.announceHave);
-    options.holdings.on('lost', this.announceLost);
+    // Privacy: a viewer that serves nobody tells nobody what it holds (peers need not know to serve it).
+    if (options.uploadEnabled) {
+      options.holdings.on('have', this.announceHave);
+      options.holdings.on('lost', this.announceLost);
+    }
   }
 
   /** Take peers from this tracker client and start it. */
@@ -241,7 +244,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
       this.updateWantedPeers();
       if (wasReady || reason) this.emit('peer:closed', peer, reason);
     });
-    peer.start(this.options.holdings.fullSet());
+    peer.start(this.options.uploadEnabled ? this.options.holdings.fullSet() : []);
   };
 
   /** Over `maxPeers`: drop the least useful neighbours that are past their grace period. */

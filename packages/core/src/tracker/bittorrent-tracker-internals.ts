@@ -8,6 +8,7 @@
 import type Client from 'bittorrent-tracker';
 
 import type { SimplePeerLike } from '../transport/simple-peer-transport';
+import { reconnectDelayMs, screenTrackerMessage } from './tracker-message';
 
 /** What Shoal uses of a `@thaunknown/simple-peer` instance made by the library. */
 export interface LibraryPeer extends SimplePeerLike {
@@ -38,6 +39,14 @@ export interface LibraryInternals {
   cancelReconnects(): void;
 }
 
+/** What the client decides for the hooks on the library's socket (see `hookLibraryInternals`). */
+export interface SocketGuards {
+  /** Whether one more remote offer may be answered now. */
+  acceptRemoteOffer(): boolean;
+  /** A tracker message ignored or repaired, in words. */
+  onWarning(message: string): void;
+}
+
 /**
  * Hooks a client just constructed (before `start()`). Each `client._trackers[i]` (one per announce URL,
  * made once in the client's constructor) has:
@@ -47,12 +56,29 @@ export interface LibraryInternals {
  *   offer closed early must leave this map, or a late answer would `signal()` a destroyed peer and throw.
  * - `reconnectTimer`: set after a socket failure; the library's `destroy()` does not clear it while
  *   reconnecting, and it would open a new socket (and announce with offers) after destroy.
+ * - `_onSocketData(data)`: reads every tracker message (called through a bound arrow, so replacing the
+ *   instance method takes effect). Wrapped here with `guards` so the library only ever reads a message
+ *   `screenTrackerMessage` accepted: an unknown action no longer drops the socket, a tiny `interval` is
+ *   clamped, a numeric `peer_id` never reaches `bin2hex`, and remote offers beyond the cap are dropped.
+ * - `_startReconnectTimer()`: replaced by the same steps with `reconnectDelayMs` (1 s doubling to 60 s,
+ *   jittered) instead of the library's 10 s + up to 5 min on the first retry.
  */
-export function hookLibraryInternals(client: Client, onPeerCreated: (peer: LibraryPeer) => void): LibraryInternals {
+export function hookLibraryInternals(
+  client: Client,
+  onPeerCreated: (peer: LibraryPeer) => void,
+  guards?: SocketGuards,
+): LibraryInternals {
   interface InternalTracker {
     _createPeer?: (options?: object) => LibraryPeer;
     peers?: Record<string, LibraryPeer & { trackerTimeout?: unknown }> | null;
     reconnectTimer?: unknown;
+    destroyed?: boolean;
+    expectingResponse?: boolean;
+    reconnecting?: boolean;
+    retries?: number;
+    _onSocketData?: (data: unknown) => void;
+    _startReconnectTimer?: () => void;
+    _openSocket?: () => void;
   }
   const trackersField = (client as unknown as { _trackers?: unknown })._trackers;
   const missing: string[] = Array.isArray(trackersField) ? [] : ['_trackers'];
@@ -63,7 +89,12 @@ export function hookLibraryInternals(client: Client, onPeerCreated: (peer: Libra
     if (typeof tracker._createPeer !== 'function') missing.push(`_trackers[${index}]._createPeer`);
     if (typeof tracker.peers !== 'object' || tracker.peers === null) missing.push(`_trackers[${index}].peers`);
     if (!('reconnectTimer' in tracker)) missing.push(`_trackers[${index}].reconnectTimer`);
+    if (guards && typeof tracker._onSocketData !== 'function') missing.push(`_trackers[${index}]._onSocketData`);
+    if (guards && typeof tracker._startReconnectTimer !== 'function') {
+      missing.push(`_trackers[${index}]._startReconnectTimer`);
+    }
   }
+  if (guards) for (const tracker of trackers) guardSocket(tracker, guards);
   for (const tracker of trackers) {
     const createPeer = tracker._createPeer;
     if (typeof createPeer !== 'function') continue;
@@ -96,6 +127,57 @@ export function hookLibraryInternals(client: Client, onPeerCreated: (peer: Libra
     },
   };
 }
+
+/** See `hookLibraryInternals`: screens each tracker message, and paces reconnects. */
+function guardSocket(
+  tracker: {
+    destroyed?: boolean;
+    expectingResponse?: boolean;
+    reconnecting?: boolean;
+    retries?: number;
+    reconnectTimer?: unknown;
+    _onSocketData?: (data: unknown) => void;
+    _startReconnectTimer?: () => void;
+    _openSocket?: () => void;
+  },
+  guards: SocketGuards,
+): void {
+  const onSocketData = tracker._onSocketData;
+  if (typeof onSocketData === 'function') {
+    tracker._onSocketData = function (this: typeof tracker, data: unknown): void {
+      if (this.destroyed) return;
+      this.expectingResponse = false;
+      const text = typeof data === 'string' ? data : data instanceof Uint8Array ? textDecoder.decode(data) : null;
+      const screened =
+        text === null
+          ? ({ accepted: false, reason: 'tracker sent a message that is not text' } as const)
+          : screenTrackerMessage(text, { acceptRemoteOffer: () => guards.acceptRemoteOffer() });
+      if (!screened.accepted) {
+        guards.onWarning(screened.reason);
+        return;
+      }
+      for (const warning of screened.warnings) guards.onWarning(warning);
+      onSocketData.call(this, textEncoder.encode(JSON.stringify(screened.message)));
+    };
+  }
+  if (typeof tracker._startReconnectTimer === 'function' && typeof tracker._openSocket === 'function') {
+    tracker._startReconnectTimer = function (this: typeof tracker): void {
+      const delayMs = reconnectDelayMs(this.retries ?? 0, Math.random());
+      this.reconnecting = true;
+      clearTimeout(this.reconnectTimer as ReturnType<typeof setTimeout>);
+      const timer = setTimeout(() => {
+        this.retries = (this.retries ?? 0) + 1;
+        this._openSocket?.();
+      }, delayMs);
+      // As the library does: a pending reconnect alone must not keep a Node process alive.
+      (timer as { unref?: () => void }).unref?.();
+      this.reconnectTimer = timer;
+    };
+  }
+}
+
+const textDecoder = new TextDecoder();
+const textEncoder = new TextEncoder();
 
 /**
  * Clients of one swarm in one JavaScript realm, per tracker URL: announce URL + info-hash → instance

@@ -11,6 +11,10 @@
  * - Two peers that both offer end up with two connections; see `#adopt` for which one survives.
  * - Tracker failures are `warning` events (a dead URL reconnects on its own with backoff); both `warning`
  *   and `error` become `warning` events with a `ShoalError('tracker-warning')` here.
+ * - Every tracker message is screened before the library reads it (`tracker-message.ts`): unknown actions
+ *   and malformed fields are ignored with a `tracker-warning` (the socket stays up), the tracker's
+ *   `interval` is clamped, remote offers beyond `MAX_PENDING_ANSWERS` are dropped, and reconnects back off
+ *   from 1 s to 60 s with jitter.
  * - The library keeps one WebSocket per tracker URL per JavaScript realm, shared by every client in it;
  *   a second client of the same swarm in one realm gets its own socket here (see `claimOwnSockets`).
  *
@@ -48,6 +52,13 @@ export const MIN_ANNOUNCE_GAP_MS = 2_000;
 export const MAX_PENDING_OFFERS = 10;
 
 /**
+ * Remote offers being answered at once (each an RTCPeerConnection for up to `offerTimeoutMs`); a tracker
+ * relaying more gets them dropped with a `tracker-warning`. Without it, 40 offers left 45 connections
+ * pending. 10 matches `MAX_PENDING_OFFERS`: a viewer wants a handful of peers, not dozens at once.
+ */
+export const MAX_PENDING_ANSWERS = 10;
+
+/**
  * A duplicate connection to a peer we are already connected to is closed, except when both connected
  * within this window: then both sides may have picked different ones, so both keep the one offered by
  * the lower peer id. Generous next to a connection's setup time (~1 s) yet short enough that a long-lived
@@ -67,6 +78,8 @@ const LOST_WITHOUT: Record<string, string> = {
   _createPeer: "offers nobody answers stay open the library's own 50 s instead of offerTimeoutMs",
   peers: "an offer closed early stays in the library's books, where a late answer would throw",
   reconnectTimer: "a reconnect after a tracker failure may outlive destroy()",
+  _onSocketData: 'tracker messages reach the library unscreened (no interval clamp, no cap on remote offers)',
+  _startReconnectTimer: "reconnects wait the library's 10 s to 5 min instead of 1 s doubling to 60 s",
 };
 
 interface PendingPeer {
@@ -177,7 +190,10 @@ export class WebTorrentTrackerClient implements TrackerClient {
       const size = (response.complete ?? 0) + (response.incomplete ?? 0);
       if (Number.isFinite(size) && size > 0) this.#swarmSizes.set(response.announce ?? '', size);
     });
-    this.#internals = hookLibraryInternals(client, (peer) => this.#watch(peer));
+    this.#internals = hookLibraryInternals(client, (peer) => this.#watch(peer), {
+      acceptRemoteOffer: () => this.#pendingAnswers() < MAX_PENDING_ANSWERS,
+      onWarning: (message) => this.#warn(new Error(message)),
+    });
     for (const field of this.#internals.missing) {
       this.#warn(
         new Error(
@@ -247,6 +263,12 @@ export class WebTorrentTrackerClient implements TrackerClient {
     const swarmSize = this.#swarmSizes.size === 0 ? Infinity : Math.max(...this.#swarmSizes.values());
     const unconnected = swarmSize - 1 - this.#transports.size;
     return Math.max(0, Math.min(this.#wantedPeers, unconnected));
+  }
+
+  #pendingAnswers(): number {
+    let count = 0;
+    for (const peer of this.#pending.keys()) if (!peer.initiator) count++;
+    return count;
   }
 
   #requestAnnounce(): void {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG } from '../../src/config';
 import {
   decide,
+  gatedSnapshot,
   policyConfigOf,
+  swarmLargeEnough,
   type Decision,
   type SchedulerPolicyConfig,
   type SchedulerSnapshot,
@@ -80,6 +82,28 @@ interface Case {
 }
 
 const CASES: Case[] = [
+  // minSwarmPeers: below it the viewer is a plain player; at it, peers as usual.
+  {
+    name: 'minSwarmPeers 5, swarm of 3, held by peers → HTTP at once, as a plain player',
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 10_000, holders: ['a', 'b'] })], {
+      swarmSize: 3,
+      config: { ...DEFAULT_POLICY, minSwarmPeers: 5 },
+    }),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
+  },
+  {
+    name: 'minSwarmPeers 5, swarm of 3, VOD held by peers → HTTP, nobody counted as holder',
+    snapshot: snapshot([segment(1, { holders: ['a'] })], { live: false, swarmSize: 3, config: { ...DEFAULT_POLICY, minSwarmPeers: 5 } }),
+    expected: [{ action: 'http', key: key(1), reason: 'no-holders' }],
+  },
+  {
+    name: 'minSwarmPeers 5, swarm of 5, held by peers → P2P',
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 10_000, holders: ['a', 'b'] })], {
+      swarmSize: 5,
+      config: { ...DEFAULT_POLICY, minSwarmPeers: 5 },
+    }),
+    expected: [{ action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a', 'b'] }],
+  },
   // Where a segment the player asked for comes from.
   {
     name: 'urgent live segment nobody holds → HTTP at once (its whole turn window is past)',
@@ -510,6 +534,27 @@ describe('scheduler policy: decide()', () => {
   });
 });
 
+
+describe('scheduler policy: minSwarmPeers', () => {
+  test('swarmLargeEnough by table', () => {
+    const table: Array<[number, number, boolean]> = [
+      [1, 0, true],
+      [1, 1, true],
+      [1, 2, false],
+      [4, 5, false],
+      [5, 5, true],
+      [12, 5, true],
+    ];
+    for (const [swarmSize, minSwarmPeers, expected] of table) {
+      assert.equal(swarmLargeEnough(swarmSize, minSwarmPeers), expected, `${swarmSize} viewers, min ${minSwarmPeers}`);
+    }
+  });
+
+  test('the default (0) leaves the snapshot as it is', () => {
+    const input = snapshot([segment(1, { holders: ['a'] })], { swarmSize: 2 });
+    assert.equal(gatedSnapshot(input), input);
+  });
+});
 
 describe('scheduler policy: immediate origin fetchers scale with the swarm', () => {
   const k = WITH_IMMEDIATE_FETCHERS.originFetchersPerSegment;
