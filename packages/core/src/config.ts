@@ -104,6 +104,14 @@ export interface ShoalConfig {
   maxParallelHttp: number;
   /** Peer downloads at once (each may use several peers). @default 3 */
   maxParallelP2P: number;
+  /**
+   * Partitions of the audience (see `swarm/partition.ts` and README "Scale"): each is its own swarm and
+   * tracker info-hash, a viewer joins one by its peer id and stays there. 1 keeps one swarm. Size it so
+   * a partition holds a few thousand viewers: expected audience / 5,000, rounded up. @default 1
+   */
+  partitionCount: number;
+  /** Tracker URLs each partition announces to, picked from `trackerUrls` by rendezvous hashing. @default 2 */
+  trackersPerPartition: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
@@ -139,6 +147,10 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   // Each P2P download already spreads over every holder; three lets the look-ahead fill from peers while
   // keeping each download's share of the link (and its finish time) predictable.
   maxParallelP2P: 3,
+  // One swarm unless a site with a large audience asks for more.
+  partitionCount: 1,
+  // Two trackers per partition: one can die and the partition still meets.
+  trackersPerPartition: 2,
 });
 
 /**
@@ -196,6 +208,8 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   originFetchersPerSegment: nonNegativeNumber,
   maxParallelHttp: positiveInteger,
   maxParallelP2P: positiveInteger,
+  partitionCount: positiveInteger,
+  trackersPerPartition: positiveInteger,
 };
 
 /**
