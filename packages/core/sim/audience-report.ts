@@ -12,6 +12,8 @@ import type { AudienceOptions } from './audience-simulation';
 import type { TrackerMessageCounts } from './memory-tracker';
 
 export interface ViewerRecord {
+  /** The partition it joined (0 without partitions). */
+  partition: number;
   joinMs: number;
   leaveMs: number;
   rendition: number;
@@ -54,6 +56,8 @@ export interface AudienceResult {
   uploadMaxBytes: number;
   shareUploadingMoreThanDownloading: number;
   trackerMessagesPerSec: number;
+  /** P2P share and viewers of each partition, by index. */
+  partitions: Array<{ viewers: number; p2pShare: number }>;
   trackerMessages: TrackerMessageCounts;
   errors: number;
   neverPlayed: number;
@@ -87,7 +91,8 @@ export function summarise(input: SummaryInput): AudienceResult {
     viewerSec === 0 ? 0 : records.reduce((sum, r) => sum + (f(r) * (r.leaveMs - r.joinMs)) / 1000, 0) / viewerSec;
   const meanUplink = weighted((r) => r.uplinkBytesPerSec);
   const meanBitrate = weighted((r) => r.bitrateBytesPerSec);
-  const renditionsWatched = new Set(records.map((r) => r.rendition)).size;
+  // k counts each rendition once per partition watching it: every partition fetches its own copy.
+  const renditionsWatched = new Set(records.map((r) => `${r.partition}/${r.rendition}`)).size;
   const bound = Math.max(0, Math.min(1 - renditionsWatched / Math.max(1, meanConcurrent), meanUplink / meanBitrate));
   const http = records.reduce((s, r) => s + r.httpBytes, 0);
   const p2p = records.reduce((s, r) => s + r.p2pBytes, 0);
@@ -113,12 +118,24 @@ export function summarise(input: SummaryInput): AudienceResult {
     uploadMaxBytes: Math.max(0, ...uploads),
     shareUploadingMoreThanDownloading: records.filter((r) => r.uploadedBytes > r.httpBytes + r.p2pBytes).length / Math.max(1, records.length),
     trackerMessagesPerSec: tracker.total / input.simulatedSec,
+    partitions: partitionShares(records),
     trackerMessages: tracker,
     errors: records.reduce((s, r) => s + r.errors, 0),
     neverPlayed: records.length - startups.length,
     wallSec: input.wallSec,
     peakRssMB: input.peakRssBytes / 2 ** 20,
   };
+}
+
+function partitionShares(records: ViewerRecord[]): Array<{ viewers: number; p2pShare: number }> {
+  const out: Array<{ viewers: number; http: number; p2p: number }> = [];
+  for (const r of records) {
+    const slot = (out[r.partition] ??= { viewers: 0, http: 0, p2p: 0 });
+    slot.viewers++;
+    slot.http += r.httpBytes;
+    slot.p2p += r.p2pBytes;
+  }
+  return Array.from(out, (p) => ({ viewers: p?.viewers ?? 0, p2pShare: p && p.http + p.p2p > 0 ? p.p2p / (p.http + p.p2p) : 0 }));
 }
 
 const mbit = (bytesPerSec: number): string => `${((bytesPerSec * 8) / 1e6).toFixed(2)} Mbit/s`;
@@ -135,6 +152,9 @@ export function formatResult(r: AudienceResult): string {
     `upload/viewer    mean ${mb(r.uploadMeanBytes)}, max ${mb(r.uploadMaxBytes)}, ${(100 * r.shareUploadingMoreThanDownloading).toFixed(1)}% upload more than they download`,
     `tracker          ${r.trackerMessagesPerSec.toFixed(1)} messages/s (${r.trackerMessages.announces} announces, ${r.trackerMessages.offers} offers, ${r.trackerMessages.answers} answers)`,
     `  per URL        ${Object.entries(r.trackerMessages.byUrl).map(([url, n]) => `${url} ${(n / s.durationSec).toFixed(1)}/s`).join(', ')}`,
+    ...(r.partitions.length > 1
+      ? [`partitions       ${r.partitions.map((p, i) => `#${i} ${p.viewers} viewers ${p.p2pShare.toFixed(3)}`).join('; ')}`]
+      : []),
     `errors           ${r.errors}`,
     `simulator        ${r.wallSec.toFixed(1)} s wall, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
   ];

@@ -21,6 +21,7 @@ import { PlayerModel } from './player-model';
 import type { ManifestSource, PlayerRendition } from './playlist-source';
 import { mulberry32 } from './prng';
 import { SimOrigin } from './sim-origin';
+import { partitionIndexOf } from '../src/swarm/partition';
 
 export interface AudienceOptions {
   seed: number;
@@ -150,6 +151,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
       if (options.renditionsKbps[r]! * 125 <= ABR_BANDWIDTH_FACTOR * net.downlinkBytesPerSec) chosen = r;
     });
     const record: ViewerRecord = {
+      partition: partitionIndexOf(peerId, options.config.partitionCount ?? 1),
       joinMs, leaveMs: Math.min(endMs, joinMs + watchMs), rendition: chosen, bitrateBytesPerSec: options.renditionsKbps[chosen]! * 125,
       uplinkBytesPerSec: net.uplinkBytesPerSec, startupMs: undefined, stalls: 0, stallSec: 0, httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, errors: 0,
     };

@@ -92,6 +92,7 @@ class MemoryTrackerClient implements TrackerClient {
     this.wanted = options.wantedPeers;
     this.index = index;
     this.announceUrls = options.announceUrls.length > 0 ? [...options.announceUrls] : ['sim://tracker'];
+    if (hub.reportsSwarmSize) this.swarmSize = () => (this.started ? hub.listedCount(this.infoHashHex) : undefined);
   }
 
   on<E extends keyof TrackerClientEvents>(event: E, listener: TrackerClientEvents[E]): this {
@@ -131,9 +132,8 @@ class MemoryTrackerClient implements TrackerClient {
     this.hub.unlist(this);
   }
 
-  swarmSize(): number | undefined {
-    return this.hub.listedCount(this.infoHashHex);
-  }
+  /** Only under a model that reports counts: the engine treats a client with it as a counting tracker. */
+  readonly swarmSize?: () => number | undefined;
 }
 
 export class MemoryTrackerHub {
@@ -196,6 +196,10 @@ export class MemoryTrackerHub {
     const at = clients?.indexOf(client) ?? -1;
     if (clients && at >= 0) clients.splice(at, 1);
     this.byPeerId.delete(client.peerId);
+  }
+
+  get reportsSwarmSize(): boolean {
+    return this.options.model?.reportSwarmSize === true;
   }
 
   /** @internal Listed clients of an info-hash, when the model reports swarm sizes. */
