@@ -28,6 +28,7 @@ export interface ViewerRecord {
   uploadedBytes: number;
   /** Failed segment loads and player failures. */
   errors: number;
+  errorMessages: string[];
 }
 
 export interface OriginTally {
@@ -60,6 +61,8 @@ export interface AudienceResult {
   partitions: Array<{ viewers: number; p2pShare: number }>;
   trackerMessages: TrackerMessageCounts;
   errors: number;
+  /** The first few error messages, for the printout. */
+  errorSamples: string[];
   neverPlayed: number;
   wallSec: number;
   peakRssMB: number;
@@ -121,6 +124,7 @@ export function summarise(input: SummaryInput): AudienceResult {
     partitions: partitionShares(records),
     trackerMessages: tracker,
     errors: records.reduce((s, r) => s + r.errors, 0),
+    errorSamples: records.flatMap((r) => r.errorMessages).slice(0, 5),
     neverPlayed: records.length - startups.length,
     wallSec: input.wallSec,
     peakRssMB: input.peakRssBytes / 2 ** 20,
@@ -155,7 +159,7 @@ export function formatResult(r: AudienceResult): string {
     ...(r.partitions.length > 1
       ? [`partitions       ${r.partitions.map((p, i) => `#${i} ${p.viewers} viewers ${p.p2pShare.toFixed(3)}`).join('; ')}`]
       : []),
-    `errors           ${r.errors}`,
+    `errors           ${r.errors}${r.errorSamples.length > 0 ? ` (${r.errorSamples.join('; ')})` : ''}`,
     `simulator        ${r.wallSec.toFixed(1)} s wall, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
   ];
   return lines.join('\n');

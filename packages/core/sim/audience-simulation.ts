@@ -153,7 +153,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
     const record: ViewerRecord = {
       partition: partitionIndexOf(peerId, options.config.partitionCount ?? 1),
       joinMs, leaveMs: Math.min(endMs, joinMs + watchMs), rendition: chosen, bitrateBytesPerSec: options.renditionsKbps[chosen]! * 125,
-      uplinkBytesPerSec: net.uplinkBytesPerSec, startupMs: undefined, stalls: 0, stallSec: 0, httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, errors: 0,
+      uplinkBytesPerSec: net.uplinkBytesPerSec, startupMs: undefined, stalls: 0, stallSec: 0, httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, errors: 0, errorMessages: [],
     };
     records.push(record);
     runs.push(new Promise<void>((resolveViewer) => {
@@ -180,7 +180,10 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
           { trackerUrls: options.trackerUrls, p2pEnabled: options.p2p, ...options.config },
           { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256: nodeSha256 },
         );
-        engine.on('segment:failed', () => record.errors++);
+        engine.on('segment:failed', ({ error }) => {
+          record.errors++;
+          record.errorMessages.push(`segment: ${error.code} ${error.message}`);
+        });
         const ordered = [renditions[chosen]!, ...renditions.filter((_, r) => r !== chosen)];
         const manifest: ManifestSource = { url: `sim://origin/${options.mode}/master.m3u8`, load: () => answer(() => ordered) };
         const player = new PlayerModel({ engine, clock, manifest, live, liveSyncSegments: 3 });
@@ -190,6 +193,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
           const { httpBytes, p2pBytes, uploadedBytes } = engine.stats();
           const { stalls, stallSec, playingSinceMs, failures } = player.report;
           Object.assign(record, { httpBytes, p2pBytes, uploadedBytes, stalls, stallSec, errors: record.errors + failures.length });
+          record.errorMessages.push(...failures);
           record.startupMs = playingSinceMs === undefined ? undefined : playingSinceMs - joinMs;
           hub.vanish(peerId);
           engine.destroy();
