@@ -17,6 +17,7 @@ export const END_MARKER = '<!-- /config-reference -->';
 
 /** The unit a key's name states (`…Ms`, `…Sec`, `…Bytes`, `…Blocks`), else what its value is. */
 export function unitOf(key: string, value: unknown): string {
+  if (key.endsWith('BytesPerSec')) return 'bytes/s';
   const suffix = /(Ms|Sec|Bytes|Blocks)$/.exec(key)?.[1];
   if (suffix) return { Ms: 'ms', Sec: 's', Bytes: 'bytes', Blocks: 'blocks (63 KiB)' }[suffix]!;
   if (typeof value === 'number') return 'count';

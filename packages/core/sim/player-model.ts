@@ -25,6 +25,8 @@ export interface PlayerModelOptions {
   clock: Clock;
   /** The stream's manifest: its URL and renditions. The model plays the first rendition. */
   manifest: ManifestSource;
+  /** A VOD stream when false: the engine is told so and playback starts at the first segment. @default true */
+  live?: boolean;
   /** Segments behind the live edge to start at (hls.js `liveSyncDurationCount`). @default 3 */
   liveSyncSegments?: number;
   /** Stop loading ahead once this many seconds are buffered (hls.js `maxBufferLength`). @default 30 */
@@ -139,7 +141,7 @@ export class PlayerModel {
       if (this.stopped) return;
       this.rendition = renditions[0];
       if (!this.rendition) throw new Error('no rendition');
-      engine.setStreams({ manifestUrl: manifest.url, live: true, renditions: renditions.map(({ id, metadata }) => ({ id, metadata })) });
+      engine.setStreams({ manifestUrl: manifest.url, live: this.options.live !== false, renditions: renditions.map(({ id, metadata }) => ({ id, metadata })) });
       void this.refreshPlaylist(this.rendition);
     } catch (error) {
       if (this.stopped) return;
@@ -168,11 +170,12 @@ export class PlayerModel {
     this.segments = segments;
     const nowMs = clock.now();
     for (const { segmentId } of segments) if (!this.listedAtMs.has(segmentId)) this.listedAtMs.set(segmentId, nowMs);
-    if (changed) engine.updateStream(rendition.id, segments, { live: true });
+    const live = this.options.live !== false;
+    if (changed) engine.updateStream(rendition.id, segments, { live });
     if (this.next === undefined) {
       const edge = segments.at(-1);
       if (!edge) return;
-      this.next = Math.max(segments[0]!.segmentId, edge.segmentId - (this.options.liveSyncSegments - 1));
+      this.next = live ? Math.max(segments[0]!.segmentId, edge.segmentId - (this.options.liveSyncSegments - 1)) : segments[0]!.segmentId;
       this.positionSec = this.bufferedUntilSec = this.segment(this.next)!.startTimeSec;
       this.lastAdvanceMs = nowMs;
       this.tick();

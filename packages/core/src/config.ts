@@ -124,6 +124,14 @@ export interface ShoalConfig {
   maxParallelHttp: number;
   /** Peer downloads at once (each may use several peers). @default 3 */
   maxParallelP2P: number;
+  /**
+   * Partitions of the audience (see `swarm/partition.ts` and README "Scale"): each is its own swarm and
+   * tracker info-hash, a viewer joins one by its peer id and stays there. 1 keeps one swarm. Size it so
+   * a partition holds a few thousand viewers: expected audience / 5,000, rounded up. @default 1
+   */
+  partitionCount: number;
+  /** Tracker URLs each partition announces to, picked from `trackerUrls` by rendezvous hashing. @default 2 */
+  trackersPerPartition: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
@@ -163,6 +171,10 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
   // Each P2P download already spreads over every holder; three lets the look-ahead fill from peers while
   // keeping each download's share of the link (and its finish time) predictable.
   maxParallelP2P: 3,
+  // One swarm unless a site with a large audience asks for more.
+  partitionCount: 1,
+  // Two trackers per partition: one can die and the partition still meets.
+  trackersPerPartition: 2,
 });
 
 /**
@@ -215,6 +227,10 @@ export const CONFIG_BOUNDS: Readonly<Partial<Record<keyof ShoalConfig, ConfigBou
   originFetchersPerSegment: { min: 0, max: 256, integer: false },
   maxParallelHttp: { min: 1, max: 64, integer: true },
   maxParallelP2P: { min: 1, max: 64, integer: true },
+  // A partition is a swarm: past 4,096 of them a swarm of a million viewers has ~250 each, the smallest that
+  // still shares well; more trackers per partition than that only multiplies announces.
+  partitionCount: { min: 1, max: 4_096, integer: true },
+  trackersPerPartition: { min: 1, max: 8, integer: true },
 });
 
 /** Keys that would reach an object's prototype instead of a setting: always `config-invalid`. */
@@ -323,6 +339,8 @@ const CHECKS: Record<keyof ShoalConfig, Check> = {
   originFetchersPerSegment: bounded('originFetchersPerSegment'),
   maxParallelHttp: bounded('maxParallelHttp'),
   maxParallelP2P: bounded('maxParallelP2P'),
+  partitionCount: bounded('partitionCount'),
+  trackersPerPartition: bounded('trackersPerPartition'),
 };
 
 /** Whether `value` holds a prototype key at any depth (JSON.parse makes `__proto__` an own key). */

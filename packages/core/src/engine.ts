@@ -28,6 +28,7 @@ import { IndexedDbSegmentStorage } from './storage/indexeddb-storage';
 import { OriginSizes } from './sizes/origin-sizes';
 import { SizeGuard } from './sizes/size-guard';
 import { Swarm } from './swarm/swarm';
+import { planPartition } from './swarm/partition';
 import { createPeerId, infoHashFromSwarmId, swarmIdFromManifestUrl } from './swarm/swarm-identity';
 import type { TrackerClient, TrackerClientOptions } from './tracker/tracker-client';
 import { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
@@ -337,7 +338,14 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.swarmId = this.config.swarmId ?? swarmIdFromManifestUrl(manifestUrl, { ignoredParams: this.config.swarmIdIgnoredParams });
     if (!this.config.p2pEnabled) return;
     this.startIntegrity(manifestUrl);
-    const infoHashHex = infoHashFromSwarmId(this.swarmId);
+    const partition = planPartition({
+      swarmId: this.swarmId,
+      peerIdHex: this.peerId,
+      count: this.config.partitionCount,
+      trackerUrls: this.config.trackerUrls,
+      trackersPerPartition: this.config.trackersPerPartition,
+    });
+    const infoHashHex = partition.infoHashHex;
     const swarm = new Swarm({
       swarmHashHex: infoHashHex,
       clock: this.clock,
@@ -372,7 +380,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       createTracker({
         infoHashHex,
         peerId: this.peerId,
-        announceUrls: this.config.trackerUrls,
+        announceUrls: partition.announceUrls,
         rtcConfig: this.config.rtcConfig,
         offerTimeoutMs: this.config.offerTimeoutMs,
         wantedPeers: this.config.maxPeers,

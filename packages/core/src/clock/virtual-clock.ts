@@ -38,8 +38,14 @@ export interface VirtualTimerHandle {
 export class VirtualClock implements Clock {
   private nowMs: number;
   private nextId = 1;
-  /** Sorted by (dueMs, id); timers per test are few, so a sorted array beats a heap in clarity. */
-  private timers: VirtualTimer[] = [];
+  /**
+   * A binary min-heap on (dueMs, id). Cleared timers stay in it until they reach the top or the heap is
+   * compacted: the simulator keeps tens of thousands of timers and clears most of them, and a sorted array
+   * made each set and clear O(n).
+   */
+  private heap: VirtualTimer[] = [];
+  /** Ids of timers scheduled and neither run nor cleared. */
+  private readonly live = new Set<number>();
 
   constructor(options: VirtualClockOptions = {}) {
     this.nowMs = options.startMs ?? 0;
@@ -61,18 +67,18 @@ export class VirtualClock implements Clock {
   clearTimeout(handle: TimerHandle): void {
     if (typeof handle !== 'object' || handle === null || !('virtualTimerId' in handle)) return;
     const id = (handle as VirtualTimerHandle).virtualTimerId;
-    const index = this.timers.findIndex((timer) => timer.id === id);
-    if (index !== -1) this.timers.splice(index, 1);
+    if (!this.live.delete(id)) return;
+    if (this.heap.length > 2 * this.live.size + COMPACT_SLACK_TIMERS) this.compact();
   }
 
   /** Timers scheduled and neither run nor cleared. */
   get pendingTimers(): number {
-    return this.timers.length;
+    return this.live.size;
   }
 
   /** Due time of the earliest pending timer, or `undefined` when none is pending. */
   get nextTimerAtMs(): number | undefined {
-    return this.timers[0]?.dueMs;
+    return this.head()?.dueMs;
   }
 
   /**
@@ -90,7 +96,7 @@ export class VirtualClock implements Clock {
   advanceTo(targetMs: number): number {
     let ran = 0;
     for (;;) {
-      const next = this.timers[0];
+      const next = this.head();
       if (next === undefined || next.dueMs > targetMs) break;
       this.runTimer(next);
       ran += 1;
@@ -104,7 +110,7 @@ export class VirtualClock implements Clock {
    * they schedule). Returns false when no timer is pending.
    */
   runNext(): boolean {
-    const next = this.timers[0];
+    const next = this.head();
     if (next === undefined) return false;
     this.advanceTo(next.dueMs);
     return true;
@@ -145,20 +151,59 @@ export class VirtualClock implements Clock {
   }
 
   private insert(timer: VirtualTimer): void {
-    // Binary search for the first timer due strictly later: equal due times keep scheduling order.
-    let low = 0;
-    let high = this.timers.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((this.timers[middle] as VirtualTimer).dueMs <= timer.dueMs) low = middle + 1;
-      else high = middle;
+    this.live.add(timer.id);
+    const heap = this.heap;
+    heap.push(timer);
+    let at = heap.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!earlier(timer, heap[parent]!)) break;
+      heap[at] = heap[parent]!;
+      at = parent;
     }
-    this.timers.splice(low, 0, timer);
+    heap[at] = timer;
+  }
+
+  /** The earliest timer still live, cleared ones above it dropped. */
+  private head(): VirtualTimer | undefined {
+    while (this.heap.length > 0 && !this.live.has(this.heap[0]!.id)) this.pop();
+    return this.heap[0];
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && earlier(heap[right]!, heap[left]!) ? right : left;
+      if (!earlier(heap[child]!, last)) break;
+      heap[at] = heap[child]!;
+      at = child;
+    }
+    heap[at] = last;
+  }
+
+  /** Rebuilds the heap from the live timers (a sorted array is a valid heap). */
+  private compact(): void {
+    this.heap = this.heap.filter((timer) => this.live.has(timer.id)).sort((a, b) => (earlier(a, b) ? -1 : 1));
   }
 
   private runTimer(timer: VirtualTimer): void {
-    this.timers.shift();
+    this.pop();
+    this.live.delete(timer.id);
     if (timer.dueMs > this.nowMs) this.nowMs = timer.dueMs;
     timer.callback();
   }
+}
+
+/** Cleared timers the heap may hold beyond twice the live ones before it is compacted. */
+const COMPACT_SLACK_TIMERS = 1024;
+
+/** Heap order: due time, then scheduling order. */
+function earlier(a: VirtualTimer, b: VirtualTimer): boolean {
+  return a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.id < b.id);
 }

@@ -365,10 +365,14 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.transport.off('close', this.onTransportClose);
     this.transport.off('error', this.onTransportError);
     this.transport.destroy();
-    const failure = reason ?? new ShoalError('peer-closed', 'Peer closed', { source: 'p2p' });
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const request of pending) request.handlers.onFail(failure);
+    // Built only when a request waits on it: an error's stack trace is costly, and most peers close idle
+    // (a full swarm refusing them), which the simulator does thousands of times a minute.
+    if (this.pending.size > 0) {
+      const failure = reason ?? new ShoalError('peer-closed', 'Peer closed', { source: 'p2p' });
+      const pending = [...this.pending.values()];
+      this.pending.clear();
+      for (const request of pending) request.handlers.onFail(failure);
+    }
     this.emit('closed', reason);
     this.removeAllListeners();
   }

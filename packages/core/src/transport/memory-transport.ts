@@ -27,12 +27,45 @@ export interface MemoryLinkConditions {
 
 export const DEFAULT_MEMORY_LINK: MemoryLinkConditions = { latencyMs: 0, bandwidthBytesPerSec: Infinity };
 
+/**
+ * One viewer's access link in one direction (its uplink, or its downlink), shared by every connection
+ * of that viewer: frames pass it first come, first served at `bytesPerSec` (the simulator's capacity
+ * model, `sim/network-model.ts`). A frame is booked on it when it is sent (uplink) or when it leaves the
+ * sender (downlink); re-timing a queued frame with `setLink` does not move its booking.
+ */
+export class MemoryAccessLink {
+  readonly bytesPerSec: number;
+  private freeAtMs = -Infinity;
+
+  constructor(bytesPerSec: number) {
+    if (!(bytesPerSec > 0)) {
+      throw new ShoalError('config-invalid', `bytesPerSec must be > 0, got ${bytesPerSec}`, { source: 'config' });
+    }
+    this.bytesPerSec = bytesPerSec;
+  }
+
+  /** Books `sizeBytes` starting no earlier than `fromMs`; returns when its last byte is through. */
+  book(fromMs: number, sizeBytes: number): number {
+    const doneAtMs = Math.max(fromMs, this.freeAtMs) + (sizeBytes / this.bytesPerSec) * 1000;
+    this.freeAtMs = doneAtMs;
+    return doneAtMs;
+  }
+}
+
+/** A viewer's shared access links; either may be left out (unlimited). */
+export interface MemoryAccess {
+  uplink?: MemoryAccessLink;
+  downlink?: MemoryAccessLink;
+}
+
 export interface MemoryTransportPairOptions extends Partial<MemoryLinkConditions> {
   clock: Clock;
   /** The two ends' own peer ids, `[a, b]`: `a.remotePeerId` is `peerIds[1]`, `b.remotePeerId` is `peerIds[0]`. */
   peerIds: [string, string];
   /** Default `DEFAULT_LOW_WATER_MARK_BYTES`. */
   lowWaterMarkBytes?: number;
+  /** The two ends' shared access links, `[a, b]` (simulator): a's frames pass a's uplink, then b's downlink. */
+  access?: [MemoryAccess | undefined, MemoryAccess | undefined];
 }
 
 /** Which of a transport's two directions `setLink` changes. */
@@ -46,8 +79,9 @@ export function createMemoryTransportPair(options: MemoryTransportPairOptions): 
   });
   const lowWaterMarkBytes = options.lowWaterMarkBytes ?? DEFAULT_LOW_WATER_MARK_BYTES;
   const [aPeerId, bPeerId] = options.peerIds;
-  const a = new MemoryTransport({ clock: options.clock, remotePeerId: bPeerId, lowWaterMarkBytes, conditions });
-  const b = new MemoryTransport({ clock: options.clock, remotePeerId: aPeerId, lowWaterMarkBytes, conditions });
+  const [aAccess, bAccess] = options.access ?? [undefined, undefined];
+  const a = new MemoryTransport({ clock: options.clock, remotePeerId: bPeerId, lowWaterMarkBytes, conditions, access: aAccess });
+  const b = new MemoryTransport({ clock: options.clock, remotePeerId: aPeerId, lowWaterMarkBytes, conditions, access: bAccess });
   a.connectTo(b);
   b.connectTo(a);
   return [a, b];
@@ -69,6 +103,7 @@ interface MemoryTransportInit {
   remotePeerId: string;
   lowWaterMarkBytes: number;
   conditions: MemoryLinkConditions;
+  access: MemoryAccess | undefined;
 }
 
 /** One end of a `createMemoryTransportPair`; owns its outgoing link and every timer of that link. */
@@ -76,6 +111,7 @@ export class MemoryTransport extends TransportEventSource implements Transport {
   readonly remotePeerId: string;
   readonly lowWaterMarkBytes: number;
   private readonly clock: Clock;
+  private readonly access: MemoryAccess | undefined;
   private remote: MemoryTransport | undefined;
   private outgoing: MemoryLinkConditions;
   private isClosed = false;
@@ -96,6 +132,7 @@ export class MemoryTransport extends TransportEventSource implements Transport {
     this.remotePeerId = init.remotePeerId;
     this.lowWaterMarkBytes = init.lowWaterMarkBytes;
     this.outgoing = { ...init.conditions };
+    this.access = init.access;
   }
 
   /** @internal */
@@ -126,7 +163,10 @@ export class MemoryTransport extends TransportEventSource implements Transport {
       });
     }
     const nowMs = this.clock.now();
-    const leavesAtMs = Math.max(nowMs, this.lastLeavesAtMs) + serializationMs(frame.byteLength, this.outgoing);
+    const startMs = Math.max(nowMs, this.lastLeavesAtMs);
+    let leavesAtMs = startMs + serializationMs(frame.byteLength, this.outgoing);
+    const uplink = this.access?.uplink;
+    if (uplink !== undefined) leavesAtMs = Math.max(leavesAtMs, uplink.book(startMs, frame.byteLength));
     this.lastLeavesAtMs = leavesAtMs;
     // A copy: the caller may reuse its buffer, and the receiver must not see a Node Buffer or a shared view.
     this.queue.push({ bytes: new Uint8Array(frame), leavesAtMs });
@@ -211,7 +251,10 @@ export class MemoryTransport extends TransportEventSource implements Transport {
         if (head === undefined || head.leavesAtMs > nowMs + TIME_EPSILON_MS) break;
         this.queue.shift();
         this.bufferedBytes -= head.bytes.byteLength;
-        const arrivesAtMs = Math.max(head.leavesAtMs + this.outgoing.latencyMs, this.lastArrivesAtMs);
+        const downlink = this.remote?.access?.downlink;
+        const landsAtMs = head.leavesAtMs + this.outgoing.latencyMs;
+        const throughMs = downlink === undefined ? landsAtMs : downlink.book(landsAtMs, head.bytes.byteLength);
+        const arrivesAtMs = Math.max(throughMs, this.lastArrivesAtMs);
         this.lastArrivesAtMs = arrivesAtMs;
         this.flying.push({ bytes: head.bytes, arrivesAtMs });
       }

@@ -39,3 +39,17 @@ runTrackerClientContract('memory tracker hub, auto-advanced virtual clock, 40 ms
 });
 
 runTrackerClientContract('memory tracker hub, system clock, default link (the karma specs’)', async () => harnessOf(new MemoryTrackerHub()));
+
+runTrackerClientContract('memory tracker hub with the tracker-server model (announce interval, random subsets, expiry)', async () => {
+  const clock = new VirtualClock();
+  const stop = clock.autoAdvance({ yieldToHost });
+  const hub = new MemoryTrackerHub({
+    clock,
+    link: { latencyMs: 40, bandwidthBytesPerSec: 8 * 1024 * 1024 },
+    model: { announceIntervalMs: 120_000, maxNumwant: 50, peerTtlMs: 240_000, reportSwarmSize: true },
+  });
+  return harnessOf(hub, () => {
+    stop();
+    assert.equal(clock.pendingTimers, 0, 'timers left after every client and transport was destroyed');
+  });
+});
