@@ -35,6 +35,7 @@ import { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
 import type { Segment, SegmentKey } from './types';
 import { playbackContextFor } from './scheduler/playback-context';
 import type { DownloadContext, IntegrityViolation } from './download/segment-download';
+import { fetchRangeOverHttp, loadRange, pieceMatching } from './download/range-request';
 import type { CommitmentContext, SuspectReason } from './commitments/commitment-context';
 import { PeerTrust } from './commitments/peer-trust';
 import { integrityManifestUrlFor, SegmentIntegrity } from './integrity/segment-integrity';
@@ -223,8 +224,10 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   }
 
   /** Bytes of a segment: from the cache, peers, or HTTP. Rejects only when HTTP fails (or on abort). */
-  async loadSegment(segment: Segment, options: LoadSegmentOptions = {}): Promise<LoadSegmentResult> {
+  async loadSegment(requested: Segment, options: LoadSegmentOptions = {}): Promise<LoadSegmentResult> {
     this.assertAlive();
+    const segment = this.pieceOf(requested);
+    if (!segment) return this.loadByteRange(requested, options);
     const key: SegmentKey = { renditionId: segment.renditionId, segmentId: segment.segmentId };
     this.scheduler.playerAsked(segment);
     const cached = await this.readCached(key);
@@ -235,6 +238,37 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       return { bytes: cached, ...result };
     }
     return this.scheduler.request(segment, options.signal);
+  }
+
+  /**
+   * The segment a request is in the swarm. A byte range is a piece by its URL and range
+   * (`download/range-request.ts`): a request for a known piece takes that piece's id, whatever id the
+   * player gave it. Undefined: a range that is no known piece but overlaps some, or whose id names
+   * another piece: `loadByteRange` answers it.
+   */
+  private pieceOf(requested: Segment): Segment | undefined {
+    const { byteRange, renditionId, url } = requested;
+    if (!byteRange) return requested;
+    const pieces = this.registry.piecesOf(renditionId, url);
+    const piece = pieceMatching(pieces, url, byteRange);
+    if (piece) return piece.segmentId === requested.segmentId ? requested : { ...requested, segmentId: piece.segmentId };
+    const known = this.registry.segment(requested);
+    return pieces.length === 0 && !known ? requested : undefined;
+  }
+
+  /** A byte range that is not one piece: the pieces it covers through the swarm, only the rest over HTTP. */
+  private async loadByteRange(requested: Segment, options: LoadSegmentOptions): Promise<LoadSegmentResult> {
+    const { byteRange, renditionId, url } = requested;
+    if (!byteRange) throw new ShoalError('aborted', 'loadByteRange without a byte range', { source: 'http', fatal: true });
+    const startedAtMs = this.clock.now();
+    const result = await loadRange(byteRange, url, this.registry.piecesOf(renditionId, url), {
+      loadPiece: (piece) => this.loadSegment(piece, options),
+      isHeldSomewhere: (key) => this.holdings.isStored(key) || this.availability(key, { includePartial: true }) > 0,
+      fetchHttp: (resourceUrl, range) => fetchRangeOverHttp(this.downloads, resourceUrl, range, options.signal),
+    });
+    // No `segment:loaded` of its own: each piece it covers reports its load; the gaps count as HTTP bytes.
+    const { bytes, source, p2pBytes, peerIds } = result;
+    return { bytes, source, sizeBytes: bytes.byteLength, p2pBytes, durationMs: this.clock.now() - startedAtMs, peerIds };
   }
 
   /**

@@ -85,6 +85,11 @@ export class StreamRegistry {
     return this.byKey.get(segmentKeyString(key));
   }
 
+  /** A rendition's segments that are byte ranges of `url` (the pieces of a single-file rendition). */
+  piecesOf(renditionId: string, url: string): KnownSegment[] {
+    return this.renditions.get(renditionId)?.segments.filter((s) => s.url === url && s.byteRange !== undefined) ?? [];
+  }
+
   /** Segments of a rendition overlapping `[fromSec, toSec)`, in playback order. */
   segmentsBetween(renditionId: string, fromSec: number, toSec: number): KnownSegment[] {
     const rendition = this.renditions.get(renditionId);
