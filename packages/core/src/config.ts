@@ -188,6 +188,19 @@ export const DEFAULT_CONFIG: Readonly<ShoalConfig> = Object.freeze({
  */
 export const DEFAULT_FIRST_PEER_WAIT_MS = 0;
 
+/**
+ * The scheduler policy's VOD origin stagger (`SchedulerPolicyConfig.vodOriginStaggerMs`), in ms: 1,000.
+ * Viewers of a VOD started together (a push notification) meet at one download frontier: a viewer fed by
+ * peers catches up with the one fetching from the origin, and from then on both ask for each next segment
+ * at the same instant, both see nobody holding it, and both fetch it from the origin (issue 20: later
+ * viewers took most of their first 30 s from the origin). A VOD segment nobody holds, asked for with time
+ * to spare, therefore waits for a turn drawn within this window (never past the last HTTP start that keeps
+ * the margin): the earliest turn fetches and announces it, the others relay. One second is 20–100 peer
+ * announce delays, so two turns rarely fall within one announce of each other, and it costs the first of
+ * them half a second on average, only while its buffer has slack (never at startup or after a seek).
+ */
+export const DEFAULT_VOD_ORIGIN_STAGGER_MS = 1_000;
+
 type Check = (value: unknown) => string | undefined;
 
 /**

@@ -22,8 +22,11 @@
  *    see below): a joining viewer's first segments are held by the swarm. The segment playback needs
  *    first goes to HTTP at once; those a player asks for with it (Shaka asks for several, audio and video)
  *    are needed later and wait for the peer.
+ * 8. A VOD segment the player asks for that nobody holds or fetches, with time to spare, waits for this
+ *    viewer's origin turn, drawn within `vodOriginStaggerMs` (as live turns are, in a shorter window): of
+ *    viewers asking at once (one download frontier), the earliest turn fetches and the others relay.
  */
-import { DEFAULT_FIRST_PEER_WAIT_MS, type ShoalConfig } from '../config';
+import { DEFAULT_FIRST_PEER_WAIT_MS, DEFAULT_VOD_ORIGIN_STAGGER_MS, type ShoalConfig } from '../config';
 import type { SegmentKey } from '../types';
 import type { TransferEstimate } from './bandwidth-estimator';
 import { isOriginFetcher, partialRelayFinishMs, requestMs, streamMs } from './estimates';
@@ -68,6 +71,8 @@ export interface SegmentSnapshot {
   originLottery: number;
   /** Clock ms when this viewer first wanted the segment (it entered the playlist or the look-ahead). */
   wantedSinceAtMs: number;
+  /** Clock ms when the player first asked for it (rule 8 draws VOD turns from then); unset for a prefetch. */
+  requestedSinceAtMs?: number;
 }
 
 export interface SchedulerPolicyConfig {
@@ -86,6 +91,11 @@ export interface SchedulerPolicyConfig {
   firstPeerWaitMs: number;
   /** P2P only while the swarm counts at least this many viewers (`ShoalConfig.minSwarmPeers`); 0: always. */
   minSwarmPeers?: number;
+  /**
+   * Rule 8: the window, in ms, VOD origin turns are drawn in. Not a `ShoalConfig` key: its default
+   * (`DEFAULT_VOD_ORIGIN_STAGGER_MS`) lives in config.ts with the others.
+   */
+  vodOriginStaggerMs: number;
 }
 
 /** The policy's configuration from the engine's (`DEFAULT_CONFIG` holds every default, this one included). */
@@ -100,6 +110,7 @@ export function policyConfigOf(
     maxParallelHttp,
     maxParallelP2P,
     firstPeerWaitMs: DEFAULT_FIRST_PEER_WAIT_MS,
+    vodOriginStaggerMs: DEFAULT_VOD_ORIGIN_STAGGER_MS,
     minSwarmPeers,
   };
 }
@@ -291,6 +302,21 @@ function originTurnMs(segment: SegmentSnapshot, context: Context): number {
   return since + segment.originLottery * (latestMs - since);
 }
 
+/**
+ * Rule 8: when this viewer fetches a VOD segment nobody holds or fetches. Alone, at once; else at its draw
+ * within the stagger window from when it was wanted, and never past the last HTTP start that keeps the
+ * margin (so a segment needed soon, at startup or after a seek, goes at once).
+ */
+function vodOriginTurnMs(segment: SegmentSnapshot, context: Context): number {
+  const { snapshot } = context;
+  if (snapshot.swarmSize <= 1) return -Infinity;
+  const latestMs = latestHttpStartMs(segment, context);
+  // From the player's request: a segment sits in the look-ahead (waiting for peers) long before.
+  const sinceMs = segment.requestedSinceAtMs ?? segment.wantedSinceAtMs;
+  const turnMs = sinceMs + segment.originLottery * snapshot.config.vodOriginStaggerMs;
+  return Math.min(turnMs, latestMs);
+}
+
 /** Whether the origin may be asked for this segment at all (rules 3 and 4). */
 function mayUseHttp(segment: SegmentSnapshot, context: Context): boolean {
   return segment.requestedByPlayer || isRareFetcher(segment, context);
@@ -362,7 +388,11 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
     if (nowMs < untilAtMs) return { action: 'wait', reason: 'waiting-for-swarm', untilAtMs };
     return { action: 'http', reason: 'deadline-close' };
   }
-  if (!live) return { action: 'http', reason: 'no-holders' };
+  if (!live) {
+    const turnMs = vodOriginTurnMs(segment, context);
+    if (nowMs < turnMs) return { action: 'wait', reason: 'waiting-for-swarm', untilAtMs: turnMs };
+    return { action: 'http', reason: 'no-holders' };
+  }
   const untilAtMs = anyoneFetching(segment) ? latestHttpStartMs(segment, context) : originTurnMs(segment, context);
   if (nowMs < untilAtMs) return { action: 'wait', reason: 'waiting-for-swarm', untilAtMs };
   return { action: 'http', reason: 'deadline-close' };

@@ -88,6 +88,7 @@ export class Scheduler {
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       owner.waiters.add(waiter);
+      owner.requestedAtMs ??= this.options.clock.now();
       this.decideNow();
     });
   }

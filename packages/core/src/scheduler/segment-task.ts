@@ -21,6 +21,8 @@ export class SegmentTask {
   /** Drawn once per segment: whether this viewer is one of its origin fetchers. */
   readonly originLottery: number;
   readonly createdAtMs: number;
+  /** Clock ms when the player first asked for it; undefined while it is only fetched ahead. */
+  requestedAtMs: number | undefined;
   /** Replaced by a fresh HTTP download when a step of this one threw (`Scheduler.recover`). */
   download: SegmentDownload;
 
@@ -29,6 +31,7 @@ export class SegmentTask {
     this.segment = segment;
     this.originLottery = options.originLottery;
     this.createdAtMs = options.createdAtMs;
+    this.requestedAtMs = undefined;
     this.download = options.download;
   }
 

@@ -39,6 +39,7 @@ export interface TaskView {
   p2pBytesPerSecNow(nowMs: number): number | undefined;
   readonly originLottery: number;
   readonly createdAtMs: number;
+  readonly requestedAtMs?: number | undefined;
 }
 
 /** What the snapshot reads of the stream's segments. */
@@ -148,6 +149,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       fetchingHolders,
       originLottery: task.originLottery,
       wantedSinceAtMs: task.createdAtMs,
+      ...(task.requestedByPlayer && task.requestedAtMs !== undefined ? { requestedSinceAtMs: task.requestedAtMs } : {}),
     });
   }
   return {

@@ -113,9 +113,38 @@ const CASES: Case[] = [
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
-    name: 'VOD segment nobody holds → HTTP at once, no waiting',
-    snapshot: snapshot([segment(1)], { live: false }),
+    name: 'VOD segment nobody holds, this viewer alone → HTTP at once, no waiting',
+    snapshot: snapshot([segment(1)], { live: false, swarmSize: 1 }),
     expected: [{ action: 'http', key: key(1), reason: 'no-holders' }],
+  },
+  // Rule 8: VOD viewers at one download frontier ask for the same segment at once; turns are staggered.
+  {
+    name: 'VOD segment nobody holds, time to spare, others in the swarm → wait for this viewer’s turn in the stagger window',
+    // Turn: wantedSinceAtMs + 0.9 × 1,000.
+    snapshot: snapshot([segment(1)], { live: false }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 900 }],
+  },
+  {
+    name: 'VOD: this viewer’s turn has come → HTTP',
+    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 900 })], { live: false }),
+    expected: [{ action: 'http', key: key(1), reason: 'no-holders' }],
+  },
+  {
+    name: 'VOD: needed soon (startup, a seek) → HTTP at once, whatever the draw',
+    // Latest HTTP start NOW + 1,500 − 1,100 − 1,000 = NOW − 600.
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 1_500 })], { live: false }),
+    expected: [{ action: 'http', key: key(1), reason: 'no-holders' }],
+  },
+  {
+    name: 'VOD: another viewer’s turn came first (fetching, no byte yet) → wait to relay from it',
+    // Latest HTTP start NOW + 20,000 − 1,100 − 1,000.
+    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 900, fetchingHolders: 1 })], { live: false }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 17_900 }],
+  },
+  {
+    name: 'VOD: another viewer is downloading it → relay (partial holder)',
+    snapshot: snapshot([segment(1, { partialHolders: [{ peerId: 'a', announcedAtMs: NOW - 100 }] })], { live: false }),
+    expected: [{ action: 'p2p', key: key(1), reason: 'partial-fits', peerIds: ['a'] }],
   },
   {
     name: 'held by peers with time to spare → P2P from every holder',
@@ -469,7 +498,7 @@ const CASES: Case[] = [
         segment(2, { deadlineAtMs: NOW + 2_000 }),
         segment(3, { deadlineAtMs: NOW + 3_000 }),
       ],
-      { live: false },
+      { live: false, swarmSize: 1 },
     ),
     expected: [
       { action: 'http', key: key(2), reason: 'no-holders' },
@@ -498,7 +527,7 @@ const CASES: Case[] = [
         segment(2, { state: 'http' }),
         segment(3, { deadlineAtMs: NOW + 5_000 }),
       ],
-      { live: false },
+      { live: false, swarmSize: 1 },
     ),
     expected: [
       { action: 'cancel', key: key(1), reason: 'not-wanted' },
