@@ -6,7 +6,7 @@
  *     published on the live clock, before any playlist lists it (the window's segments are added when the
  *     manifest is asked for, so it always covers every segment a playlist served so far names);
  *   - live DASH: the same, over the bytes the origin serves (media times moved on per loop).
- * DASH SegmentBase byte ranges have no entry: with the manifest on, players fetch those over HTTP only.
+ * Single-file DASH (SegmentList mediaRange, SegmentBase + sidx) has an entry per segment range as well.
  */
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';

@@ -9,6 +9,7 @@ import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import type { ByteRange } from '../types';
 import { BLOCK_BYTES } from '../wire/messages';
 import { INTEGRITY_MANIFEST_VERSION, type IntegrityManifestJson, type IntegritySegmentJson } from './integrity-manifest';
+import { dashSegmentRangesOf, dashSingleFilesOf } from './dash-ranges';
 import { hlsSegmentsOf, isHlsMasterPlaylist } from './hls-segments';
 
 /** What `shoal-integrity` appends to a playlist's file name for its manifest (and the engine's usual template). */
@@ -93,6 +94,17 @@ async function manifestOfFolderFiles(folder: string, playlistPath: string): Prom
   const segments: IntegritySegmentJson[] = [];
   for (const path of await mediaFilesUnder(folder)) {
     segments.push(integritySegmentOf(relative(folder, path).split(sep).join('/'), await readFile(path)));
+  }
+  // Single-file Representations (SegmentList mediaRange, SegmentBase + sidx): an entry per segment range.
+  const mpdFolder = dirname(playlistPath);
+  for (const file of dashSingleFilesOf(await readFile(playlistPath, 'utf8'))) {
+    const bytes = await readFile(join(mpdFolder, ...file.uri.split('/'))).catch(() => undefined);
+    if (!bytes) continue;
+    const uri = relative(folder, join(mpdFolder, ...file.uri.split('/'))).split(sep).join('/');
+    for (const byteRange of dashSegmentRangesOf(file, bytes)) {
+      if (byteRange.endByte >= bytes.byteLength) throw new Error(`${file.uri}: byte range ${byteRange.startByte}-${byteRange.endByte} beyond the file`);
+      segments.push(integritySegmentOf(uri, bytes.subarray(byteRange.startByte, byteRange.endByte + 1), byteRange));
+    }
   }
   return { manifestPath: playlistPath + INTEGRITY_FILE_SUFFIX, manifest: integrityManifestOf(segments) };
 }
