@@ -1,8 +1,9 @@
 /**
  * `npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
- *                         [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--no-check] [--no-integrity]`
+ *                         [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--compare p2pml] [--no-check] [--no-integrity]`
  *
- * Runs the swarm scenario with Shoal and with the plain player, in R rounds of alternating order (2 by
+ * Runs the swarm scenario with Shoal and with the plain player (and p2p-media-loader with `--compare p2pml`,
+ * the arms rotating one place per round), in R rounds of alternating order (2 by
  * default: Shoal, plain, plain, Shoal), prints one summary line and a line per
  * viewer, and writes `.bench/swarm-<timestamp>.json` and the picture `.bench/swarm-<timestamp>.svg`.
  * WebRTC needs the netns wrapper here: the npm script runs this through scripts/netns-run.sh.
@@ -17,7 +18,7 @@ import type { PlayerName, SwarmScenarioOptions } from './types';
 
 const OUT_DIR = fileURLToPath(new URL('../../.bench', import.meta.url));
 const USAGE = `usage: npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
-                           [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--no-check] [--no-integrity]
+                           [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--compare p2pml] [--no-check] [--no-integrity]
 defaults: 4 viewers, 60 s, live, hlsjs, 2 rounds, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`;
 
 function positive(flag: string, raw: string | undefined): number {
@@ -49,6 +50,12 @@ function parseArgs(argv: string[]): SwarmScenarioOptions {
         break;
       }
       case '--stream': options.streamName = value() ?? ''; break;
+      case '--compare': {
+        const anchor = value();
+        if (anchor !== 'p2pml') throw new Error(`--compare ${anchor ?? ''}: p2pml`);
+        options.compare = anchor;
+        break;
+      }
       case '--vod-step': options.vodStartStepSec = Number(value()); break;
       case '--throttle': {
         const raw = value() ?? '';
@@ -76,11 +83,12 @@ async function main(): Promise<void> {
   const svgPath = join(OUT_DIR, `swarm-${stamp}.svg`);
   writeFileSync(jsonPath, `${JSON.stringify({ summary, ...result }, null, 2)}\n`);
   writeFileSync(svgPath, renderSvg(result));
-  console.log([...viewerLines(result.shoal), ...viewerLines(result.plain)].join('\n'));
+  console.log([...viewerLines(result.shoal), ...(result.anchor ? viewerLines(result.anchor).map((line) => line.replace(/^  shoal viewer/, '  p2pml viewer')) : []), ...viewerLines(result.plain)].join('\n'));
   const checked = result.shoal.viewers.flatMap((v) => v.p2pSegments).filter((s) => s.matchesOrigin !== undefined);
   if (checked.length > 0) console.log(`peer bytes: ${checked.filter((s) => s.matchesOrigin).length}/${checked.length} segments identical to the origin's`);
   for (const note of result.notes) console.log(`note: ${note}`);
   console.log(summary);
+  if (result.anchor && result.anchorFigures) console.log(`p2p-media-loader (anchor): ${summaryLine({ ...result, shoal: result.anchor, figures: { ...result.anchorFigures, shoal: result.anchorFigures.anchor, plain: result.figures.plain } })}`);
   console.log(`wrote ${jsonPath}\n      ${svgPath}`);
 }
 

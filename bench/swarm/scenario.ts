@@ -32,6 +32,7 @@ export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
     checkPeerBytes: options.checkPeerBytes ?? false,
     integrity: options.integrity ?? true,
     rounds: options.rounds ?? 2,
+    compare: options.compare ?? 'none',
   };
   if (resolved.player !== 'hlsjs' && resolved.player !== 'shaka') throw new Error(`player "${String(resolved.player)}": hlsjs or shaka`);
   if (!(resolved.vodStartStepSec >= 0)) throw new Error('vodStartStepSec must be ≥ 0');
@@ -81,7 +82,18 @@ async function alignToLiveSegment(demo: RunningDemo): Promise<void> {
   while (edge() === before && Date.now() < giveUpAtMs) await sleep(10);
 }
 
-async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolean, round: number, log: (line: string) => void): Promise<PhaseReport> {
+/** One arm of the comparison: Shoal, p2p-media-loader (`compare: 'p2pml'`) or the plain player. */
+export type Arm = 'shoal' | 'p2pml' | 'plain';
+
+/** The arms of round `round`, in its order: rotated one place per round, so each arm runs first in turn. */
+export function armsOfRound(round: number, compare: ResolvedOptions['compare']): Arm[] {
+  const arms: Arm[] = compare === 'p2pml' ? ['shoal', 'p2pml', 'plain'] : ['shoal', 'plain'];
+  const shift = round % arms.length;
+  return [...arms.slice(shift), ...arms.slice(0, shift)];
+}
+
+async function runPhase(demo: RunningDemo, options: ResolvedOptions, arm: Arm, round: number, log: (line: string) => void): Promise<PhaseReport> {
+  const p2p = arm !== 'plain';
   // Every browser of the phase is launched before it starts (see viewer.ts): a launch mid-phase would
   // take the CPU the playing pages need.
   const launched: ViewerBrowser[] = [];
@@ -112,6 +124,7 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
         round,
         url: demo.url,
         p2p,
+        ...(arm === 'p2pml' ? { anchor: 'p2pml' as const } : {}),
         live: options.stream === 'live',
         player: options.player,
         streamName: options.streamName,
@@ -124,12 +137,12 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
         throw error;
       });
     active.push(viewer);
-    log(`  ${p2p ? 'shoal' : 'plain'} viewer ${id} joined at ${(clock() / 1000).toFixed(1)} s`);
+    log(`  ${arm} viewer ${id} joined at ${(clock() / 1000).toFixed(1)} s`);
   };
   const leave = async (viewer: Viewer): Promise<void> => {
     active.splice(active.indexOf(viewer), 1);
     reports.push(await viewer.finish(true));
-    log(`  ${p2p ? 'shoal' : 'plain'} viewer left at ${(clock() / 1000).toFixed(1)} s`);
+    log(`  ${arm} viewer left at ${(clock() / 1000).toFixed(1)} s`);
   };
 
   let sampling = false;
@@ -170,6 +183,7 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, p2p: boolea
   reports.sort((a, b) => a.id - b.id);
   return {
     p2p,
+    ...(arm === 'p2pml' ? { anchor: 'p2pml' as const } : {}),
     wallSeconds,
     viewers: reports,
     origin: {
@@ -246,6 +260,7 @@ export function poolPhases(phases: PhaseReport[]): PhaseReport {
   const p2p = averaged(phases.map((p) => p.timeline.map((t) => t.p2pBytes)));
   return {
     p2p: phases[0]!.p2p,
+    ...(phases[0]!.anchor ? { anchor: phases[0]!.anchor } : {}),
     wallSeconds: phases.reduce((a, p) => a + p.wallSeconds, 0),
     viewers: phases.flatMap((p) => p.viewers),
     origin: {
@@ -280,17 +295,20 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
   resolved.streamName = streamNameOf(resolved, demo.config.streams);
   try {
     await warmUp(demo, resolved);
-    const shoalRounds: PhaseReport[] = [];
-    const plainRounds: PhaseReport[] = [];
+    const rounds: Record<Arm, PhaseReport[]> = { shoal: [], p2pml: [], plain: [] };
     for (let round = 0; round < resolved.rounds; round++) {
-      for (const p2p of round % 2 === 0 ? [true, false] : [false, true]) {
-        const what = `${p2p ? 'shoal' : `plain ${resolved.player}`} phase${resolved.rounds > 1 ? ` (round ${round + 1}/${resolved.rounds})` : ''}`;
+      for (const arm of armsOfRound(round, resolved.compare)) {
+        const what = `${arm === 'plain' ? `plain ${resolved.player}` : arm} phase${resolved.rounds > 1 ? ` (round ${round + 1}/${resolved.rounds})` : ''}`;
         log(`${what}: ${resolved.viewers} ${resolved.player} viewers of ${resolved.streamName}, ${resolved.seconds} s${resolved.churn ? ', churn' : ''}`);
-        (p2p ? shoalRounds : plainRounds).push(await runPhase(demo, resolved, p2p, round, log));
+        rounds[arm].push(await runPhase(demo, resolved, arm, round, log));
       }
     }
+    const shoalRounds = rounds.shoal;
+    const plainRounds = rounds.plain;
     const shoal = poolPhases(shoalRounds);
     const plain = poolPhases(plainRounds);
+    const anchor = rounds.p2pml.length > 0 ? poolPhases(rounds.p2pml) : undefined;
+    const anchorFigures = anchor && computeFigures(anchor, plain, resolved.viewers);
     if (resolved.checkPeerBytes) await checkPeerBytes(demo, shoal.viewers);
     const notes = [
       'P2P share limit 1 − 1/N assumes one swarm: ABR may split viewers across renditions (one swarm each); see renditions per viewer (seconds sampled on each).',
@@ -304,6 +322,7 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
       shoal,
       plain,
       figures: computeFigures(shoal, plain, resolved.viewers),
+      ...(anchor && anchorFigures ? { anchor, anchorFigures: { anchor: anchorFigures.shoal, comparison: anchorFigures.comparison } } : {}),
       roundComparisons: shoalRounds.map((s, i) => computeFigures(s, plainRounds[i]!, resolved.viewers).comparison),
       notes,
     };

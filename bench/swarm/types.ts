@@ -50,6 +50,12 @@ export interface SwarmScenarioOptions {
    * every round, so neither side always runs first on a machine that is still warming up. @default 2
    */
   rounds?: number;
+  /**
+   * `p2pml`: a third arm, p2p-media-loader 2.x on the same pages (`&anchor=p2pml`: its hls.js or Shaka
+   * integration with its documented defaults, our tracker, no ICE servers), in every round with Shoal and
+   * the plain player, the order rotating. @default 'none'
+   */
+  compare?: 'p2pml' | 'none';
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -122,6 +128,8 @@ export interface OriginSegmentCounts {
 /** One pass of the scenario, Shoal (`p2p: true`) or plain hls.js; or several rounds of it pooled. */
 export interface PhaseReport {
   p2p: boolean;
+  /** Set on the p2p-media-loader arm's phases (`compare: 'p2pml'`). */
+  anchor?: 'p2pml';
   wallSeconds: number;
   viewers: ViewerReport[];
   origin: {
@@ -193,6 +201,9 @@ export interface SwarmScenarioResult {
   shoal: PhaseReport;
   plain: PhaseReport;
   figures: { shoal: PhaseFigures; plain: PhaseFigures; comparison: ComparisonFigures };
+  /** The p2p-media-loader arm pooled, and its figures against the plain player (`compare: 'p2pml'`). */
+  anchor?: PhaseReport;
+  anchorFigures?: { anchor: PhaseFigures; comparison: ComparisonFigures };
   /** Each round's comparison on its own, in order: the spread behind the pooled figures. */
   roundComparisons: ComparisonFigures[];
   notes: string[];

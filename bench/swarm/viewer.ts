@@ -49,6 +49,8 @@ export interface ViewerOptions {
   round: number;
   url: string;
   p2p: boolean;
+  /** `p2pml`: the page runs p2p-media-loader instead of Shoal (`&anchor=p2pml`). */
+  anchor?: 'p2pml';
   live: boolean;
   player: PlayerName;
   /** A stream name of the demo's /config.json. */
@@ -85,7 +87,7 @@ export class ViewerBrowser {
   async join(options: ViewerOptions): Promise<Viewer> {
     const viewer = new Viewer(options, this, options.clock(), processTreeCpuSeconds(this.profileDir));
     const start = options.startSec === undefined ? '' : `&start=${options.startSec}`;
-    await this.page.goto(`${options.url}/?player=${options.player}&stream=${options.streamName}&test=1&p2p=${options.p2p ? 1 : 0}${options.integrity ? '' : '&integrity=0'}${start}`);
+    await this.page.goto(`${options.url}/?player=${options.player}&stream=${options.streamName}&test=1&p2p=${options.p2p ? 1 : 0}${options.anchor ? `&anchor=${options.anchor}` : ''}${options.integrity ? '' : '&integrity=0'}${start}`);
     await this.page.evaluate(installStallProbe);
     return viewer;
   }

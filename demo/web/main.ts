@@ -5,6 +5,7 @@
  *   ?player=hlsjs|shaka|videojs   (default hlsjs; players/index.ts lists them)
  *   &stream=<name>        a stream of /config.json the player plays (default liveTs)
  *   &p2p=0                the plain player, no Shoal
+ *   &anchor=p2pml         p2p-media-loader 2.x instead of Shoal (hls.js or Shaka; the swarm benchmark's third arm)
  *   &tracker=ws://…       another WebTorrent tracker
  *   &cache=1              VOD segments kept in IndexedDB across reloads (`persistentCache`); served as 'cached'
  *   &test=1               record SHA-256 of every segment that came from peers (window.shoalDemo.p2pSegments)
@@ -18,6 +19,7 @@ import { ShoalEngine, type NetworkConnectionLike } from '@shoal/core';
 import { BytesChart } from './chart';
 import { $, fillControls, renderStats, streamsFor } from './page';
 import { PLAYERS, playerIdOf } from './players/index';
+import type { PlayerContext, PlayerSession } from './players/types';
 import { recordIntegrity, recordPeerSegments, type DemoState } from './state';
 import { lyingTrackerClient } from './test-liar';
 
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
   const asked = query.get('stream') ?? DEFAULT_STREAM;
   const streamName = playable.includes(asked) ? asked : playable.includes(DEFAULT_STREAM) ? DEFAULT_STREAM : playable[0]!;
   if (streamName !== asked && query.has('stream')) throw new Error(`${PLAYERS[player].label} does not play stream "${asked}"`);
-  const p2p = query.get('p2p') !== '0';
+  const anchor = query.get('anchor') === 'p2pml' && (player === 'hlsjs' || player === 'shaka');
+  // The anchor's page runs no Shoal (a disabled engine keeps the page's wiring) but counts as a P2P page.
+  const p2p = anchor || query.get('p2p') !== '0';
   const trackerUrl = query.get('tracker') ?? config.trackerUrl;
   const streamUrl = withQuery(config.streams[streamName]!, query.get('streamQuery'));
   const startSec = query.has('start') ? Number(query.get('start')) : undefined;
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
     ...(connection ? { connection } : {}),
     ...(query.get('testCorruptUploads') === '1' ? { createTrackerClient: lyingTrackerClient } : {}),
   };
-  const engine = new ShoalEngine({ trackerUrls: [trackerUrl], rtcConfig: { iceServers: [] }, p2pEnabled: p2p, persistentCache, integrityManifestUrl }, platform);
+  const engine = new ShoalEngine({ trackerUrls: [trackerUrl], rtcConfig: { iceServers: [] }, p2pEnabled: p2p && !anchor, persistentCache, integrityManifestUrl }, platform);
   const video = $<HTMLVideoElement>('video');
   const state: DemoState = {
     player, engine, instance: undefined, p2p, streamUrl, errors: [], stalls: 0, startupMs: undefined, p2pSegments: [], httpFragmentBytes: 0,
@@ -78,18 +82,19 @@ async function main(): Promise<void> {
   setInterval(() => renderStats(state), 500);
 
   video.muted = true;
-  const session = await (await PLAYERS[player].load()).start({
+  const context = {
     engine,
     video,
     streamUrl,
     ...(startSec !== undefined && Number.isFinite(startSec) ? { startSec } : {}),
-    onError: (message) => state.errors.push(message),
-    onMediaSegmentLoaded: (sizeBytes) => {
+    onError: (message: string) => state.errors.push(message),
+    onMediaSegmentLoaded: (sizeBytes: number) => {
       state.httpFragmentBytes += sizeBytes;
       // The plain player: the engine sees no traffic, so chart what the player loads.
       if (!p2p) chart.add('httpBytes', sizeBytes);
     },
-  });
+  };
+  const session = anchor ? await startAnchor(player, context, trackerUrl, engine) : await (await PLAYERS[player].load()).start(context);
   state.instance = session.instance;
   if (player === 'hlsjs') state.hls = session.instance;
   state.quality = () => session.quality();
@@ -99,6 +104,18 @@ async function main(): Promise<void> {
 main().catch((error: Error) => {
   document.body.insertAdjacentHTML('afterbegin', `<p style="color:#c92a2a">Demo failed: ${error.message}</p>`);
 });
+
+/**
+ * p2p-media-loader on this page (`&anchor=p2pml`). Its byte counts replace the disabled engine's `stats()`,
+ * which every reader of the page (tests, `bench:swarm`) takes a P2P page's figures from.
+ */
+async function startAnchor(player: 'hlsjs' | 'shaka', context: PlayerContext, trackerUrl: string, engine: ShoalEngine): Promise<PlayerSession> {
+  const p2pml = await import(/* webpackChunkName: "anchor-p2pml" */ './players/p2pml');
+  const counts = new p2pml.AnchorStats();
+  const shoalStats = engine.stats.bind(engine);
+  engine.stats = () => ({ ...shoalStats(), ...counts.stats() });
+  return player === 'hlsjs' ? p2pml.startP2pmlHlsjs(context, trackerUrl, counts) : p2pml.startP2pmlShaka(context, trackerUrl, counts);
+}
 
 /** `url` with the query string `extra` added (the demo origin serves a stream whatever its query). */
 function withQuery(url: string, extra: string | null): string {
