@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const svgPath = join(OUT_DIR, `swarm-${stamp}.svg`);
   writeFileSync(jsonPath, `${JSON.stringify({ summary, ...result }, null, 2)}\n`);
   writeFileSync(svgPath, renderSvg(result));
-  console.log([...viewerLines(result.shoal), ...(result.anchor ? viewerLines(result.anchor).map((line) => line.replace(/^  shoal viewer/, '  p2pml viewer')) : []), ...viewerLines(result.plain)].join('\n'));
+  console.log([...viewerLines(result.shoal), ...(result.anchor ? viewerLines(result.anchor).map((line) => line.replace(/^ {2}shoal viewer/, '  p2pml viewer')) : []), ...viewerLines(result.plain)].join('\n'));
   const checked = result.shoal.viewers.flatMap((v) => v.p2pSegments).filter((s) => s.matchesOrigin !== undefined);
   if (checked.length > 0) console.log(`peer bytes: ${checked.filter((s) => s.matchesOrigin).length}/${checked.length} segments identical to the origin's`);
   for (const note of result.notes) console.log(`note: ${note}`);
