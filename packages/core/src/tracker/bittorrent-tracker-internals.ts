@@ -147,7 +147,9 @@ function guardSocket(
     tracker._onSocketData = function (this: typeof tracker, data: unknown): void {
       if (this.destroyed) return;
       this.expectingResponse = false;
-      const text = typeof data === 'string' ? data : data instanceof Uint8Array ? textDecoder.decode(data) : null;
+      // ArrayBuffer.isView, not instanceof: a socket's bytes may come from another realm (a worker, a
+      // vm context, Node's Buffer under a bundle), where instanceof Uint8Array is false.
+      const text = typeof data === 'string' ? data : ArrayBuffer.isView(data) ? textDecoder.decode(data as Uint8Array) : null;
       const screened =
         text === null
           ? ({ accepted: false, reason: 'tracker sent a message that is not text' } as const)

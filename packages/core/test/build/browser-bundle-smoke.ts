@@ -74,7 +74,11 @@ for (const client of [fromBundle, fromSources]) {
 const startedMs = Date.now();
 fromBundle.start();
 fromSources.start();
-await waitUntil(() => remoteIds.length === 2, 'the bundle client and the source client to connect', 40_000);
+await waitUntil(() => remoteIds.length === 2, 'the bundle client and the source client to connect', 40_000).catch((error: unknown) => {
+  // The clients' warnings say why they never met (a refused announce, a failed offer).
+  console.error(`warnings: ${JSON.stringify(warnings)}; connected: ${JSON.stringify(remoteIds)}`);
+  throw error;
+});
 const connectMs = Date.now() - startedMs;
 for (const client of [fromBundle, fromSources]) client.destroy();
 for (const transport of transports) transport.destroy();
