@@ -8,12 +8,19 @@
  * requested byte is sent once per request the peer pays for), a cancel of a request not outstanding is
  * ignored (nothing is stored for it), and with `maxUploadBytesPerSec`/`maxPeerUploadBytesPerSec` every
  * block waits for tokens of the total and the peer's token bucket.
+ *
+ * Paced to the uplink (issue 18): every peer's blocks queue on this viewer's one uplink, so serving every
+ * request that arrives makes each of them late. The uploader measures how fast its connections drain
+ * (`UplinkEstimator`) and answers `absent` (`busy`) to a request that would wait behind more than
+ * `MAX_UPLOAD_BACKLOG_MS` of bytes already promised: the requester takes those bytes from another peer or
+ * the origin at once, instead of timing out on them seconds later.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
 import { ShoalError } from '../errors';
 import type { ServableSegment } from '../download/partial-segment';
 import { MAX_PEER_QUEUED_REQUEST_BYTES, MAX_PEER_QUEUED_REQUESTS } from '../limits/peer-limits';
 import { TokenBucket } from '../limits/token-bucket';
+import { UplinkEstimator } from '../limits/uplink-estimator';
 import type { SegmentKey } from '../types';
 import { BLOCK_BYTES, type RequestMessage } from '../wire/messages';
 import type { Peer } from './peer';
@@ -26,6 +33,13 @@ export const RELAY_WAIT_MS = 3_000;
 
 /** Above this many bytes queued in a data channel, wait for `drain`. 1 MiB ≈ 16 blocks: keeps the pipe full at LAN speeds. */
 export const UPLOAD_HIGH_WATER_MARK_BYTES = 1024 * 1024;
+
+/**
+ * A request that would wait behind more than this much upload already promised (at the measured uplink
+ * rate) is answered `busy`. Well under the requester's block timeout (`peerRequestTimeoutMs`, 4 s): what
+ * we accept, we deliver in time.
+ */
+export const MAX_UPLOAD_BACKLOG_MS = 2_500;
 
 /** What this viewer may serve (the engine's `Holdings`). */
 export interface ServableSource {
@@ -50,6 +64,8 @@ interface PeerQueue {
   outstandingBytes: number;
   serving: boolean;
   bucket: TokenBucket;
+  /** Bytes of the request being served already sent (the rest of `outstandingBytes` is still to send). */
+  headSentBytes: number;
   /** Wakes a server waiting for tokens or drain when the peer goes. */
   wake: (() => void) | undefined;
   detached: boolean;
@@ -60,6 +76,9 @@ export class Uploader {
   private readonly options: UploaderOptions;
   private readonly queues = new Map<Peer, PeerQueue>();
   private readonly totalBucket: TokenBucket;
+  private readonly uplink = new UplinkEstimator();
+  /** Payload bytes handed to transports since the start (the uplink estimator's counter). */
+  private sentBytes = 0;
 
   constructor(options: UploaderOptions) {
     this.options = options;
@@ -70,6 +89,7 @@ export class Uploader {
     const onRequest = (request: RequestMessage): void => {
       if (!this.options.isUploadEnabled()) return peer.sendAbsent(request.requestId, 'uploadDisabled');
       if (!this.admit(peer, queue, request)) return;
+      if (this.backlogTooLong(request.lengthBytes)) return peer.sendAbsent(request.requestId, 'busy');
       queue.outstanding.set(request.requestId, request);
       queue.outstandingBytes += request.lengthBytes;
       void this.serve(peer, queue);
@@ -80,6 +100,7 @@ export class Uploader {
     const queue: PeerQueue = {
       outstanding: new Map(),
       outstandingBytes: 0,
+      headSentBytes: 0,
       serving: false,
       bucket: new TokenBucket(this.options.clock, this.options.maxPeerUploadBytesPerSec),
       wake: undefined,
@@ -117,6 +138,35 @@ export class Uploader {
     return { requests: queue?.outstanding.size ?? 0, bytes: queue?.outstandingBytes ?? 0 };
   }
 
+  /** The uplink's measured rate, bytes/s (undefined until measured): tests and the simulator's report. */
+  get uplinkBytesPerSec(): number | undefined {
+    return this.uplink.bytesPerSec;
+  }
+
+  /**
+   * Whether `sizeBytes` more would wait behind more than `MAX_UPLOAD_BACKLOG_MS` of promised upload. Never
+   * while nothing is promised: the backlog then drains, and the next busy period measures the line again.
+   */
+  private backlogTooLong(sizeBytes: number): boolean {
+    let bufferedBytes = 0;
+    let unsentBytes = 0;
+    for (const [peer, queue] of this.queues) {
+      bufferedBytes += peer.bufferedAmount;
+      unsentBytes += queue.outstandingBytes - queue.headSentBytes;
+    }
+    this.uplink.observe(this.options.clock.now(), this.sentBytes, bufferedBytes);
+    const rate = this.uplink.bytesPerSec;
+    const backlogBytes = bufferedBytes + unsentBytes;
+    if (rate === undefined || backlogBytes <= 0) return false;
+    return ((backlogBytes + sizeBytes) / Math.max(rate, 1)) * 1000 > MAX_UPLOAD_BACKLOG_MS;
+  }
+
+  private observeUplink(): void {
+    let bufferedBytes = 0;
+    for (const peer of this.queues.keys()) bufferedBytes += peer.bufferedAmount;
+    this.uplink.observe(this.options.clock.now(), this.sentBytes, bufferedBytes);
+  }
+
   /** Whether a request may join the peer's queue; a peer past a cap is dropped. */
   private admit(peer: Peer, queue: PeerQueue, request: RequestMessage): boolean {
     if (queue.outstanding.size >= MAX_PEER_QUEUED_REQUESTS) {
@@ -137,6 +187,7 @@ export class Uploader {
   private finish(queue: PeerQueue, requestId: number): void {
     const request = queue.outstanding.get(requestId);
     if (!request) return;
+    if (queue.outstanding.keys().next().value === requestId) queue.headSentBytes = 0;
     queue.outstanding.delete(requestId);
     queue.outstandingBytes -= request.lengthBytes;
   }
@@ -181,6 +232,9 @@ export class Uploader {
       this.totalBucket.take(blockBytes);
       const payload = segment.bytes.subarray(offset, blockEndExclusive);
       peer.sendData(request.requestId, offset, payload);
+      queue.headSentBytes += payload.byteLength;
+      this.sentBytes += payload.byteLength;
+      this.observeUplink();
       this.options.onUploaded(peer.id, payload.byteLength);
     }
   }

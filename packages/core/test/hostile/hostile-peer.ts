@@ -73,9 +73,10 @@ export function hostileSetup(config: Partial<ShoalConfig> = {}) {
   const swarm = (): Swarm => (victim as unknown as { swarm: Swarm }).swarm;
 
   /** A new hostile peer, handshaken and ready at the victim. */
-  async function connect(options: { holdings?: HeldSegment[] } = {}): Promise<HostileSession> {
+  async function connect(options: { holdings?: HeldSegment[]; linkBytesPerSec?: number } = {}): Promise<HostileSession> {
     const peerId = (++sessions).toString(16).padStart(40, 'f');
-    const [mine, theirs] = createMemoryTransportPair({ clock, peerIds: [victim.peerId, peerId], latencyMs: 5 });
+    const link = options.linkBytesPerSec === undefined ? {} : { bandwidthBytesPerSec: options.linkBytesPerSec };
+    const [mine, theirs] = createMemoryTransportPair({ clock, peerIds: [victim.peerId, peerId], latencyMs: 5, ...link });
     const session: HostileSession = {
       peerId,
       transport: theirs,
