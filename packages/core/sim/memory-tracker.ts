@@ -7,8 +7,9 @@
  * no announced viewer), and never a `warning` (it has no URL to fail).
  *
  * For the audience simulator (`audience-simulation.ts`) it also models a bittorrent-tracker server
- * (`model`): clients re-announce every `announceIntervalMs`; an announce hands out a random subset of the
- * listed peers (at most `maxNumwant`, as the server caps `numwant`); a viewer that leaves without goodbye
+ * (`model`): clients re-announce every `announceIntervalMs`, and when they want more peers no sooner than
+ * `MIN_ANNOUNCE_GAP_MS` after their last announce (as the real client paces itself); an announce's offers
+ * (at most `OFFERS_PER_ANNOUNCE`, as the real client makes, and `maxNumwant`) go to random listed peers; a viewer that leaves without goodbye
  * (`vanish`) stays listed until `peerTtlMs` has passed, and offers relayed to it go unanswered; every
  * message the server would receive or send is counted (`messages`), per announce URL. Pairs come from
  * `pairing` (per-pair latency, connectable or not) and each end's shared access links from `accessOf`.
@@ -16,6 +17,7 @@
 import EventEmitter from 'eventemitter3';
 import type { Clock, TimerHandle } from '../src/clock/clock';
 import { systemClock } from '../src/clock/system-clock';
+import { MIN_ANNOUNCE_GAP_MS, OFFERS_PER_ANNOUNCE } from '../src/tracker/announce-pacing';
 import type { TrackerClient, TrackerClientEvents, TrackerClientOptions } from '../src/tracker/tracker-client';
 import { mulberry32 } from './prng';
 import {
@@ -80,6 +82,9 @@ class MemoryTrackerClient implements TrackerClient {
   expiresAtMs = Infinity;
   readonly announceUrls: string[];
   announceTimer: TimerHandle | undefined;
+  /** Under `model`: a re-announce for more peers, waiting for `MIN_ANNOUNCE_GAP_MS` to pass. */
+  pendingAnnounce: TimerHandle | undefined;
+  lastAnnounceMs = -Infinity;
   /** Open connections by remote peer id, so a re-announce does not duplicate one. */
   readonly transports = new Map<string, MemoryTransport>();
   private readonly events = new EventEmitter<TrackerClientEvents>();
@@ -121,7 +126,7 @@ class MemoryTrackerClient implements TrackerClient {
   setWantedPeers(count: number): void {
     const more = count > this.wanted;
     this.wanted = count;
-    if (more && this.started && !this.destroyed) this.hub.connect(this);
+    if (more && this.started && !this.destroyed) this.hub.requestAnnounce(this);
   }
 
   /** Leaves the transports it handed out open: their receiver owns them (as with the real client). */
@@ -182,10 +187,26 @@ export class MemoryTrackerHub {
     reannounce();
   }
 
+  /**
+   * @internal A client wants more peers: without a model it connects at once; under `model` it announces
+   * when `MIN_ANNOUNCE_GAP_MS` has passed since its last announce (one waiting announce at most).
+   */
+  requestAnnounce(client: MemoryTrackerClient): void {
+    if (!this.options.model) return this.connect(client);
+    if (client.pendingAnnounce !== undefined) return;
+    const waitMs = Math.max(0, client.lastAnnounceMs + MIN_ANNOUNCE_GAP_MS - this.clock.now());
+    client.pendingAnnounce = this.clock.setTimeout(() => {
+      client.pendingAnnounce = undefined;
+      if (!client.destroyed && client.wanted > 0) this.connect(client);
+    }, waitMs);
+  }
+
   /** @internal Destroyed: a `stopped` announce takes it off the list, unless it vanished (then it expires). */
   unlist(client: MemoryTrackerClient): void {
     if (client.announceTimer !== undefined) this.clock.clearTimeout(client.announceTimer);
     client.announceTimer = undefined;
+    if (client.pendingAnnounce !== undefined) this.clock.clearTimeout(client.pendingAnnounce);
+    client.pendingAnnounce = undefined;
     if (!client.started) return;
     if (client.vanished && this.options.model) {
       client.expiresAtMs = this.clock.now() + this.options.model.peerTtlMs;
@@ -273,8 +294,9 @@ export class MemoryTrackerHub {
   /** An announce under the tracker model: a random subset of the listed peers, sampled without a scan. */
   private connectModelled(client: MemoryTrackerClient, model: TrackerModel): void {
     this.count(client, 'announces', 2);
+    client.lastAnnounceMs = this.clock.now();
     const listed = this.fresh(client.infoHashHex);
-    const wanted = Math.min(Math.max(0, client.wanted), model.maxNumwant);
+    const wanted = Math.min(Math.max(0, client.wanted), model.maxNumwant, OFFERS_PER_ANNOUNCE);
     const picked = new Set<MemoryTrackerClient>();
     // Random draws (with a bound on attempts), as the server's random peer selection: O(wanted), not O(listed).
     for (let attempt = 0; attempt < wanted * 4 && picked.size < Math.min(wanted, listed.length - 1); attempt++) {

@@ -36,13 +36,10 @@ import {
   type LibraryInternals,
   type LibraryPeer,
 } from './bittorrent-tracker-internals';
+import { MIN_ANNOUNCE_GAP_MS } from './announce-pacing';
 import type { TrackerClient, TrackerClientEvents, TrackerClientOptions } from './tracker-client';
 
-/**
- * Shortest time between two announces we trigger. Each announce makes up to 5 RTCPeerConnections per
- * tracker, so a wanted-peer count that changes every few hundred ms must not announce each time.
- */
-export const MIN_ANNOUNCE_GAP_MS = 2_000;
+export { MIN_ANNOUNCE_GAP_MS } from './announce-pacing';
 
 /**
  * While this many of our offers wait for an answer, announces carry no new offers: every offer is an
