@@ -116,11 +116,14 @@ test('a holder vanishing with many blocks outstanding: the other holder complete
     b.on('bytes:uploaded', () => {
       if (++bUploads === 3) b.destroy();
     });
+    const servedBefore = origin.servedBytes;
     const result = await c.loadSegment(segment);
     assert.ok(bUploads >= 3, 'b served some blocks before leaving');
     assert.deepEqual(result.bytes, origin.bytesOf(segment.url));
     assert.equal(result.source, 'p2p');
-    assert.equal(result.p2pBytes, 3_000_000, 'every block received and counted exactly once');
+    // b's blocks fall to a; a may answer some `busy` (upload pacing: more than MAX_UPLOAD_BACKLOG_MS behind
+    // its link), and those come from the origin. Either way each byte arrives, and counts, once.
+    assert.equal(result.p2pBytes + (origin.servedBytes - servedBefore), 3_000_000, 'every block received and counted exactly once');
   } finally {
     close();
   }
