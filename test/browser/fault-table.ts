@@ -29,6 +29,11 @@ export function skippedFragments(fragments: FragmentRecord): number[] {
   return skipped;
 }
 
+/** Fragments a page did not play from a load: lost and skipped, in order. */
+export function missedFragments(fragments: FragmentRecord): number[] {
+  return [...lostFragments(fragments), ...skippedFragments(fragments)].sort((a, b) => a - b);
+}
+
 const percent = (share: number) => `${(share * 100).toFixed(0)} %`;
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 

@@ -5,21 +5,32 @@
  *
  * - fault-free: nothing happens.
  * - faults, in sequence: the tracker SIGKILLed at 12 s and started again on its port at 22 s; the origin
- *   answering 503 to every media request — playlists, integrity manifests and segments: a CDN outage —
- *   from 28 s to 38 s; the first Shoal viewer's browser SIGKILLed at 45 s (no goodbye of any kind).
+ *   answering 503 to every media segment from 28 s to 38 s; the first Shoal viewer's browser SIGKILLed at
+ *   45 s (no goodbye of any kind).
  *
- * Asserted, on every page still running: no player error (fatal hls.js error or video element error),
- * playback went on after the last fault, no fragment lost (every main fragment hls.js started loading
- * that is older than the newest one it loaded was loaded), peer bytes identical to the origin's (SHA-256),
- * and the Shoal pages announced to the restarted tracker. Printed: per page P2P share, stalls, stalled
- * seconds and hls.js's non-fatal errors (its retries), and the faults run against the fault-free one.
+ * Why segments only: with a whole-CDN outage (playlists too, `scope: 'all'`) hls.js 1.x itself gives up —
+ * after its level-playlist retries it raises a fatal `levelLoadError 503` and stops, the plain player
+ * exactly as the Shoal ones (measured: all five pages of the run, the same error, the same 26 s stall to
+ * the end). Nothing a segment loader does can keep a player whose playlists are gone, so that case only
+ * shows parity; the segment outage is the one where Shoal could lose or fail a fragment, and is asserted.
+ *
+ * Asserted, on every Shoal page still running: no player error (fatal hls.js error or video element
+ * error), playback went on after the last fault, no more fragments missed than the plain player of the
+ * same run missed (lost: started loading, never loaded, older than the newest loaded; skipped: never asked
+ * for, between the first and newest loaded) — none in the fault-free run; peer bytes identical to the
+ * origin's (SHA-256); the Shoal pages connected to the restarted tracker. The plain page must keep playing
+ * without a player error too. Why "no more than the plain player": a fragment that fails for the whole
+ * outage can drop out of the 12 s live window before hls.js's backoff retries it, and hls.js then jumps to
+ * the window (measured: the plain page lost one fragment and skipped two, the Shoal pages none) — that is
+ * the player's policy, which Shoal must not make worse. Printed: per page P2P share, stalls, stalled
+ * seconds, missed fragments, hls.js's non-fatal errors (its retries); faults against fault-free.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertPeerBytesMatchOrigin, currentTime, readReport, useDemoFixture, type PageReport } from './demo-pages';
 import { TrackerProcess } from './tracker-process';
-import { faultTable, lostFragments, type PageRow } from './fault-table';
+import { faultTable, missedFragments, type PageRow } from './fault-table';
 
 const RUN_MS = 60_000;
 const SHOAL_VIEWERS = 4;
@@ -79,8 +90,8 @@ async function runSwarm(run: RunName, tracker: TrackerProcess): Promise<RunResul
     note(`tracker restarted on port ${tracker.port}`);
     await at(FAULT_SCHEDULE.originOutageAtMs);
     const failedBefore = demo.origin.stats().outage.failedRequests;
-    demo.origin.failWith({ status: OUTAGE_STATUS, durationMs: FAULT_SCHEDULE.originOutageMs, scope: 'all' });
-    note(`origin answers ${OUTAGE_STATUS} to every media request for ${FAULT_SCHEDULE.originOutageMs / 1000} s`);
+    demo.origin.failWith({ status: OUTAGE_STATUS, durationMs: FAULT_SCHEDULE.originOutageMs, scope: 'segments' });
+    note(`origin answers ${OUTAGE_STATUS} to every media segment for ${FAULT_SCHEDULE.originOutageMs / 1000} s`);
     await at(FAULT_SCHEDULE.viewerCrashedAtMs);
     note(`origin outage over: ${demo.origin.stats().outage.failedRequests - failedBefore} requests answered ${OUTAGE_STATUS}`);
     const page = shoal[0]!;
@@ -92,7 +103,9 @@ async function runSwarm(run: RunName, tracker: TrackerProcess): Promise<RunResul
   const fromSec = await Promise.all(running.map(currentTime));
   await at(RUN_MS);
   const survivors = await Promise.all(running.map(readReport));
-  const trackerConnectionsAtEnd = (await tracker.health())?.connections ?? 0;
+  const health = await tracker.health();
+  const trackerConnectionsAtEnd = health?.connections ?? 0;
+  note(`tracker: ${health?.connections ?? 0} connections, ${health?.swarms ?? 0} swarms, ${health?.peers ?? 0} peers`);
   await viewers.closeAll();
 
   const labelOf = (page: Page) => (page === plain ? 'plain hls.js' : `Shoal page ${shoal.indexOf(page)}`);
@@ -109,10 +122,15 @@ async function runSwarm(run: RunName, tracker: TrackerProcess): Promise<RunResul
 }
 
 function assertRun(name: RunName, result: RunResult): void {
+  const plain = result.survivors[0];
+  const plainMissed = missedFragments(plain!.fragments);
+  if (name === 'fault-free') assert.deepEqual(plainMissed, [], 'fault-free: the plain page missed no fragment');
   for (const [i, r] of result.survivors.entries()) {
     const label = result.played[i]!.label;
     assert.deepEqual(r.errors, [], `${name}: ${label} had no player error`);
-    assert.deepEqual(lostFragments(r.fragments), [], `${name}: ${label} lost no fragment`);
+    if (r === plain) continue;
+    const missed = missedFragments(r.fragments);
+    assert.ok(missed.length <= plainMissed.length, `${name}: ${label} missed fragments ${JSON.stringify(missed)}, the plain page ${JSON.stringify(plainMissed)}`);
   }
   for (const { label, fromSec, toSec } of result.played) {
     assert.ok(toSec > fromSec + PLAYED_ON_SEC, `${name}: ${label} kept playing (${fromSec.toFixed(1)} → ${toSec.toFixed(1)} s)`);
@@ -121,12 +139,13 @@ function assertRun(name: RunName, result: RunResult): void {
   assert.ok(result.trackerConnectionsAtEnd >= shoalSurvivors, `${name}: the ${shoalSurvivors} Shoal pages are connected to the tracker at the end (${result.trackerConnectionsAtEnd})`);
 }
 
-test('live swarm under faults: tracker killed and restarted, origin 5xx for 10 s, a viewer crashed; no error, no fragment lost', { timeout: 360_000 }, async () => {
+test('live swarm under faults: tracker killed and restarted, origin 5xx for 10 s, a viewer crashed; no player error, no more fragments missed than plain hls.js', { timeout: 360_000 }, async () => {
   const tracker = await TrackerProcess.start();
   try {
     const faultFree = await runSwarm('fault-free', tracker);
     const faults = await runSwarm('faults', tracker);
-    console.log([...faults.log.map((line) => `# faults run, ${line}`), ...faultTable(faultFree.rows, faults.rows)].join('\n'));
+    const logLines = [...faultFree.log.map((line) => `# fault-free run, ${line}`), ...faults.log.map((line) => `# faults run, ${line}`)];
+    console.log([...logLines, ...faultTable(faultFree.rows, faults.rows)].join('\n'));
 
     assertRun('fault-free', faultFree);
     assertRun('faults', faults);
