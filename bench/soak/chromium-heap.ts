@@ -102,7 +102,7 @@ function row(minute: number, samples: Sample[]): string {
   const p2p = samples.reduce((sum, s) => sum + s.p2pBytes, 0);
   const http = samples.reduce((sum, s) => sum + s.httpBytes, 0);
   const share = p2p + http === 0 ? 0 : p2p / (p2p + http);
-  const heaps = samples.map((s) => mb(s.heapUsedBytes).padStart(8)).join(' ');
+  const heaps = samples.map((s) => mb(s.heapUsedBytes).padStart(9)).join(' ');
   const played = samples.map((s) => s.currentTime.toFixed(0).padStart(5)).join(' ');
   const stalls = samples.reduce((sum, s) => sum + s.stalls, 0);
   const errors = samples.reduce((sum, s) => sum + s.errors, 0);
@@ -111,7 +111,7 @@ function row(minute: number, samples: Sample[]): string {
 }
 
 function header(viewers: number): string {
-  const heaps = Array.from({ length: viewers }, (_, i) => `heap ${i} MB`.padStart(8)).join(' ');
+  const heaps = Array.from({ length: viewers }, (_, i) => `heap ${i} MB`.padStart(9)).join(' ');
   const played = Array.from({ length: viewers }, (_, i) => `t${i} s`.padStart(5)).join(' ');
   return `# minute ${heaps}   P2P    peers   stalls errors  ${played}`;
 }
