@@ -8,22 +8,23 @@
  *   answering 503 to every media segment from 28 s to 38 s; the first Shoal viewer's browser SIGKILLed at
  *   45 s (no goodbye of any kind).
  *
- * Why segments only: with a whole-CDN outage (playlists too, `scope: 'all'`) hls.js 1.x itself gives up —
- * after its level-playlist retries it raises a fatal `levelLoadError 503` and stops, the plain player
- * exactly as the Shoal ones (measured: all five pages of the run, the same error, the same 26 s stall to
- * the end). Nothing a segment loader does can keep a player whose playlists are gone, so that case only
- * shows parity; the segment outage is the one where Shoal could lose or fail a fragment, and is asserted.
+ * Why segments only: with a whole-CDN outage (playlists too, `scope: 'all'`) hls.js 1.x itself gives up:
+ * after five level-playlist retries it raises a fatal `levelLoadError 503` and stops, the plain player as
+ * the Shoal ones (measured: every page of the run had that one fatal error and stalled 26 s, to the end).
+ * No segment loader can keep a player whose playlists are gone, so that case shows only parity; the
+ * segment outage is the one where Shoal could fail or lose a fragment, and it is the one asserted.
  *
  * Asserted, on every Shoal page still running: no player error (fatal hls.js error or video element
- * error), playback went on after the last fault, no more fragments missed than the plain player of the
- * same run missed (lost: started loading, never loaded, older than the newest loaded; skipped: never asked
- * for, between the first and newest loaded) — none in the fault-free run; peer bytes identical to the
- * origin's (SHA-256); the Shoal pages announced again to the restarted tracker (it knows them at the end). The plain page must keep playing
- * without a player error too. Why "no more than the plain player": a fragment that fails for the whole
- * outage can drop out of the 12 s live window before hls.js's backoff retries it, and hls.js then jumps to
- * the window (measured: the plain page lost one fragment and skipped two, the Shoal pages none) — that is
- * the player's policy, which Shoal must not make worse. Printed: per page P2P share, stalls, stalled
- * seconds, missed fragments, hls.js's non-fatal errors (its retries); faults against fault-free.
+ * error); playback went on after the last fault; no more fragments missed than the plain page of the same
+ * run missed (lost: started loading, never loaded, older than the newest loaded; skipped: never asked for,
+ * between the first and the newest loaded), and none in the fault-free run; peer bytes identical to the
+ * origin's (SHA-256); the restarted tracker knows the Shoal pages at the end (they announced again). The
+ * plain page must keep playing without a player error too. Why "no more than the plain page": a fragment
+ * failing for the whole outage can leave the 12 s live window before hls.js's backoff retries it, and
+ * hls.js then jumps into the window (measured: the plain page lost one fragment and skipped two; the Shoal
+ * pages none in one run, the same three on two of them in another): the player's policy, which Shoal must
+ * not make worse. Printed: per page P2P share, stalls, stalled seconds, missed fragments and hls.js's
+ * non-fatal errors (its retries); the faults run against the fault-free one.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
