@@ -12,7 +12,7 @@
  *   POST /stats/reset    zeroes the counters.
  * Every answer has CORS headers; `Range` gives 206; playlists are `no-cache`. Optional throttling per
  * response (first-byte delay, bandwidth), from options, `setThrottle()`, or the query string of one
- * request (`?delayMs=150&bytesPerSec=500000`).
+ * request (`?delayMs=150&bytesPerSec=500000`). Fault tests script an outage with `failWith()` (code only).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +30,7 @@ import {
 } from './dash/live-mpd';
 import { createIntegrityManifests, INTEGRITY_FILE_SUFFIX } from './integrity/integrity-manifests';
 import { contentTypeOf, NO_THROTTLE, sendBody, sendText, setCorsHeaders, type Throttle } from './http/respond';
+import { OriginOutage, type OriginOutageOptions, type OutageStats } from './http/origin-outage';
 
 export const DEFAULT_MEDIA_DIR = fileURLToPath(new URL('../media', import.meta.url));
 /** hls.js starts three target durations behind the live edge: six segments leave it room to seek back. */
@@ -90,6 +91,8 @@ export interface OriginStats {
   /** Keyed by live media playlist path, e.g. `/live/hls-ts/v0/index.m3u8`. */
   live: Record<string, LivePlaylistState>;
   throttle: Throttle;
+  /** Media requests failed by `failWith()` outages. */
+  outage: OutageStats;
 }
 
 /** Where a live path's bytes come from. `published: false` answers 404, as a live origin would. */
@@ -111,6 +114,11 @@ export interface Origin {
   stats(): OriginStats;
   resetStats(): void;
   setThrottle(throttle: Partial<Throttle>): void;
+  /**
+   * TEST CONTROL: answer media requests with `status` (5xx) for `durationMs` from now (`http/origin-outage.ts`).
+   * Only code holding this object can call it; no request can.
+   */
+  failWith(outage: OriginOutageOptions): void;
   /** Maps a path under /live/ (without the `/live/` prefix) to its VOD file, or undefined if unknown. */
   resolveLivePath(livePath: string): LiveResolution | undefined;
   livePlaylistState(livePlaylistPath: string): LivePlaylistState | undefined;
@@ -198,6 +206,7 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
   let total: TrafficCounter = { requests: 0, bytes: 0 };
   let byPrefix = new Map<string, TrafficCounter>();
   let byPath = new Map<string, TrafficCounter>();
+  const outage = new OriginOutage(nowMs);
 
   function publishedCount(timeline: LiveTimeline): number {
     return publishedCountAt(timeline, streamTimeMs(timeline, nowMs() - startedAtMs, headStartSegments));
@@ -302,6 +311,8 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
     const variant = rest[0] ?? '';
     const prefix = `/${mode}/${variant}`;
     count(prefix, url.pathname, 1, 0);
+    const outageStatus = outage.statusFor(url.pathname);
+    if (outageStatus !== undefined) return sendText(res, outageStatus, 'origin outage (test)\n');
     const onBytes = (bytes: number) => count(prefix, url.pathname, 0, bytes);
     const responseThrottle = throttleFromQuery(throttle, url.searchParams);
     let vodPath: string | undefined;
@@ -354,6 +365,7 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
       byPath: copy(byPath),
       live,
       throttle: { ...throttle },
+      outage: outage.stats(),
     };
   }
 
@@ -361,6 +373,7 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
     total = { requests: 0, bytes: 0 };
     byPrefix = new Map();
     byPath = new Map();
+    outage.resetStats();
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): boolean {
@@ -391,6 +404,7 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
     setThrottle: (next) => {
       throttle = { ...throttle, ...next };
     },
+    failWith: (options) => outage.start(options),
     resolveLivePath,
     livePlaylistState,
   };

@@ -1,6 +1,7 @@
 /**
  * The demo origin over real HTTP on 127.0.0.1: VOD files, Range, CORS, the live sliding window on a fake
- * clock (media sequence, unique segment URLs, the wrap's discontinuity), throttling and counters.
+ * clock (media sequence, unique segment URLs, the wrap's discontinuity), throttling, counters and the
+ * scripted outage of fault tests (`failWith`).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -212,5 +213,32 @@ describe('demo origin', () => {
     assert.ok(overHttp.live['/live/hls-ts/v0/index.m3u8']);
     assert.equal((await get('/stats/reset', { method: 'POST' })).status, 204);
     assert.equal(origin.stats().total.requests, 0);
+  });
+  it('fails media requests with the outage status for its duration, segments only when scoped so; no request starts one', async () => {
+    origin.resetStats();
+    const segment = '/vod/hls-ts/v0/seg-4.ts';
+    const playlist = '/live/hls-ts/v0/index.m3u8';
+    assert.equal((await get(`${segment}?status=503&failWith=503`)).status, 200, 'no query string reaches the outage');
+    origin.failWith({ status: 503, durationMs: 10_000 });
+    const failed = await get(segment);
+    assert.equal(failed.status, 503);
+    assert.equal(failed.headers.get('access-control-allow-origin'), '*', 'an outage answer keeps CORS: players see its status');
+    await failed.arrayBuffer();
+    assert.equal((await get(playlist)).status, 503, 'scope all: playlists too');
+    assert.equal((await get('/config.json')).status, 404, 'non-media paths are not the origin\'s');
+    nowMs += 9_999;
+    assert.equal((await get(segment)).status, 503);
+    nowMs += 1;
+    assert.equal((await get(segment)).status, 200, 'the outage ends after durationMs');
+    assert.deepEqual(origin.stats().outage, { failedRequests: 3, active: false });
+
+    origin.failWith({ status: 500, durationMs: 5_000, scope: 'segments' });
+    assert.equal((await get(segment)).status, 500);
+    assert.equal((await get(playlist)).status, 200, 'scope segments: playlists are served');
+    assert.equal((await get('/live/hls-ts/master.m3u8.integrity.json')).status, 200, 'and integrity manifests');
+    origin.failWith({ status: 500, durationMs: 0 });
+    assert.equal((await get(segment)).status, 200, 'durationMs 0 ends the outage');
+    assert.throws(() => origin.failWith({ status: 404, durationMs: 1000 }), RangeError);
+    assert.throws(() => origin.failWith({ status: 503, durationMs: -1 }), RangeError);
   });
 });

@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   const engine = new ShoalEngine({ trackerUrls: [trackerUrl], rtcConfig: { iceServers: [] }, p2pEnabled: p2p && !anchor, persistentCache, integrityManifestUrl }, platform);
   const video = $<HTMLVideoElement>('video');
   const state: DemoState = {
-    player, engine, instance: undefined, p2p, streamUrl, errors: [], stalls: 0, startupMs: undefined, p2pSegments: [], httpFragmentBytes: 0,
+    player, engine, instance: undefined, p2p, streamUrl, errors: [], stalls: 0, stalledMs: 0, stalledSinceMs: undefined, startupMs: undefined, p2pSegments: [], httpFragmentBytes: 0,
+    fragments: { requested: [], loaded: [], nonFatalErrors: {} },
     integrityViolations: [], closedPeers: [], connectedPeers: [],
     quality: () => ({ latencySec: null, level: null }),
   };
@@ -73,9 +74,15 @@ async function main(): Promise<void> {
   engine.on('storage:warning', ({ error }) => console.warn('storage (segments kept in memory):', error.message));
   engine.on('storage:restored', ({ segmentCount, sizeBytes }) => console.info(`cache: ${segmentCount} segments (${(sizeBytes / 1e6).toFixed(2)} MB) from earlier visits`));
   video.addEventListener('error', () => state.errors.push(`video: ${video.error?.message ?? video.error?.code}`));
-  video.addEventListener('playing', () => (state.startupMs ??= performance.now() - pageStartMs));
+  video.addEventListener('playing', () => {
+    state.startupMs ??= performance.now() - pageStartMs;
+    if (state.stalledSinceMs !== undefined) state.stalledMs += performance.now() - state.stalledSinceMs;
+    state.stalledSinceMs = undefined;
+  });
   video.addEventListener('waiting', () => {
-    if (state.startupMs !== undefined && !video.seeking) state.stalls++;
+    if (state.startupMs === undefined || video.seeking) return;
+    state.stalls++;
+    state.stalledSinceMs ??= performance.now();
   });
   if (query.get('test') === '1') recordPeerSegments(engine, state);
   recordIntegrity(engine, state);
@@ -88,6 +95,7 @@ async function main(): Promise<void> {
     streamUrl,
     ...(startSec !== undefined && Number.isFinite(startSec) ? { startSec } : {}),
     onError: (message: string) => state.errors.push(message),
+    fragments: state.fragments,
     onMediaSegmentLoaded: (sizeBytes: number) => {
       state.httpFragmentBytes += sizeBytes;
       // The plain player: the engine sees no traffic, so chart what the player loads.

@@ -10,6 +10,19 @@ export interface PeerSegmentRecord {
   sha256: string;
 }
 
+/**
+ * What an hls.js player did with its main media fragments, by media sequence number (`frag.sn`), so a test
+ * can tell a fragment the player gave up on from one still in flight. Filled on the hls.js page.
+ */
+export interface FragmentRecord {
+  /** Media sequence numbers hls.js started loading (`FRAG_LOADING`), each once, in order. */
+  requested: number[];
+  /** Media sequence numbers hls.js loaded (`FRAG_LOADED`), each once, in order. */
+  loaded: number[];
+  /** Non-fatal hls.js errors by `details` (`fragLoadError`, `levelLoadError`...): retries, not failures. */
+  nonFatalErrors: Record<string, number>;
+}
+
 export interface DemoState {
   /** Which player runs (`?player=`). */
   player: PlayerId;
@@ -23,12 +36,18 @@ export interface DemoState {
   errors: string[];
   /** `waiting` events after playback started (seeks excluded). */
   stalls: number;
+  /** Milliseconds spent in those stalls, each from its `waiting` to the next `playing` (an ongoing one excluded). */
+  stalledMs: number;
+  /** `performance.now()` when the ongoing stall began; undefined while playing. */
+  stalledSinceMs: number | undefined;
   /** Milliseconds from page script start to the first `playing`. */
   startupMs: number | undefined;
   /** Segments that came from peers or the cache: URL, byte range and SHA-256 of the bytes. */
   p2pSegments: PeerSegmentRecord[];
   /** Media segment bytes the player loaded, from any source (the plain page's HTTP bytes). */
   httpFragmentBytes: number;
+  /** The main fragments hls.js asked for and got (hls.js page; empty with other players). */
+  fragments: FragmentRecord;
   /** `integrity:violation` events: peers that sent a block failing its hash, and which. */
   integrityViolations: Array<{ peerId: string; segment: string; blockIndex: number }>;
   /** `peer:closed` events with the reason's code, when there was one (`corrupt-data` for a liar). */

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -20,7 +20,28 @@ export function chromiumPath(): string {
 
 export interface LaunchedBrowser {
   context: BrowserContext;
+  /**
+   * SIGKILL every process of this browser (a viewer's machine losing power): no page event, no WebSocket
+   * close frame, no WebRTC goodbye. Returns how many processes were killed. `close()` still cleans up.
+   */
+  kill(): number;
   close(): Promise<void>;
+}
+
+/** Pids of the processes started with `--user-data-dir=<profile>`: this browser's own (playwright passes it). */
+function processesOfProfile(profile: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (args.includes(`--user-data-dir=${profile}`)) pids.push(Number(entry));
+  }
+  return pids;
 }
 
 /** One browser process with its own empty profile (like a separate viewer's machine). */
@@ -33,6 +54,12 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
   });
   return {
     context,
+    kill: () => {
+      const pids = processesOfProfile(profile);
+      if (pids.length === 0) throw new Error(`no Chromium process with the profile ${profile}`);
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      return pids.length;
+    },
     close: async () => {
       await context.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });

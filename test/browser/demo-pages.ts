@@ -40,12 +40,21 @@ export interface PeerSegment {
   sha256: string;
 }
 
+/** The main fragments hls.js asked for and loaded, by media sequence number (demo/web/state.ts). */
+export interface FragmentRecord {
+  requested: number[];
+  loaded: number[];
+  nonFatalErrors: Record<string, number>;
+}
+
 export interface PageReport {
   player: string;
   p2p: boolean;
   currentTime: number;
   errors: string[];
   stalls: number;
+  /** Time spent stalled, an ongoing stall included up to the reading. */
+  stalledMs: number;
   startupMs: number | null;
   httpBytes: number;
   p2pBytes: number;
@@ -53,6 +62,7 @@ export interface PageReport {
   p2pShare: number;
   peers: number;
   p2pSegments: PeerSegment[];
+  fragments: FragmentRecord;
 }
 
 /** What the demo page exposes, as seen from code that `page.evaluate` runs in the page. */
@@ -62,17 +72,22 @@ interface PageGlobals {
     p2p: boolean;
     errors: string[];
     stalls: number;
+    stalledMs: number;
+    stalledSinceMs?: number;
+    fragments: FragmentRecord;
     startupMs?: number;
     httpFragmentBytes: number;
     p2pSegments: PeerSegment[];
     engine: { stats(): { httpBytes: number; p2pBytes: number; uploadedBytes: number; p2pShare: number; peerCount: number } };
   };
   document: { querySelector(selector: 'video'): { currentTime: number } };
+  performance: { now(): number };
 }
 
 /** Viewers in their own browser processes; `closeAll()` ends every one. */
 export class DemoViewers {
   private readonly browsers: LaunchedBrowser[] = [];
+  private readonly browserOf = new Map<Page, LaunchedBrowser>();
 
   constructor(private readonly demoUrl: string) {}
 
@@ -84,13 +99,22 @@ export class DemoViewers {
     const browser = await launchChromium();
     this.browsers.push(browser);
     const page = await browser.context.newPage();
+    this.browserOf.set(page, browser);
     await page.goto(`${this.demoUrl}${path}?${query}&test=1`);
     // The page sets `window.shoalDemo` once its config.json arrived, after the load event `goto` waits for.
     await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).shoalDemo !== undefined, undefined, { timeout: 30_000 });
     return page;
   }
 
+  /** SIGKILL the browser process of `page` (see `LaunchedBrowser.kill`): the viewer vanishes without a goodbye. */
+  crash(page: Page): void {
+    const browser = this.browserOf.get(page);
+    if (!browser) throw new Error('crash(page): not a page of these viewers');
+    browser.kill();
+  }
+
   async closeAll(): Promise<void> {
+    this.browserOf.clear();
     for (const browser of this.browsers.splice(0)) await browser.close();
   }
 }
@@ -101,7 +125,7 @@ export function currentTime(page: Page): Promise<number> {
 
 export function readReport(page: Page): Promise<PageReport> {
   return page.evaluate(() => {
-    const { shoalDemo: state, document } = globalThis as unknown as PageGlobals;
+    const { shoalDemo: state, document, performance } = globalThis as unknown as PageGlobals;
     const stats = state.engine.stats();
     return {
       player: state.player,
@@ -109,6 +133,7 @@ export function readReport(page: Page): Promise<PageReport> {
       currentTime: document.querySelector('video').currentTime,
       errors: state.errors,
       stalls: state.stalls,
+      stalledMs: state.stalledMs + (state.stalledSinceMs === undefined ? 0 : performance.now() - state.stalledSinceMs),
       startupMs: state.startupMs ?? null,
       httpBytes: state.p2p ? stats.httpBytes : state.httpFragmentBytes,
       p2pBytes: stats.p2pBytes,
@@ -116,6 +141,7 @@ export function readReport(page: Page): Promise<PageReport> {
       p2pShare: stats.p2pShare,
       peers: stats.peerCount,
       p2pSegments: state.p2pSegments,
+      fragments: state.fragments,
     };
   });
 }

@@ -1,14 +1,16 @@
 /** The demo's hls.js player: `new Hls({ ...shoalHlsConfig(engine) })` + `attachShoal(hls, engine)`. */
 import Hls from 'hls.js';
 import { attachShoal, shoalHlsConfig } from '@shoal/hlsjs-loader';
+import { recordFragments } from './hls-fragments';
 import { levelLabel, type DemoPlayer, type PlayerContext, type PlayerQuality, type PlayerSession } from './types';
 
 export const hlsjsPlayer: DemoPlayer = {
-  start({ engine, video, streamUrl, startSec, onError, onMediaSegmentLoaded }: PlayerContext): PlayerSession {
+  start({ engine, video, streamUrl, startSec, onError, onMediaSegmentLoaded, fragments }: PlayerContext): PlayerSession {
     // With `p2pEnabled: false` both calls leave hls.js as it is: plain hls.js.
     const hls = new Hls({ ...shoalHlsConfig(engine), ...(startSec !== undefined ? { startPosition: startSec } : {}) });
     attachShoal(hls, engine);
     hls.on(Hls.Events.FRAG_LOADED, (_event, data) => onMediaSegmentLoaded(data.frag.stats.loaded));
+    recordFragments(hls, fragments);
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (data.fatal) onError(`${data.type}: ${data.details} ${data.response?.code ?? ''} ${data.error?.message ?? ''}`.trim());
     });

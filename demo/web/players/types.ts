@@ -5,6 +5,7 @@
  * in `index.ts` (id, label, formats).
  */
 import type { ShoalEngine } from '@shoal/core';
+import type { FragmentRecord } from '../state';
 
 /** What a stream URL is: `.mpd` is DASH, anything else HLS. */
 export type StreamFormat = 'hls' | 'dash';
@@ -20,6 +21,8 @@ export interface PlayerContext {
   onError(message: string): void;
   /** A media segment (not a playlist, manifest or init segment) finished loading, whatever its source. */
   onMediaSegmentLoaded(sizeBytes: number): void;
+  /** The page's record of main fragments, for players that can fill it (hls.js: `recordFragments`). */
+  fragments: FragmentRecord;
 }
 
 /** What the page reads from a playing player, once a second (benchmark samples). */
