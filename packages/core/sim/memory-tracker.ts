@@ -9,10 +9,11 @@
  * For the audience simulator (`audience-simulation.ts`) it also models a bittorrent-tracker server
  * (`model`): clients re-announce every `announceIntervalMs`, and when they want more peers no sooner than
  * `MIN_ANNOUNCE_GAP_MS` after their last announce (as the real client paces itself); an announce's offers
- * (at most `OFFERS_PER_ANNOUNCE`, as the real client makes, and `maxNumwant`) go to random listed peers; a viewer that leaves without goodbye
- * (`vanish`) stays listed until `peerTtlMs` has passed, and offers relayed to it go unanswered; every
- * message the server would receive or send is counted (`messages`), per announce URL. Pairs come from
- * `pairing` (per-pair latency, connectable or not) and each end's shared access links from `accessOf`.
+ * (at most `OFFERS_PER_ANNOUNCE`, as the real client makes, and `maxNumwant`) go to random listed peers;
+ * a viewer that leaves without goodbye (`vanish`) stays listed until `peerTtlMs` has passed, and offers
+ * relayed to it go unanswered; every message the server would receive or send is counted (`messages`),
+ * per announce URL. Pairs come from `pairing` (per-pair latency, connectable or not) and each end's shared
+ * access links from `accessOf`.
  */
 import EventEmitter from 'eventemitter3';
 import type { Clock, TimerHandle } from '../src/clock/clock';

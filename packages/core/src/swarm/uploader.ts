@@ -138,33 +138,25 @@ export class Uploader {
     return { requests: queue?.outstanding.size ?? 0, bytes: queue?.outstandingBytes ?? 0 };
   }
 
-  /** The uplink's measured rate, bytes/s (undefined until measured): tests and the simulator's report. */
-  get uplinkBytesPerSec(): number | undefined {
-    return this.uplink.bytesPerSec;
-  }
-
   /**
    * Whether `sizeBytes` more would wait behind more than `MAX_UPLOAD_BACKLOG_MS` of promised upload. Never
    * while nothing is promised: the backlog then drains, and the next busy period measures the line again.
    */
   private backlogTooLong(sizeBytes: number): boolean {
-    let bufferedBytes = 0;
-    let unsentBytes = 0;
-    for (const [peer, queue] of this.queues) {
-      bufferedBytes += peer.bufferedAmount;
-      unsentBytes += queue.outstandingBytes - queue.headSentBytes;
-    }
-    this.uplink.observe(this.options.clock.now(), this.sentBytes, bufferedBytes);
+    let backlogBytes = this.observeUplink();
     const rate = this.uplink.bytesPerSec;
-    const backlogBytes = bufferedBytes + unsentBytes;
-    if (rate === undefined || backlogBytes <= 0) return false;
+    if (rate === undefined) return false;
+    for (const queue of this.queues.values()) backlogBytes += queue.outstandingBytes - queue.headSentBytes;
+    if (backlogBytes <= 0) return false;
     return ((backlogBytes + sizeBytes) / Math.max(rate, 1)) * 1000 > MAX_UPLOAD_BACKLOG_MS;
   }
 
-  private observeUplink(): void {
+  /** Feeds the uplink estimator what was sent and what still sits in the transports; returns the latter. */
+  private observeUplink(): number {
     let bufferedBytes = 0;
     for (const peer of this.queues.keys()) bufferedBytes += peer.bufferedAmount;
     this.uplink.observe(this.options.clock.now(), this.sentBytes, bufferedBytes);
+    return bufferedBytes;
   }
 
   /** Whether a request may join the peer's queue; a peer past a cap is dropped. */
