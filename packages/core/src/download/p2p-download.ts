@@ -39,6 +39,8 @@ interface InFlight {
   peer: Peer;
   requestId: number;
   timer: TimerHandle;
+  /** A byte of it arrived. */
+  started: boolean;
 }
 
 const enum BlockState {
@@ -55,10 +57,13 @@ export class P2PDownload {
   private readonly inFlight = new Map<number, InFlight>();
   private readonly peers: Peer[] = [];
   private readonly servedBy = new Set<string>();
+  /** Peers this download stopped using (failed, timed out, busy, wrong bytes): never offered again. */
+  private readonly setAsideIds = new Set<string>();
   private readonly outstandingPerPeer = new Map<string, number>();
   private doneBlocks = 0;
   private checkingBlocks = 0;
-  private readonly startedAtMs: number;
+  /** Clock ms when the download started. */
+  readonly startedAtMs: number;
   private receivedBytes = 0;
   private ended = false;
   private lastError: ShoalError | undefined;
@@ -86,12 +91,17 @@ export class P2PDownload {
     return this.ended;
   }
 
-  /** Offer a peer that holds the segment; it starts receiving requests at once. */
-  addPeer(peer: Peer): void {
-    if (this.ended || peer.isClosed || this.peers.includes(peer)) return;
+  /**
+   * Offer a peer that holds the segment; it starts receiving requests at once. False when it is not taken:
+   * the download ended, the peer is closed, already used, or was set aside by this download.
+   */
+  addPeer(peer: Peer): boolean {
+    if (this.ended || peer.isClosed || this.peers.includes(peer) || this.setAsideIds.has(peer.id)) return false;
     this.peers.push(peer);
     this.outstandingPerPeer.set(peer.id, 0);
+    this.shareUnstartedBlocks(peer);
     this.pump();
+    return true;
   }
 
   /** End now, cancelling outstanding requests; received blocks are kept. */
@@ -135,6 +145,23 @@ export class P2PDownload {
     if (this.inFlight.size === 0 && this.checkingBlocks === 0 && this.doneBlocks < this.state.length) this.end('incomplete');
   }
 
+  /**
+   * A peer joining a running download takes its share of the blocks asked of the others that have not
+   * started arriving (the last ones: a busy holder's queue serves them last), so a holder that appeared
+   * late is not left idle while the first ones queue every block.
+   */
+  private shareUnstartedBlocks(peer: Peer): void {
+    if (!this.canRequestFrom(peer)) return;
+    const unstarted = [...this.inFlight].filter(([, flight]) => !flight.started).map(([block]) => block).sort((a, b) => a - b);
+    const share = Math.min(this.options.pipelineBlocks, Math.floor(unstarted.length / this.peers.length));
+    for (const block of unstarted.slice(unstarted.length - share)) {
+      const flight = this.inFlight.get(block)!;
+      flight.peer.cancel(flight.requestId);
+      this.settle(block);
+      this.requestBlock(peer, block);
+    }
+  }
+
   private canRequestFrom(peer: Peer): boolean {
     return !peer.isClosed && !peer.chokedByRemote && (this.outstandingPerPeer.get(peer.id) ?? 0) < this.options.pipelineBlocks;
   }
@@ -155,6 +182,7 @@ export class P2PDownload {
     const requestId = peer.request(this.options.key, offsetBytes, lengthBytes, {
       onData: (_offset, payload) => {
         if (!isCurrent()) return;
+        this.inFlight.get(block)!.started = true;
         this.receivedBytes += payload.byteLength;
         pieces.push(payload);
       },
@@ -183,7 +211,7 @@ export class P2PDownload {
       // Received bytes of a partly delivered block are simply overwritten when it is fetched again.
       this.setAside(peer, undefined);
     }, this.options.requestTimeoutMs);
-    this.inFlight.set(block, { peer, requestId, timer });
+    this.inFlight.set(block, { peer, requestId, timer, started: false });
   }
 
   /** The receiver took a block (done), or refused it as wrong (asked elsewhere; its peer set aside). */
@@ -214,6 +242,7 @@ export class P2PDownload {
   /** Stop using a peer for this segment: cancel its other blocks and hand them to the rest. */
   private setAside(peer: Peer, error: ShoalError | undefined): void {
     if (error) this.lastError = error;
+    this.setAsideIds.add(peer.id);
     const index = this.peers.indexOf(peer);
     if (index >= 0) this.peers.splice(index, 1);
     for (const [block, flight] of [...this.inFlight]) {

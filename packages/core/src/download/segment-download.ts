@@ -121,6 +121,8 @@ export class SegmentDownload {
   private sizeIsHint = false;
   /** The holders whose claim gave the partial its size, while it is a hint: dropped if it proves wrong. */
   private hintedBy: Peer[] = [];
+  /** The running P2P download may take holders that appear later (`addHolders`): not while a peer on probation serves it alone. */
+  private p2pTakesNewHolders = false;
   /** Set while the segment's integrity entry is known: every block is then checked before it is used. */
   private verifier: BlockVerifier | undefined;
   /** Hash checks of HTTP blocks still running (the download completes only after them). */
@@ -151,6 +153,11 @@ export class SegmentDownload {
   /** Bytes held from the start without a gap. */
   get receivedBytes(): number {
     return this.partial?.availableBytes ?? 0;
+  }
+
+  /** Clock ms when the running P2P download started; undefined when none runs. */
+  get p2pStartedAtMs(): number | undefined {
+    return this.currentState === 'p2p' ? this.p2p?.startedAtMs : undefined;
   }
 
   /** The running P2P download's rate; undefined when none runs or before its first byte. */
@@ -194,6 +201,7 @@ export class SegmentDownload {
     });
     this.p2p = download;
     this.currentState = 'p2p';
+    this.p2pTakesNewHolders = !trust || verifier !== undefined || usable.every(({ peer }) => !trust.isOnProbation(peer.id));
     for (const { peer } of usable) download.addPeer(peer);
     const startedAtMs = clock.now();
     void download.finished.then(async (outcome) => {
@@ -207,6 +215,21 @@ export class SegmentDownload {
       // Peers could not finish it (gone, too slow): the rest over HTTP, only the missing bytes.
       await this.runHttp(download.missingRanges());
     });
+  }
+
+  /**
+   * Complete holders that appeared since the P2P download started join it, as a BitTorrent client takes
+   * new peers for a piece: the first holders' uplinks are shared by everyone who asked them first. Only
+   * holders announcing the size in use; without a manifest, only trusted ones.
+   */
+  addHolders(holders: readonly SegmentHolder[]): void {
+    const download = this.p2p;
+    if (!download || this.currentState !== 'p2p' || !this.p2pTakesNewHolders || !this.partial) return;
+    const trust = this.verifier ? undefined : this.context.commitments?.trust;
+    for (const { peer, held } of holders) {
+      if (held.sizeBytes !== this.partial.sizeBytes || trust?.isOnProbation(peer.id) || !download.addPeer(peer)) continue;
+      if (this.sizeIsHint) this.hintedBy.push(peer);
+    }
   }
 
   /** Fetch the whole segment over HTTP. */

@@ -59,6 +59,8 @@ export interface SegmentSnapshot {
   receivedBytes: number;
   /** Measured rate of the running P2P download; undefined until its first byte. */
   p2pBytesPerSecNow?: number;
+  /** Clock ms when the running P2P download started (rule 5 reads how long it has waited for a byte). */
+  p2pStartedAtMs?: number;
   /** Connected peers that hold all of it and serve uploads. */
   holders: string[];
   partialHolders: PartialHolder[];
@@ -402,9 +404,12 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
 function planRunningP2P(segment: SegmentSnapshot, context: Context): Intent | undefined {
   const { nowMs, httpEstimate, p2pEstimate, config } = context.snapshot;
   const remainingBytes = remainingBytesOf(segment);
-  const flowing = segment.p2pBytesPerSecNow !== undefined || segment.receivedBytes > 0;
-  const firstByteAtMs = flowing ? nowMs : nowMs + p2pEstimate.ttfbMs;
-  const p2pFinishMs = firstByteAtMs + streamMs(remainingBytes, segment.p2pBytesPerSecNow ?? p2pEstimate.bytesPerSec);
+  const rateNow = segment.p2pBytesPerSecNow;
+  // No byte yet after waiting W ms: the holders are busy (their uplinks queue others' requests first), so
+  // the first byte is expected no sooner than as long again, whatever the estimate says.
+  const waitedMs = rateNow === undefined && segment.p2pStartedAtMs !== undefined ? nowMs - segment.p2pStartedAtMs : 0;
+  const firstByteAtMs = rateNow !== undefined ? nowMs : nowMs + Math.max(p2pEstimate.ttfbMs, waitedMs);
+  const p2pFinishMs = firstByteAtMs + streamMs(remainingBytes, rateNow ?? p2pEstimate.bytesPerSec);
   if (p2pFinishMs + config.safetyMarginMs <= segment.deadlineAtMs) return undefined;
   if (!mayUseHttp(segment, context)) return undefined;
   if (nowMs + requestMs(remainingBytes, httpEstimate) >= p2pFinishMs) return undefined;

@@ -147,6 +147,7 @@ export class Scheduler {
       prefetchLookaheadSec: this.options.prefetchLookaheadSec,
       lastRequestedStartSec: this.lastRequestedStartSec,
     });
+    this.offerNewHolders(tasks);
     let nextMs = tasks.some((t) => t.state === 'p2p' || t.state === 'http') ? clock.now() + SCHEDULER_TICK_MS : Infinity;
     for (const decision of decide(snapshot)) {
       const task = this.tasks.get(segmentKeyString(decision.key));
@@ -164,6 +165,17 @@ export class Scheduler {
       }
     }
     if (Number.isFinite(nextMs)) this.schedule(Math.max(nextMs, clock.now() + 20));
+  }
+
+  /** Running P2P downloads take the complete holders that appeared since they started (`SegmentDownload.addHolders`). */
+  private offerNewHolders(tasks: readonly SegmentTask[]): void {
+    const swarm = this.options.swarm();
+    if (!swarm) return;
+    for (const task of tasks) {
+      if (task.state !== 'p2p') continue;
+      const complete = swarm.peersHolding(task.key).filter(({ held }) => !held.partial);
+      if (complete.length > 0) task.download.addHolders(complete);
+    }
   }
 
   /**

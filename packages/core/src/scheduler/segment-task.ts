@@ -55,6 +55,10 @@ export class SegmentTask {
   p2pBytesPerSecNow(nowMs: number): number | undefined {
     return this.download.p2pBytesPerSecNow(nowMs);
   }
+
+  get p2pStartedAtMs(): number | undefined {
+    return this.download.p2pStartedAtMs;
+  }
 }
 
 /** A stable pseudo-random number in [0, 1) for (peer, segment): FNV-1a, so a viewer's draw never changes. */

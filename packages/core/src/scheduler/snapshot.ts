@@ -37,13 +37,15 @@ export interface TaskView {
   readonly sizeBytes: number | undefined;
   readonly receivedBytes: number;
   p2pBytesPerSecNow(nowMs: number): number | undefined;
+  /** Clock ms when the running P2P download started; undefined when none runs. */
+  readonly p2pStartedAtMs?: number | undefined;
   readonly originLottery: number;
   readonly createdAtMs: number;
   readonly requestedAtMs?: number | undefined;
 }
 
 /** What the snapshot reads of the stream's segments. */
-export type RegistryView = Pick<StreamRegistry, 'live' | 'segment' | 'typicalDurationSec'>;
+export type RegistryView = Pick<StreamRegistry, 'live' | 'segment' | 'typicalDurationSec'> & Partial<Pick<StreamRegistry, 'declaredBitsPerSec'>>;
 
 export interface SnapshotInput {
   nowMs: number;
@@ -144,6 +146,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       state: task.state,
       receivedBytes: task.receivedBytes,
       ...(p2pBytesPerSecNow !== undefined ? { p2pBytesPerSecNow } : {}),
+      ...(task.p2pStartedAtMs !== undefined ? { p2pStartedAtMs: task.p2pStartedAtMs } : {}),
       holders,
       partialHolders,
       fetchingHolders,
@@ -187,7 +190,9 @@ function estimateSize(input: SnapshotInput, task: TaskView): number {
  * The HTTP estimate for deadlines. Before HTTP has been measured (a viewer fed by peers may never use
  * it), the cold default (1 Mbit/s) would make every deadline look unreachable and send every viewer to
  * the origin at once; but the player chose the rendition it plays because its bandwidth sustains that
- * bitrate, so the media rate is a floor until real samples come in.
+ * bitrate, so the media rate is a floor until real samples come in: the stored segments' rate, else
+ * (nothing stored yet: starting) the rendition's declared bitrate. At startup the cold default also
+ * made a first peer download that got no byte look faster than HTTP for seconds (rule 5).
  */
 export function httpEstimateForDeadlines(
   measured: TransferEstimate,
@@ -201,7 +206,10 @@ export function httpEstimateForDeadlines(
   for (const renditionId of playback.activeRenditions) {
     const sizes = stored.storedSizesBytes(renditionId);
     const durationSec = registry.typicalDurationSec(renditionId);
-    if (sizes.length === 0 || !durationSec) continue;
+    if (sizes.length === 0 || !durationSec) {
+      mediaBytesPerSec += (registry.declaredBitsPerSec?.(renditionId) ?? 0) / 8;
+      continue;
+    }
     const averageBytes = sizes.reduce((sum, size) => sum + size, 0) / sizes.length;
     mediaBytesPerSec += averageBytes / durationSec;
   }

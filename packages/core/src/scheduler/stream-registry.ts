@@ -102,6 +102,12 @@ export class StreamRegistry {
     return this.renditions.get(renditionId)?.segments.find((s) => s.startTimeSec + s.durationSec > positionSec);
   }
 
+  /** The rendition's declared peak bitrate (HLS `BANDWIDTH`, DASH `@bandwidth`), when the manifest gave one. */
+  declaredBitsPerSec(renditionId: string): number | undefined {
+    const bps = this.renditions.get(renditionId)?.metadata.bandwidthBps;
+    return bps !== undefined && Number.isFinite(bps) && bps > 0 ? bps : undefined;
+  }
+
   /** Typical segment duration of a rendition (for eviction windows). */
   typicalDurationSec(renditionId: string): number | undefined {
     const segments = this.renditions.get(renditionId)?.segments;

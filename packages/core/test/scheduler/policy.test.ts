@@ -301,6 +301,21 @@ const CASES: Case[] = [
     expected: [{ action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' }],
   },
   {
+    name: 'P2P with no byte 2 s after it started: busy holders, whatever the estimate → HTTP for the rest',
+    // Estimated: 100 ms + 1 MB at 4 MB/s, on track. Waited 2 s for a first byte: expected as long again → late.
+    snapshot: snapshot([segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], p2pStartedAtMs: NOW - 2_000 })], {
+      p2pEstimate: { bytesPerSec: 4_000_000, ttfbMs: 100 },
+    }),
+    expected: [{ action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' }],
+  },
+  {
+    name: 'P2P with no byte 200 ms after it started, a fast estimate → nothing yet',
+    snapshot: snapshot([segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], p2pStartedAtMs: NOW - 200 })], {
+      p2pEstimate: { bytesPerSec: 4_000_000, ttfbMs: 100 },
+    }),
+    expected: [],
+  },
+  {
     name: 'P2P on track → nothing',
     snapshot: snapshot([
       segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 1_000_000 }),

@@ -1,0 +1,84 @@
+/**
+ * Issue 18: a running peer download takes holders that appear after it started. Live, the first holders of
+ * a segment are asked by everyone at once and their uplinks queue every request; viewers that finished it
+ * since can serve it, and a download that kept only its first holders waited for the busy ones or went to
+ * the origin. A peer set aside by the download (it failed it) is not offered again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BLOCK_BYTES, type WireMessage } from '../../src/wire/messages';
+import { hostileSetup, SEGMENTS, SEGMENT_BYTES, type HostileSession } from '../hostile/hostile-peer';
+import { sleepVirtual } from '../sim/virtual-wait';
+
+const T = { timeout: 60_000 };
+/** Starts 4 s after the playhead: peers fit its deadline, and the victim's HTTP estimate (its default) does not beat them. */
+const SEGMENT = SEGMENTS[2]!;
+
+/** Answers every request for `SEGMENT` with the origin's bytes, and counts the blocks it served. */
+function serveHonestly(session: HostileSession, bytes: Uint8Array): { blocks: number } {
+  const served = { blocks: 0 };
+  session.transport.on('frame', () => {
+    for (const message of session.received.splice(0) as WireMessage[]) {
+      if (message.type !== 'request' || message.segmentId !== SEGMENT.segmentId) continue;
+      const payload = bytes.subarray(message.offsetBytes, message.offsetBytes + message.lengthBytes);
+      session.send({ type: 'data', requestId: message.requestId, offsetBytes: message.offsetBytes, payload });
+      served.blocks++;
+    }
+  });
+  return served;
+}
+
+test('a holder that appears while a peer download waits on a silent one joins it, and delivers', T, async () => {
+  const sim = hostileSetup();
+  try {
+    const held = [{ segmentId: SEGMENT.segmentId, sizeBytes: SEGMENT_BYTES, partial: false }];
+    const silent = await sim.connect({ holdings: held });
+    const load = sim.victim.loadSegment(SEGMENT);
+    await sleepVirtual(sim.clock, 300);
+    const requestsToSilent = silent.received.filter((m) => m.type === 'request').length;
+    assert.ok(requestsToSilent > 0, 'the download started on the first holder');
+    const startedAtMs = sim.clock.now();
+    const honest = await sim.connect({ holdings: held });
+    const served = serveHonestly(honest, sim.origin.bytesOf(SEGMENT.url));
+    const blocks = Math.ceil(SEGMENT_BYTES / BLOCK_BYTES);
+    // Long before the silent holder's requests time out (4 s): the newcomer took its share of them at once.
+    await sleepVirtual(sim.clock, 1_000);
+    assert.ok(served.blocks >= Math.floor(blocks / 2), `the new holder served ${served.blocks} of ${blocks} blocks within 1 s`);
+    const result = await load;
+    assert.ok(sim.clock.now() - startedAtMs > 1_000);
+    assert.equal(result.source, 'p2p');
+    assert.deepEqual(result.peerIds, [honest.peerId]);
+    assert.equal(served.blocks, blocks, 'every block came from the new holder (the silent one’s timed out to it)');
+    assert.ok(Buffer.from(result.bytes).equals(Buffer.from(sim.origin.bytesOf(SEGMENT.url))), 'the origin’s bytes');
+    assert.deepEqual(sim.engineErrors, []);
+  } finally {
+    sim.destroy();
+  }
+});
+
+test('a holder that answered busy is not asked again by the same download', T, async () => {
+  const sim = hostileSetup();
+  try {
+    const held = [{ segmentId: SEGMENT.segmentId, sizeBytes: SEGMENT_BYTES, partial: false }];
+    const busy = await sim.connect({ holdings: held });
+    let busyAnswers = 0;
+    busy.transport.on('frame', () => {
+      for (const message of busy.received.splice(0) as WireMessage[]) {
+        if (message.type !== 'request') continue;
+        busyAnswers++;
+        busy.send({ type: 'absent', requestId: message.requestId, reason: 'busy' });
+      }
+    });
+    const honest = await sim.connect({ holdings: held });
+    const served = serveHonestly(honest, sim.origin.bytesOf(SEGMENT.url));
+    const result = await sim.victim.loadSegment(SEGMENT);
+    assert.equal(result.source, 'p2p');
+    assert.deepEqual(result.peerIds, [honest.peerId]);
+    assert.ok(served.blocks > 0);
+    // The busy holder heard at most its first pipeline of requests, once: it was set aside, not re-added.
+    assert.ok(busyAnswers <= served.blocks, `busy answers ${busyAnswers}`);
+    assert.deepEqual(sim.engineErrors, []);
+  } finally {
+    sim.destroy();
+  }
+});
