@@ -5,11 +5,12 @@
 //   hls-fmp4-byterange/  HLS fMP4, one file per rendition (`media.mp4` = the init segment then every
 //                        fragment of hls-fmp4/, in order), addressed by `#EXT-X-MAP:...,BYTERANGE` and
 //                        `#EXT-X-BYTERANGE`: the single-file fMP4 layout (issue 20).
-//   hls-ts-6s/           HLS TS with 6 s segments: each is three consecutive 2 s segments of hls-ts/ joined
+//   hls-ts-6s/v0, v1/    HLS TS with 6 s segments: each is three consecutive 2 s segments of hls-ts/ joined
 //                        (TS is a packet stream: the segments come from one muxer run, so continuity
-//                        counters and timestamps run on across the joins).
+//                        counters and timestamps run on across the joins). hls-ts-6s/master.m3u8 and the
+//                        third rendition v2/ are make-hls-extra.sh's (it encodes v2), not this script's.
 //
-// How to rerun (idempotent: rewrites those two folders only), after make-media.sh:
+// How to rerun (idempotent: rewrites hls-fmp4-byterange/ and hls-ts-6s/v0, v1/ only), after make-media.sh:
 //   node demo/media/make-repackaged.mjs
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,10 +27,13 @@ function segmentUris(playlistText) {
   return playlistText.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
 }
 
+/** `folder` with empty rendition folders; anything else in it (another script's files) stays. */
 function fresh(folder) {
   const out = join(HERE, folder);
-  rmSync(out, { recursive: true, force: true });
-  for (const rendition of RENDITIONS) mkdirSync(join(out, rendition), { recursive: true });
+  for (const rendition of RENDITIONS) {
+    rmSync(join(out, rendition), { recursive: true, force: true });
+    mkdirSync(join(out, rendition), { recursive: true });
+  }
   return out;
 }
 
@@ -77,9 +81,8 @@ function ts6s() {
     lines.push('#EXT-X-ENDLIST', '');
     writeFileSync(join(out, rendition, 'index.m3u8'), lines.join('\n'));
   }
-  writeFileSync(join(out, 'master.m3u8'), readFileSync(join(HERE, 'hls-ts', 'master.m3u8')));
 }
 
 fmp4ByteRange();
 ts6s();
-console.log('make-repackaged: wrote hls-fmp4-byterange/ and hls-ts-6s/');
+console.log('make-repackaged: wrote hls-fmp4-byterange/ and hls-ts-6s/v0, v1/ (then run make-hls-extra.sh for hls-ts-6s/master.m3u8 and v2/)');

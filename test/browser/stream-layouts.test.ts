@@ -18,9 +18,11 @@ const JOIN_STAGGER_MS = 3_000;
 const LAYOUTS: ReadonlyArray<{ player: 'hlsjs' | 'shaka'; stream: string; what: string }> = [
   { player: 'hlsjs', stream: 'vodTs', what: 'HLS TS, a file per segment' },
   { player: 'hlsjs', stream: 'vodFmp4', what: 'HLS fMP4, a file per segment' },
-  { player: 'hlsjs', stream: 'vodTs6s', what: 'HLS TS, 6 s segments' },
+  { player: 'hlsjs', stream: 'vodTs6s', what: 'HLS TS, 6 s segments, 3 renditions' },
+  { player: 'hlsjs', stream: 'vodTsAudioGroup', what: 'HLS TS, video-only renditions and a separate audio group' },
   { player: 'hlsjs', stream: 'vodTsByteRange', what: 'HLS TS, one file per rendition (EXT-X-BYTERANGE)' },
   { player: 'hlsjs', stream: 'vodFmp4ByteRange', what: 'HLS fMP4, one file per rendition (EXT-X-BYTERANGE)' },
+  { player: 'shaka', stream: 'vodTsAudioGroup', what: 'HLS TS, video-only renditions and a separate audio group' },
   { player: 'shaka', stream: 'vodDash', what: 'DASH SegmentTemplate $Number$' },
   { player: 'shaka', stream: 'vodDashTime', what: 'DASH SegmentTimeline' },
   { player: 'shaka', stream: 'vodDashSegmentBase', what: 'DASH SegmentBase (sidx)' },
