@@ -2,33 +2,7 @@
  * Figures from the raw phase reports: pure functions, no I/O. Every comparison is Shoal vs plain hls.js
  * from the same invocation on the same machine.
  */
-import type { ComparisonFigures, OriginSegmentCounts, PhaseFigures, PhaseReport, SwarmScenarioResult } from './types';
-
-/**
- * Media segments only (not playlists, manifests or init segments): `/live/hls-ts/v0/seg-12.ts`,
- * `/vod/hls-fmp4/v1/seg-3.m4s`, DASH `/live/dash/chunk-0-00012.m4s`.
- */
-const SEGMENT_PATH = /^\/(live|vod)\/.+\/(seg-\d+\.(ts|m4s|mp4)|chunk-\d+-\d+\.m4s)$/;
-
-export function originSegmentCounts(byPath: Record<string, { requests: number; bytes: number }>): OriginSegmentCounts {
-  let segments = 0;
-  let requests = 0;
-  let bytes = 0;
-  let distinctBytes = 0;
-  for (const [path, counter] of Object.entries(byPath)) {
-    if (!SEGMENT_PATH.test(path) || counter.requests === 0) continue;
-    segments++;
-    requests += counter.requests;
-    bytes += counter.bytes;
-    distinctBytes += counter.bytes / counter.requests;
-  }
-  return { segments, requests, bytes, distinctBytes, requestsPerSegment: segments === 0 ? 0 : requests / segments };
-}
-
-/** Media segment paths requested more than once, with their request counts. */
-export function repeatedSegments(byPath: Record<string, { requests: number }>): Record<string, number> {
-  return Object.fromEntries(Object.entries(byPath).filter(([path, c]) => SEGMENT_PATH.test(path) && c.requests > 1).map(([path, c]) => [path, c.requests]));
-}
+import type { ComparisonFigures, PhaseFigures, PhaseReport, SwarmScenarioResult } from './types';
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 const mean = (values: number[]): number | null => (values.length === 0 ? null : sum(values) / values.length);

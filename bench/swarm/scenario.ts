@@ -6,10 +6,14 @@
  * the CLI and tests call.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_MEDIA_DIR } from '../../demo/src/origin';
 import { startDemo, type RunningDemo } from '../../demo/src/server';
-import { computeFigures, originSegmentCounts, repeatedSegments } from './metrics';
-import type { PhaseReport, SwarmScenarioOptions, SwarmScenarioResult, ViewerReport } from './types';
+import { computeFigures } from './metrics';
+import { mediaStartByte, originSegmentCounts, repeatedSegments, singleFilePaths } from './origin-counts';
+import type { PhaseReport, StreamKind, SwarmScenarioOptions, SwarmScenarioResult, ViewerReport } from './types';
 import { Viewer, ViewerBrowser } from './viewer';
 
 /** ~100 ms to first byte and 1 MB/s per response: a CDN edge a few hundred km away, not loopback. */
@@ -180,6 +184,7 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, arm: Arm, r
   const wallSeconds = clock() / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const stats = demo.origin.stats();
+  const mediaStarts = mediaStartBytesOf(demo, singleFilePaths(stats.byRange));
   reports.sort((a, b) => a.id - b.id);
   return {
     p2p,
@@ -189,13 +194,29 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, arm: Arm, r
     origin: {
       totalBytes: stats.total.bytes,
       totalRequests: stats.total.requests,
-      segments: originSegmentCounts(stats.byPath),
-      repeatedSegments: repeatedSegments(stats.byPath),
+      segments: originSegmentCounts(stats.byPath, stats.byRange, mediaStarts),
+      repeatedSegments: repeatedSegments(stats.byPath, stats.byRange, mediaStarts),
       bytesPerSecond: originBytes.map((bytes, i) => bytes - (originBytes[i - 1] ?? 0)),
     },
     timeline: timeline(reports),
     nodeCpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
+}
+
+/** First media byte of each single-file path (its init and `sidx` come before), read from the demo's media. */
+function mediaStartBytesOf(demo: RunningDemo, paths: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const path of paths) {
+    const [, mode, ...rest] = path.split('/');
+    const file = mode === 'vod' ? rest.join('/') : demo.origin.resolveLivePath(rest.join('/'))?.vodPath;
+    if (!file) continue;
+    try {
+      out[path] = mediaStartByte(readFileSync(join(DEFAULT_MEDIA_DIR, ...file.split('/'))));
+    } catch {
+      // Not a media file after all: counted from byte 0.
+    }
+  }
+  return out;
 }
 
 /** Per second of the phase, bytes loaded over HTTP and from peers, summed over viewers. */

@@ -116,11 +116,14 @@ export interface ViewerReport {
 }
 
 export interface OriginSegmentCounts {
-  /** Distinct media segment paths requested. */
+  /**
+   * Media segments requested: distinct paths (file per segment) plus distinct byte ranges of single-file
+   * media, init and `sidx` left out (bench/swarm/origin-counts.ts says how ranges are grouped).
+   */
   segments: number;
   requests: number;
   bytes: number;
-  /** Σ over segments of one response's bytes: what the origin serves if each segment goes out once. */
+  /** What the origin serves if each segment goes out once: one response per path, the union of ranges. */
   distinctBytes: number;
   requestsPerSegment: number;
 }
