@@ -13,65 +13,13 @@ import { DEFAULT_MEDIA_DIR } from '../../demo/src/origin';
 import { startDemo, type RunningDemo } from '../../demo/src/server';
 import { computeFigures } from './metrics';
 import { mediaStartByte, originSegmentCounts, repeatedSegments, singleFilePaths } from './origin-counts';
-import type { PhaseReport, StreamKind, SwarmScenarioOptions, SwarmScenarioResult, ViewerReport } from './types';
+import { churnCount, resolveOptions, startSecOf, streamNameOf, type ResolvedOptions } from './options';
+import type { PhaseReport, SwarmScenarioOptions, SwarmScenarioResult, ViewerReport } from './types';
 import { Viewer, ViewerBrowser } from './viewer';
 
-/** ~100 ms to first byte and 1 MB/s per response: a CDN edge a few hundred km away, not loopback. */
-export const DEFAULT_THROTTLE = { firstByteDelayMs: 100, bytesPerSec: 1_000_000 } as const;
 const SAMPLE_INTERVAL_MS = 1000;
 
-type ResolvedOptions = SwarmScenarioResult['options'];
-
-export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
-  const resolved: ResolvedOptions = {
-    viewers: options.viewers ?? 4,
-    seconds: options.seconds ?? 60,
-    stream: options.stream ?? 'live',
-    player: options.player ?? 'hlsjs',
-    streamName: options.streamName ?? '',
-    vodStartStepSec: options.vodStartStepSec ?? 4,
-    throttle: options.throttle ?? { ...DEFAULT_THROTTLE },
-    churn: options.churn ?? false,
-    staggerMs: options.staggerMs ?? 2000,
-    checkPeerBytes: options.checkPeerBytes ?? false,
-    integrity: options.integrity ?? true,
-    rounds: options.rounds ?? 2,
-    compare: options.compare ?? 'none',
-  };
-  if (resolved.player !== 'hlsjs' && resolved.player !== 'shaka') throw new Error(`player "${String(resolved.player)}": hlsjs or shaka`);
-  if (!(resolved.vodStartStepSec >= 0)) throw new Error('vodStartStepSec must be ≥ 0');
-  if (!Number.isInteger(resolved.viewers) || resolved.viewers < 1) throw new Error('viewers must be a positive integer');
-  if (!(resolved.seconds > 0)) throw new Error('seconds must be positive');
-  if (!Number.isInteger(resolved.rounds) || resolved.rounds < 1) throw new Error('rounds must be a positive integer');
-  if (resolved.churn && resolved.viewers < 2) throw new Error('churn needs at least 2 viewers');
-  return resolved;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** VOD start positions wrap here: the demo VOD is 30 s, and a viewer starting later would see its end at once. */
-export const VOD_START_WRAP_SEC = 16;
-
-/** Where VOD viewer `id` starts, in media seconds; undefined for live (the player's live edge rule). */
-export function startSecOf(options: ResolvedOptions, id: number): number | undefined {
-  if (options.stream === 'live') return undefined;
-  return (id * options.vodStartStepSec) % VOD_START_WRAP_SEC;
-}
-
-/** The demo stream a scenario plays: `--stream`, else the kind's TS stream (Shaka: its DASH one when offered). */
-export function streamNameOf(options: ResolvedOptions, offered: Record<string, string>): string {
-  if (options.streamName) {
-    if (!Object.hasOwn(offered, options.streamName)) throw new Error(`stream "${options.streamName}" is not one of the demo's: ${Object.keys(offered).join(', ')}`);
-    return options.streamName;
-  }
-  const dash = `${options.stream}Dash`;
-  return options.player === 'shaka' && Object.hasOwn(offered, dash) ? dash : `${options.stream}Ts`;
-}
-
-/** Viewers leaving halfway with churn: a third, at least one, never all. */
-export function churnCount(viewers: number): number {
-  return Math.min(viewers - 1, Math.max(1, Math.round(viewers / 3)));
-}
 
 /**
  * Live: waits for the origin to publish its next segment, so every phase starts at the same point of the

@@ -18,7 +18,10 @@ export interface SwarmScenarioOptions {
   viewers?: number;
   /** Length of each phase (Shoal, then plain hls.js), from the first join, in seconds. @default 60 */
   seconds?: number;
-  /** @default 'live' */
+  /**
+   * Live or VOD. With `streamName` its kind follows the name (`vod…` / `live…`) and this, if set, must
+   * agree; without, it picks the default stream's kind. @default 'live'
+   */
   stream?: StreamKind;
   /** The demo page's player (`?player=`). @default 'hlsjs' */
   player?: PlayerName;
@@ -32,6 +35,13 @@ export interface SwarmScenarioOptions {
    * parts of the video. 0: everyone from the start. @default 4
    */
   vodStartStepSec?: number;
+  /**
+   * VOD viewers minutes apart, scaled to the 30 s demo VOD: joins `VOD_APART_STAGGER_MS` (20 s) apart
+   * unless `staggerMs` says otherwise, every viewer from 0 s, phase long enough for the last one to
+   * watch it all (unless `seconds` says otherwise). Earlier viewers' pages stay open to the end. Without:
+   * viewers a few seconds apart (a push notification). @default false
+   */
+  vodApart?: boolean;
   /** @default { firstByteDelayMs: 100, bytesPerSec: 1_000_000 } */
   throttle?: OriginThrottle;
   /** A third of the viewers (at least one) leave halfway and as many new ones join. @default false */
