@@ -281,7 +281,7 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
     if (resolved.checkPeerBytes) await checkPeerBytes(demo, shoal.viewers);
     const notes = [
       'P2P share limit 1 − 1/N assumes one swarm: ABR may split viewers across renditions (one swarm each); see renditions per viewer (seconds sampled on each).',
-      'Shoal HTTP bytes are the engine\'s; plain hls.js bytes are hls.js FRAG_LOADED totals; origin figures count media segments only.',
+      'Shoal HTTP bytes are the engine\'s; plain hls.js bytes are hls.js FRAG_LOADED totals; origin figures count media segments only: a path per segment file, a requested byte range per segment of single-file media (init and sidx ranges left out; bench/swarm/origin-counts.ts).',
       'CPU: utime+stime from /proc of each viewer\'s Chromium process tree, from its join (browsers are launched before the phase) to just before it closed; node = this process (origin, tracker, driver).',
     ];
     return {
