@@ -11,7 +11,7 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { startDemo } from '../../demo/src/server';
 import { launchChromium, type LaunchedBrowser } from '../../test/browser/chromium';
-import { DEFAULT_THROTTLE } from '../swarm/scenario';
+import { DEFAULT_THROTTLE } from '../swarm/options';
 
 const USAGE = 'usage: npm run bench:soak -- [--minutes M] [--viewers N]   (defaults: 10 minutes, 3 viewers)';
 const SAMPLE_INTERVAL_MS = 60_000;

@@ -2,33 +2,8 @@
  * Figures from the raw phase reports: pure functions, no I/O. Every comparison is Shoal vs plain hls.js
  * from the same invocation on the same machine.
  */
-import type { ComparisonFigures, OriginSegmentCounts, PhaseFigures, PhaseReport, SwarmScenarioResult } from './types';
-
-/**
- * Media segments only (not playlists, manifests or init segments): `/live/hls-ts/v0/seg-12.ts`,
- * `/vod/hls-fmp4/v1/seg-3.m4s`, DASH `/live/dash/chunk-0-00012.m4s`.
- */
-const SEGMENT_PATH = /^\/(live|vod)\/.+\/(seg-\d+\.(ts|m4s|mp4)|chunk-\d+-\d+\.m4s)$/;
-
-export function originSegmentCounts(byPath: Record<string, { requests: number; bytes: number }>): OriginSegmentCounts {
-  let segments = 0;
-  let requests = 0;
-  let bytes = 0;
-  let distinctBytes = 0;
-  for (const [path, counter] of Object.entries(byPath)) {
-    if (!SEGMENT_PATH.test(path) || counter.requests === 0) continue;
-    segments++;
-    requests += counter.requests;
-    bytes += counter.bytes;
-    distinctBytes += counter.bytes / counter.requests;
-  }
-  return { segments, requests, bytes, distinctBytes, requestsPerSegment: segments === 0 ? 0 : requests / segments };
-}
-
-/** Media segment paths requested more than once, with their request counts. */
-export function repeatedSegments(byPath: Record<string, { requests: number }>): Record<string, number> {
-  return Object.fromEntries(Object.entries(byPath).filter(([path, c]) => SEGMENT_PATH.test(path) && c.requests > 1).map(([path, c]) => [path, c.requests]));
-}
+import { VOD_START_WRAP_SEC } from './options';
+import type { ComparisonFigures, PhaseFigures, PhaseReport, SwarmScenarioResult } from './types';
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 const mean = (values: number[]): number | null => (values.length === 0 ? null : sum(values) / values.length);
@@ -84,13 +59,27 @@ const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const num = (x: number | null, digits: number, unit = ''): string => (x === null ? '–' : `${x.toFixed(digits)}${unit}`);
 
+/** Seconds behind the live edge, signed; '–' when unknown, and always for VOD (no live edge). */
+function latencyText(o: SwarmScenarioResult['options'], differenceSec: number | null): string {
+  if (o.stream === 'vod' || differenceSec === null) return '–';
+  return `${differenceSec >= 0 ? '+' : ''}${differenceSec.toFixed(1)} s`;
+}
+
+/** Which audience ran: live, VOD viewers within seconds (a push notification), or minutes apart. */
+export function modeText(o: SwarmScenarioResult['options']): string {
+  const stagger = `joins ${o.staggerMs / 1000} s apart`;
+  if (o.stream === 'live') return `live (${stagger})`;
+  if (o.vodApart) return `vod apart (${stagger}, each from 0 s, earlier pages kept open)`;
+  return `vod together (${stagger}, viewer i from (i × ${o.vodStartStepSec}) mod ${VOD_START_WRAP_SEC} s)`;
+}
+
 /** The one-line summary of a scenario. */
 export function summaryLine(result: SwarmScenarioResult): string {
   const { options: o, figures } = result;
   const { shoal: s, plain: p, comparison: c } = figures;
-  const signed = c.latencyDifferenceSec === null ? '–' : `${c.latencyDifferenceSec >= 0 ? '+' : ''}${c.latencyDifferenceSec.toFixed(1)} s`;
+  const signed = latencyText(o, c.latencyDifferenceSec);
   return [
-    `swarm ${o.stream} ${o.player} ${o.streamName} N=${o.viewers} ${o.seconds}s${o.integrity ? '' : ' no-integrity'}${o.churn ? ' churn' : ''}${o.stream === 'vod' ? ` start step ${o.vodStartStepSec}s` : ''}:`,
+    `swarm ${modeText(o)} ${o.player} ${o.streamName} N=${o.viewers} ${o.seconds}s${o.integrity ? '' : ' no-integrity'}${o.churn ? ' churn' : ''}:`,
     `P2P share ${pct(s.p2pShare)} (origin-implied ${pct(s.originImpliedShare)}; limit ${pct(c.p2pShareLimit)}, ${c.shareOfLimit.toFixed(2)} of it; this run's bound ${pct(s.p2pShareBound)}, ${c.shareOfBound.toFixed(2)} of it)`,
     `| origin ${mb(s.originSegmentBytes)} vs ${mb(p.originSegmentBytes)} plain (×${c.originBytesRatio.toFixed(2)}), ${s.originRequestsPerSegment.toFixed(2)} vs ${p.originRequestsPerSegment.toFixed(2)} req/segment`,
     `| stalls ${s.stalls} (${s.stallSeconds.toFixed(1)} s) vs ${p.stalls} (${p.stallSeconds.toFixed(1)} s)`,
@@ -108,8 +97,37 @@ export function summaryLine(result: SwarmScenarioResult): string {
 function roundsText(result: SwarmScenarioResult): string {
   const rounds = result.roundComparisons;
   if (rounds.length <= 1) return '1 round';
-  const each = rounds.map((c) => `×${num(c.startupRatio, 2)} ${c.latencyDifferenceSec === null ? '–' : `${c.latencyDifferenceSec >= 0 ? '+' : ''}${c.latencyDifferenceSec.toFixed(1)} s`}`);
+  const each = rounds.map((c) => `×${num(c.startupRatio, 2)} ${latencyText(result.options, c.latencyDifferenceSec)}`);
   return `${rounds.length} rounds, alternating order (startup, latency per round: ${each.join('; ')})`;
+}
+
+/**
+ * Every arm side by side, the plain player's last: P2P share against the arm's own bound (what its run
+ * allowed, see `PhaseFigures.p2pShareBound`), origin requests per segment, startup and latency against
+ * the plain player (latency: live only), stalls. A header line and one line per arm.
+ */
+export function armsTable(result: SwarmScenarioResult): string[] {
+  const { options: o, figures } = result;
+  const plain = figures.plain;
+  const arms: Array<{ name: string; f: typeof plain; c: ComparisonFigures | null }> = [
+    { name: 'Shoal', f: figures.shoal, c: figures.comparison },
+    ...(result.anchorFigures ? [{ name: 'p2p-media-loader', f: result.anchorFigures.anchor, c: result.anchorFigures.comparison }] : []),
+    { name: `plain ${o.player}`, f: plain, c: null },
+  ];
+  const columns = ['arm', 'share', 'bound', 'share/bound', 'origin req/segment', 'startup vs plain', 'latency vs plain', 'stalls'];
+  const rows = arms.map(({ name, f, c }) => [
+    name,
+    c ? pct(f.p2pShare) : '–',
+    c ? pct(f.p2pShareBound) : '–',
+    c ? c.shareOfBound.toFixed(2) : '–',
+    f.originRequestsPerSegment.toFixed(2),
+    `${c ? `×${num(c.startupRatio, 2)}` : '×1'} (${num(f.meanStartupMs, 0, ' ms')})`,
+    c ? latencyText(o, c.latencyDifferenceSec) : o.stream === 'vod' ? '–' : `${num(f.meanLatencySec, 1, ' s')} behind`,
+    `${f.stalls} (${f.stallSeconds.toFixed(1)} s)`,
+  ]);
+  const widths = columns.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [`arms, ${modeText(o)}, N=${o.viewers} (limit 1 − 1/N = ${pct(figures.comparison.p2pShareLimit)}):`, line(columns), ...rows.map(line)];
 }
 
 /** One line per viewer of a phase (of every round pooled in it). */

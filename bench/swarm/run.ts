@@ -1,25 +1,34 @@
 /**
  * `npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
- *                         [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--compare p2pml] [--no-check] [--no-integrity]`
+ *                         [--stream NAME] [--vod-step S | --vod-apart] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--compare p2pml] [--no-check] [--no-integrity]`
+ *
+ * `--stream NAME` plays that demo stream, live or VOD as its name says (`liveTs`, `vodFmp4ByteRange`);
+ * `--live`/`--vod` pick the default stream's kind (and must agree with a named one). VOD viewers join
+ * 2 s apart, viewer i at (i × `--vod-step`) mod 16 s of the video (a push notification: within seconds);
+ * `--vod-apart` is the ordinary VOD audience: joins 20 s apart (the demo VOD lasts 30 s), each from
+ * 0 s, every earlier page still open and sharing.
  *
  * Runs the swarm scenario with Shoal and with the plain player (and p2p-media-loader with `--compare p2pml`,
  * the arms rotating one place per round), in R rounds of alternating order (2 by
- * default: Shoal, plain, plain, Shoal), prints one summary line and a line per
- * viewer, and writes `.bench/swarm-<timestamp>.json` and the picture `.bench/swarm-<timestamp>.svg`.
+ * default: Shoal, plain, plain, Shoal), prints a line per viewer, one summary line (Shoal vs plain) and
+ * a table of the arms side by side (share / bound, origin requests per segment, startup, latency,
+ * stalls), and writes `.bench/swarm-<timestamp>.json` and the picture `.bench/swarm-<timestamp>.svg`.
  * WebRTC needs the netns wrapper here: the npm script runs this through scripts/netns-run.sh.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summaryLine, viewerLines } from './metrics';
-import { DEFAULT_THROTTLE, runSwarmScenario } from './scenario';
+import { armsTable, summaryLine, viewerLines } from './metrics';
+import { DEFAULT_THROTTLE } from './options';
+import { runSwarmScenario } from './scenario';
 import { renderSvg } from './svg';
 import type { PlayerName, SwarmScenarioOptions } from './types';
 
 const OUT_DIR = fileURLToPath(new URL('../../.bench', import.meta.url));
 const USAGE = `usage: npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
-                           [--stream NAME] [--vod-step S] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--compare p2pml] [--no-check] [--no-integrity]
-defaults: 4 viewers, 60 s, live, hlsjs, 2 rounds, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`;
+                           [--stream NAME] [--vod-step S | --vod-apart] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--compare p2pml] [--no-check] [--no-integrity]
+defaults: 4 viewers, 60 s, live, hlsjs, 2 rounds, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}
+--stream NAME: live or VOD as the name says; --vod-apart: VOD viewers 20 s apart, each from 0 s, (N − 1) × 20 + 32 s`;
 
 function positive(flag: string, raw: string | undefined): number {
   const value = Number(raw);
@@ -38,8 +47,13 @@ function parseArgs(argv: string[]): SwarmScenarioOptions {
       case '--seconds': options.seconds = positive(name, value()); break;
       case '--stagger': options.staggerMs = positive(name, value()); break;
       case '--rounds': options.rounds = positive(name, value()); break;
-      case '--live': options.stream = 'live'; break;
-      case '--vod': options.stream = 'vod'; break;
+      case '--live': case '--vod': {
+        const kind = name === '--vod' ? 'vod' : 'live';
+        if (options.stream && options.stream !== kind) throw new Error('--live and --vod: one or the other');
+        options.stream = kind;
+        break;
+      }
+      case '--vod-apart': options.vodApart = true; break;
       case '--churn': options.churn = true; break;
       case '--no-check': options.checkPeerBytes = false; break;
       case '--no-integrity': options.integrity = false; break;
@@ -81,14 +95,15 @@ async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const jsonPath = join(OUT_DIR, `swarm-${stamp}.json`);
   const svgPath = join(OUT_DIR, `swarm-${stamp}.svg`);
-  writeFileSync(jsonPath, `${JSON.stringify({ summary, ...result }, null, 2)}\n`);
+  const arms = armsTable(result);
+  writeFileSync(jsonPath, `${JSON.stringify({ summary, arms, ...result }, null, 2)}\n`);
   writeFileSync(svgPath, renderSvg(result));
   console.log([...viewerLines(result.shoal), ...(result.anchor ? viewerLines(result.anchor).map((line) => line.replace(/^ {2}shoal viewer/, '  p2pml viewer')) : []), ...viewerLines(result.plain)].join('\n'));
   const checked = result.shoal.viewers.flatMap((v) => v.p2pSegments).filter((s) => s.matchesOrigin !== undefined);
   if (checked.length > 0) console.log(`peer bytes: ${checked.filter((s) => s.matchesOrigin).length}/${checked.length} segments identical to the origin's`);
   for (const note of result.notes) console.log(`note: ${note}`);
   console.log(summary);
-  if (result.anchor && result.anchorFigures) console.log(`p2p-media-loader (anchor): ${summaryLine({ ...result, shoal: result.anchor, figures: { ...result.anchorFigures, shoal: result.anchorFigures.anchor, plain: result.figures.plain } })}`);
+  console.log(arms.join('\n'));
   console.log(`wrote ${jsonPath}\n      ${svgPath}`);
 }
 

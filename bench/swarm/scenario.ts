@@ -6,68 +6,20 @@
  * the CLI and tests call.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_MEDIA_DIR } from '../../demo/src/origin';
 import { startDemo, type RunningDemo } from '../../demo/src/server';
-import { computeFigures, originSegmentCounts, repeatedSegments } from './metrics';
+import { computeFigures } from './metrics';
+import { mediaStartByte, originSegmentCounts, repeatedSegments, singleFilePaths } from './origin-counts';
+import { churnCount, resolveOptions, startSecOf, streamNameOf, type ResolvedOptions } from './options';
 import type { PhaseReport, SwarmScenarioOptions, SwarmScenarioResult, ViewerReport } from './types';
 import { Viewer, ViewerBrowser } from './viewer';
 
-/** ~100 ms to first byte and 1 MB/s per response: a CDN edge a few hundred km away, not loopback. */
-export const DEFAULT_THROTTLE = { firstByteDelayMs: 100, bytesPerSec: 1_000_000 } as const;
 const SAMPLE_INTERVAL_MS = 1000;
 
-type ResolvedOptions = SwarmScenarioResult['options'];
-
-export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
-  const resolved: ResolvedOptions = {
-    viewers: options.viewers ?? 4,
-    seconds: options.seconds ?? 60,
-    stream: options.stream ?? 'live',
-    player: options.player ?? 'hlsjs',
-    streamName: options.streamName ?? '',
-    vodStartStepSec: options.vodStartStepSec ?? 4,
-    throttle: options.throttle ?? { ...DEFAULT_THROTTLE },
-    churn: options.churn ?? false,
-    staggerMs: options.staggerMs ?? 2000,
-    checkPeerBytes: options.checkPeerBytes ?? false,
-    integrity: options.integrity ?? true,
-    rounds: options.rounds ?? 2,
-    compare: options.compare ?? 'none',
-  };
-  if (resolved.player !== 'hlsjs' && resolved.player !== 'shaka') throw new Error(`player "${String(resolved.player)}": hlsjs or shaka`);
-  if (!(resolved.vodStartStepSec >= 0)) throw new Error('vodStartStepSec must be ≥ 0');
-  if (!Number.isInteger(resolved.viewers) || resolved.viewers < 1) throw new Error('viewers must be a positive integer');
-  if (!(resolved.seconds > 0)) throw new Error('seconds must be positive');
-  if (!Number.isInteger(resolved.rounds) || resolved.rounds < 1) throw new Error('rounds must be a positive integer');
-  if (resolved.churn && resolved.viewers < 2) throw new Error('churn needs at least 2 viewers');
-  return resolved;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** VOD start positions wrap here: the demo VOD is 30 s, and a viewer starting later would see its end at once. */
-export const VOD_START_WRAP_SEC = 16;
-
-/** Where VOD viewer `id` starts, in media seconds; undefined for live (the player's live edge rule). */
-export function startSecOf(options: ResolvedOptions, id: number): number | undefined {
-  if (options.stream === 'live') return undefined;
-  return (id * options.vodStartStepSec) % VOD_START_WRAP_SEC;
-}
-
-/** The demo stream a scenario plays: `--stream`, else the kind's TS stream (Shaka: its DASH one when offered). */
-export function streamNameOf(options: ResolvedOptions, offered: Record<string, string>): string {
-  if (options.streamName) {
-    if (!Object.hasOwn(offered, options.streamName)) throw new Error(`stream "${options.streamName}" is not one of the demo's: ${Object.keys(offered).join(', ')}`);
-    return options.streamName;
-  }
-  const dash = `${options.stream}Dash`;
-  return options.player === 'shaka' && Object.hasOwn(offered, dash) ? dash : `${options.stream}Ts`;
-}
-
-/** Viewers leaving halfway with churn: a third, at least one, never all. */
-export function churnCount(viewers: number): number {
-  return Math.min(viewers - 1, Math.max(1, Math.round(viewers / 3)));
-}
 
 /**
  * Live: waits for the origin to publish its next segment, so every phase starts at the same point of the
@@ -180,6 +132,7 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, arm: Arm, r
   const wallSeconds = clock() / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const stats = demo.origin.stats();
+  const mediaStarts = mediaStartBytesOf(demo, singleFilePaths(stats.byRange));
   reports.sort((a, b) => a.id - b.id);
   return {
     p2p,
@@ -189,13 +142,29 @@ async function runPhase(demo: RunningDemo, options: ResolvedOptions, arm: Arm, r
     origin: {
       totalBytes: stats.total.bytes,
       totalRequests: stats.total.requests,
-      segments: originSegmentCounts(stats.byPath),
-      repeatedSegments: repeatedSegments(stats.byPath),
+      segments: originSegmentCounts(stats.byPath, stats.byRange, mediaStarts),
+      repeatedSegments: repeatedSegments(stats.byPath, stats.byRange, mediaStarts),
       bytesPerSecond: originBytes.map((bytes, i) => bytes - (originBytes[i - 1] ?? 0)),
     },
     timeline: timeline(reports),
     nodeCpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
+}
+
+/** First media byte of each single-file path (its init and `sidx` come before), read from the demo's media. */
+function mediaStartBytesOf(demo: RunningDemo, paths: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const path of paths) {
+    const [, mode, ...rest] = path.split('/');
+    const file = mode === 'vod' ? rest.join('/') : demo.origin.resolveLivePath(rest.join('/'))?.vodPath;
+    if (!file) continue;
+    try {
+      out[path] = mediaStartByte(readFileSync(join(DEFAULT_MEDIA_DIR, ...file.split('/'))));
+    } catch {
+      // Not a media file after all: counted from byte 0.
+    }
+  }
+  return out;
 }
 
 /** Per second of the phase, bytes loaded over HTTP and from peers, summed over viewers. */
@@ -312,7 +281,7 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
     if (resolved.checkPeerBytes) await checkPeerBytes(demo, shoal.viewers);
     const notes = [
       'P2P share limit 1 − 1/N assumes one swarm: ABR may split viewers across renditions (one swarm each); see renditions per viewer (seconds sampled on each).',
-      'Shoal HTTP bytes are the engine\'s; plain hls.js bytes are hls.js FRAG_LOADED totals; origin figures count media segments only.',
+      'Shoal HTTP bytes are the engine\'s; plain hls.js bytes are hls.js FRAG_LOADED totals; origin figures count media segments only: a path per segment file, a requested byte range per segment of single-file media (init and sidx ranges left out; bench/swarm/origin-counts.ts).',
       'CPU: utime+stime from /proc of each viewer\'s Chromium process tree, from its join (browsers are launched before the phase) to just before it closed; node = this process (origin, tracker, driver).',
     ];
     return {

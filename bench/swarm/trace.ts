@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startDemo } from '../../demo/src/server';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../test/browser/chromium';
-import { DEFAULT_THROTTLE, VOD_START_WRAP_SEC } from './scenario';
+import { DEFAULT_THROTTLE, VOD_START_WRAP_SEC } from './options';
 
 interface TraceEvent {
   /** Date.now() in the page. */

@@ -18,7 +18,10 @@ export interface SwarmScenarioOptions {
   viewers?: number;
   /** Length of each phase (Shoal, then plain hls.js), from the first join, in seconds. @default 60 */
   seconds?: number;
-  /** @default 'live' */
+  /**
+   * Live or VOD. With `streamName` its kind follows the name (`vod…` / `live…`) and this, if set, must
+   * agree; without, it picks the default stream's kind. @default 'live'
+   */
   stream?: StreamKind;
   /** The demo page's player (`?player=`). @default 'hlsjs' */
   player?: PlayerName;
@@ -32,6 +35,13 @@ export interface SwarmScenarioOptions {
    * parts of the video. 0: everyone from the start. @default 4
    */
   vodStartStepSec?: number;
+  /**
+   * VOD viewers minutes apart, scaled to the 30 s demo VOD: joins `VOD_APART_STAGGER_MS` (20 s) apart
+   * unless `staggerMs` says otherwise, every viewer from 0 s, phase long enough for the last one to
+   * watch it all (unless `seconds` says otherwise). Earlier viewers' pages stay open to the end. Without:
+   * viewers a few seconds apart (a push notification). @default false
+   */
+  vodApart?: boolean;
   /** @default { firstByteDelayMs: 100, bytesPerSec: 1_000_000 } */
   throttle?: OriginThrottle;
   /** A third of the viewers (at least one) leave halfway and as many new ones join. @default false */
@@ -116,11 +126,14 @@ export interface ViewerReport {
 }
 
 export interface OriginSegmentCounts {
-  /** Distinct media segment paths requested. */
+  /**
+   * Media segments requested: distinct paths (file per segment) plus distinct byte ranges of single-file
+   * media, init and `sidx` left out (bench/swarm/origin-counts.ts says how ranges are grouped).
+   */
   segments: number;
   requests: number;
   bytes: number;
-  /** Σ over segments of one response's bytes: what the origin serves if each segment goes out once. */
+  /** What the origin serves if each segment goes out once: one response per path, the union of ranges. */
   distinctBytes: number;
   requestsPerSegment: number;
 }

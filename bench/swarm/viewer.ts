@@ -7,6 +7,10 @@
  * one while others play starves their pages, their media clocks slip and their latency and startup
  * measure the launch, not the player. The scenario launches every browser of a phase before the phase
  * starts; a viewer's CPU seconds count from its join.
+ *
+ * A page stays open from its join to the end of its phase (or its churn exit), whatever its player does:
+ * a VOD that has played to its end leaves the page, its engine, its peers and its segments in the swarm,
+ * as a real user's tab would be, so viewers who join minutes later (`vodApart`) can load from it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,8 @@
  *                        dynamic MPD on the same clock, its segments' media times moved on by whole loops
  *                        (see `dash/live-mpd.ts`);
  *   .../<playlist>.integrity.json  the integrity manifest of a VOD or live stream (`integrity/integrity-manifests.ts`);
- *   GET /stats           requests and bytes served, in total, per `/<vod|live>/<variant>` and per path;
+ *   GET /stats           requests and bytes served, in total, per `/<vod|live>/<variant>`, per path, and per
+ *                        path and byte range of media `Range` requests;
  *   POST /stats/reset    zeroes the counters.
  * Every answer has CORS headers; `Range` gives 206; playlists are `no-cache`. Optional throttling per
  * response (first-byte delay, bandwidth), from options, `setThrottle()`, or the query string of one
@@ -29,7 +30,8 @@ import {
   initFileName, parseDashVodTemplate, parseLiveSegmentName, publishedSegmentCount, renderLiveMpd, type DashVodTemplate,
 } from './dash/live-mpd';
 import { createIntegrityManifests, INTEGRITY_FILE_SUFFIX } from './integrity/integrity-manifests';
-import { contentTypeOf, NO_THROTTLE, sendBody, sendText, setCorsHeaders, type Throttle } from './http/respond';
+import { contentTypeOf, NO_THROTTLE, parseRangeHeader, sendBody, sendText, setCorsHeaders, type Throttle } from './http/respond';
+import { RangeCounts, type RangeTraffic } from './http/range-counts';
 import { OriginOutage, type OriginOutageOptions, type OutageStats } from './http/origin-outage';
 
 export const DEFAULT_MEDIA_DIR = fileURLToPath(new URL('../media', import.meta.url));
@@ -88,6 +90,11 @@ export interface OriginStats {
   byPrefix: Record<string, TrafficCounter>;
   /** Keyed by request path without query, e.g. `/live/hls-ts/v0/seg-12.ts`. */
   byPath: Record<string, TrafficCounter>;
+  /**
+   * Media (not playlist) requests with a satisfiable `Range`, by path then served range `start-end`
+   * (inclusive): the segments of single-file layouts. Their requests and bytes are in `byPath` too.
+   */
+  byRange: RangeTraffic;
   /** Keyed by live media playlist path, e.g. `/live/hls-ts/v0/index.m3u8`. */
   live: Record<string, LivePlaylistState>;
   throttle: Throttle;
@@ -206,6 +213,7 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
   let total: TrafficCounter = { requests: 0, bytes: 0 };
   let byPrefix = new Map<string, TrafficCounter>();
   let byPath = new Map<string, TrafficCounter>();
+  let byRange = new RangeCounts(MAX_TRACKED_PATHS);
   const outage = new OriginOutage(nowMs);
 
   function publishedCount(timeline: LiveTimeline): number {
@@ -345,12 +353,18 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
       }
     }
     const isPlaylist = vodPath.endsWith('.m3u8') || vodPath.endsWith('.mpd');
+    const range = isPlaylist ? undefined : parseRangeHeader(req.headers.range, body.length);
+    const servedRange = typeof range === 'object' ? range : undefined;
+    if (servedRange) byRange.count(url.pathname, servedRange, 1, 0);
     await sendBody(req, res, {
       body,
       contentType: contentTypeOf(vodPath),
       cacheControl: isPlaylist ? PLAYLIST_CACHE_CONTROL : SEGMENT_CACHE_CONTROL,
       throttle: responseThrottle,
-      onBytes,
+      onBytes: (bytes) => {
+        onBytes(bytes);
+        if (servedRange) byRange.count(url.pathname, servedRange, 0, bytes);
+      },
     });
   }
 
@@ -363,6 +377,7 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
       total: { ...total },
       byPrefix: copy(byPrefix),
       byPath: copy(byPath),
+      byRange: byRange.snapshot(),
       live,
       throttle: { ...throttle },
       outage: outage.stats(),
@@ -373,6 +388,7 @@ export async function createOrigin(options: OriginOptions = {}): Promise<Origin>
     total = { requests: 0, bytes: 0 };
     byPrefix = new Map();
     byPath = new Map();
+    byRange = new RangeCounts(MAX_TRACKED_PATHS);
     outage.resetStats();
   }
 

@@ -211,8 +211,23 @@ describe('demo origin', () => {
     const overHttp = (await (await get('/stats')).json()) as typeof stats;
     assert.deepEqual(overHttp.byPath, stats.byPath);
     assert.ok(overHttp.live['/live/hls-ts/v0/index.m3u8']);
+    assert.deepEqual(overHttp.byRange, stats.byRange);
     assert.equal((await get('/stats/reset', { method: 'POST' })).status, 204);
     assert.equal(origin.stats().total.requests, 0);
+    assert.deepEqual(origin.stats().byRange, {});
+  });
+  it('counts media Range requests per path and served range; whole-file requests and playlists by path only', async () => {
+    origin.resetStats();
+    const path = '/vod/hls-fmp4-byterange/v0/media.mp4';
+    const size = (await media('hls-fmp4-byterange/v0/media.mp4')).length;
+    for (const range of ['bytes=1316-80199', 'bytes=1316-80199', `bytes=${size - 10}-${size + 100}`]) {
+      await (await get(path, { headers: { Range: range } })).arrayBuffer();
+    }
+    await (await get(path)).arrayBuffer();
+    await (await get('/vod/hls-fmp4-byterange/v0/index.m3u8', { headers: { Range: 'bytes=0-9' } })).arrayBuffer();
+    assert.deepEqual(origin.stats().byRange, {
+      [path]: { '1316-80199': { requests: 2, bytes: 2 * 78884 }, [`${size - 10}-${size - 1}`]: { requests: 1, bytes: 10 } },
+    });
   });
   it('fails media requests with the outage status for its duration, segments only when scoped so; no request starts one', async () => {
     origin.resetStats();
