@@ -30,22 +30,6 @@ LONG_SEGMENT_SEC=6
 
 [ -f "$HERE/hls-ts/master.m3u8" ] || { echo "make-hls-extra: run make-media.sh first" >&2; exit 1; }
 
-# Peak bitrate in bit/s over the segments in folder $1, whose segments last $2 s.
-peak_bandwidth() {
-  max=0
-  for f in "$1"/seg-*.ts; do
-    size=$(wc -c <"$f")
-    [ "$size" -gt "$max" ] && max=$size
-  done
-  echo $((max * 8 / $2))
-}
-
-# RFC 6381 codec string of video stream $2 of file $1: avc1.<profile 4d = Main><constraints 40><level>.
-video_codec() {
-  level=$(ffprobe -v error -select_streams "v:$2" -show_entries stream=level -of csv=p=0 "$1")
-  printf 'avc1.4d40%02x' "$level"
-}
-
 echo "make-hls-extra: encoding the 160x90 rendition"
 ffmpeg -hide_banner -loglevel error -y \
   -f lavfi -i "testsrc2=size=640x360:rate=${FPS}:duration=${DURATION_SEC}" \

@@ -53,24 +53,8 @@ package hls-fmp4 -hls_flags independent_segments -hls_segment_type fmp4 -hls_fmp
 package hls-ts-byterange -hls_flags independent_segments+single_file \
   -hls_segment_filename "$HERE/hls-ts-byterange/%v/media.ts" "$HERE/hls-ts-byterange/%v/index.m3u8"
 
-# Peak bitrate in bit/s over the TS segments of one rendition ($1 = v0 | v1).
-peak_bandwidth() {
-  max=0
-  for f in "$HERE/hls-ts/$1"/seg-*.ts; do
-    size=$(wc -c <"$f")
-    [ "$size" -gt "$max" ] && max=$size
-  done
-  echo $((max * 8 / SEGMENT_SEC))
-}
-
-# RFC 6381 codec string of the encoded video stream $1 (0 | 1): avc1.<profile 4d = Main><constraints 40><level>.
-video_codec() {
-  level=$(ffprobe -v error -select_streams "v:$1" -show_entries stream=level -of csv=p=0 "$WORK/source.mkv")
-  printf 'avc1.4d40%02x' "$level"
-}
-
-BW0=$(peak_bandwidth v0)
-BW1=$(peak_bandwidth v1)
+BW0=$(peak_bandwidth "$HERE/hls-ts/v0" "$SEGMENT_SEC")
+BW1=$(peak_bandwidth "$HERE/hls-ts/v1" "$SEGMENT_SEC")
 for variant in hls-ts hls-fmp4 hls-ts-byterange; do
   version=6
   [ "$variant" = hls-fmp4 ] && version=7
@@ -78,9 +62,9 @@ for variant in hls-ts hls-fmp4 hls-ts-byterange; do
 #EXTM3U
 #EXT-X-VERSION:$version
 #EXT-X-INDEPENDENT-SEGMENTS
-#EXT-X-STREAM-INF:BANDWIDTH=$BW0,RESOLUTION=640x360,FRAME-RATE=$FPS.000,CODECS="$(video_codec 0),mp4a.40.2"
+#EXT-X-STREAM-INF:BANDWIDTH=$BW0,RESOLUTION=640x360,FRAME-RATE=$FPS.000,CODECS="$(video_codec "$WORK/source.mkv" 0),mp4a.40.2"
 v0/index.m3u8
-#EXT-X-STREAM-INF:BANDWIDTH=$BW1,RESOLUTION=320x180,FRAME-RATE=$FPS.000,CODECS="$(video_codec 1),mp4a.40.2"
+#EXT-X-STREAM-INF:BANDWIDTH=$BW1,RESOLUTION=320x180,FRAME-RATE=$FPS.000,CODECS="$(video_codec "$WORK/source.mkv" 1),mp4a.40.2"
 v1/index.m3u8
 EOF
 done
