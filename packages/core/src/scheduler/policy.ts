@@ -13,7 +13,8 @@
  * 4. Look-ahead segments the player has not asked for come from peers, or from the origin only when this
  *    viewer is one of the rare segment's fetchers (so the swarm gets it); never from HTTP otherwise.
  * 5. A peer download projected to miss its deadline is completed over HTTP (Range for the missing bytes),
- *    when HTTP would finish sooner and the segment may use HTTP (rule 3 or 4).
+ *    when HTTP would finish sooner and the segment may use HTTP (rule 3 or 4) — at the last moment HTTP
+ *    for the missing bytes still makes the deadline with the margin, not before: until then peers go on.
  * 6. At most `maxParallelHttp` and `maxParallelP2P` downloads at once. Running downloads are not preempted;
  *    new ones start earliest deadline first, and the rest wait for a slot.
  * 7. Before this viewer's first peer is ready, while the tracker counts other viewers (a connection is on
@@ -413,6 +414,10 @@ function planRunningP2P(segment: SegmentSnapshot, context: Context): Intent | un
   if (p2pFinishMs + config.safetyMarginMs <= segment.deadlineAtMs) return undefined;
   if (!mayUseHttp(segment, context)) return undefined;
   if (nowMs + requestMs(remainingBytes, httpEstimate) >= p2pFinishMs) return undefined;
+  // The last responsible moment: while HTTP for what is left still makes the deadline with the margin,
+  // peers keep going. A young download's rate is noisy (a relay starts at its source's pace, a busy
+  // holder's queue serves others first), and every byte peers still send is one the origin does not.
+  if (nowMs < latestHttpStartMs(segment, context)) return undefined;
   return { action: 'http-rest', reason: 'p2p-falling-behind' };
 }
 

@@ -289,21 +289,29 @@ const CASES: Case[] = [
 
   // Running P2P downloads.
   {
-    name: 'P2P falling behind its deadline → HTTP for the rest',
+    name: 'P2P falling behind its deadline, HTTP for the rest due now → HTTP for the rest',
+    // 800,000 B left: HTTP takes 900 ms, + the 1,000 ms margin: it must start by the deadline − 1,900 ms.
     snapshot: snapshot([
-      segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
+      segment(1, { state: 'p2p', deadlineAtMs: NOW + 1_900, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
     ]),
     expected: [{ action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' }],
   },
   {
-    name: 'P2P with no byte yet, projected past the deadline → HTTP for the rest',
-    snapshot: snapshot([segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'] })]),
+    name: 'P2P falling behind its deadline, HTTP for the rest still fits later → peers go on (the last responsible moment)',
+    snapshot: snapshot([
+      segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
+    ]),
+    expected: [],
+  },
+  {
+    name: 'P2P with no byte yet, projected past the deadline, HTTP due now → HTTP for the rest',
+    snapshot: snapshot([segment(1, { state: 'p2p', deadlineAtMs: NOW + 2_000, holders: ['a'] })]),
     expected: [{ action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' }],
   },
   {
     name: 'P2P with no byte 2 s after it started: busy holders, whatever the estimate → HTTP for the rest',
     // Estimated: 100 ms + 1 MB at 4 MB/s, on track. Waited 2 s for a first byte: expected as long again → late.
-    snapshot: snapshot([segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], p2pStartedAtMs: NOW - 2_000 })], {
+    snapshot: snapshot([segment(1, { state: 'p2p', deadlineAtMs: NOW + 2_000, holders: ['a'], p2pStartedAtMs: NOW - 2_000 })], {
       p2pEstimate: { bytesPerSec: 4_000_000, ttfbMs: 100 },
     }),
     expected: [{ action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' }],
@@ -524,7 +532,7 @@ const CASES: Case[] = [
   {
     name: 'http-rest takes an HTTP slot and frees a P2P slot for the next deadline',
     snapshot: snapshot([
-      segment(1, { state: 'p2p', deadlineAtMs: NOW + 3_000, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
+      segment(1, { state: 'p2p', deadlineAtMs: NOW + 1_900, holders: ['a'], receivedBytes: 200_000, p2pBytesPerSecNow: 100_000 }),
       segment(2, { state: 'p2p', deadlineAtMs: NOW + 20_000, holders: ['a'] }),
       segment(3, { state: 'p2p', deadlineAtMs: NOW + 20_000, holders: ['a'] }),
       segment(4, { deadlineAtMs: NOW + 30_000, holders: ['a'] }),
