@@ -39,7 +39,7 @@ test('every ShoalEvents event has a row in the README events table', () => {
 });
 
 test('every ShoalStats field is named in the README', () => {
-  const fields = interfaceMembers('engine.ts', 'ShoalStats');
+  const fields = interfaceMembers('engine/transfer-stats.ts', 'ShoalStats');
   assert.ok(fields.length >= 7, `found the fields: ${fields.join(', ')}`);
   for (const field of fields) assert.ok(readme.includes(`\`${field}\``), `README.md names stats().${field}`);
 });

@@ -1,10 +1,12 @@
-/** The one typed configuration of a Shoal engine, its documented defaults and a validating merge. */
+/**
+ * The one typed configuration of a Shoal engine, its documented defaults and a validating merge. How each
+ * value is checked lives in `config/`: the numeric bounds (`config-bounds.ts`) and the checks (`config-checks.ts`).
+ */
 import { ShoalError } from './errors';
 import type { RTCConfigurationLike } from './tracker/tracker-client';
-import { BLOCK_BYTES } from './wire/messages';
+import { checkFor, prototypeKeyIn } from './config/config-checks';
 
-/** The largest segment size a `have` can carry: its `sizeBytes` field is a u32 (PROTOCOL.md). */
-const MAX_ANNOUNCED_SIZE_BYTES = 0xffff_ffff;
+export { CONFIG_BOUNDS, MAX_TIMER_MS, type ConfigBound } from './config/config-bounds';
 
 export interface ShoalConfig {
   /**
@@ -201,172 +203,6 @@ export const DEFAULT_FIRST_PEER_WAIT_MS = 0;
  */
 export const DEFAULT_VOD_ORIGIN_STAGGER_MS = 1_000;
 
-type Check = (value: unknown) => string | undefined;
-
-/**
- * The longest delay a timer can hold, in ms: browsers and Node store it as a signed 32-bit integer, and a
- * longer one fires at once (`httpTimeoutMs: 2 ** 31` made every load time out in ~7 ms).
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Inclusive range of a numeric key, and whether it must be whole. Shown in the README's config reference. */
-export interface ConfigBound {
-  min: number;
-  max: number;
-  integer: boolean;
-}
-
-/**
- * Every numeric key's accepted range. Timers stop at `MAX_TIMER_MS`; counts stop where more only costs
- * (a browser refuses new RTCPeerConnections past a few hundred; a pipeline past 1024 blocks is 63 MiB in
- * flight from one peer); `announceIntervalMs` starts at 1 s (each announce makes up to 5 connections).
- */
-export const CONFIG_BOUNDS: Readonly<Partial<Record<keyof ShoalConfig, ConfigBound>>> = Object.freeze({
-  minSwarmPeers: { min: 0, max: 256, integer: true },
-  maxPeers: { min: 1, max: 256, integer: true },
-  startupPeers: { min: 1, max: 256, integer: true },
-  offerTimeoutMs: { min: 1, max: MAX_TIMER_MS, integer: true },
-  announceIntervalMs: { min: 1_000, max: MAX_TIMER_MS, integer: true },
-  peerRequestTimeoutMs: { min: 1, max: MAX_TIMER_MS, integer: true },
-  peerPipelineBlocks: { min: 1, max: 1_024, integer: true },
-  httpTimeoutMs: { min: 1, max: MAX_TIMER_MS, integer: true },
-  // At least one wire block (a smaller cap would refuse every peer, `p2pEnabled: false` says that); at most
-  // the wire's u32 size field, the largest size a peer can announce (a larger cap would cap nothing).
-  maxSegmentBytes: { min: BLOCK_BYTES, max: MAX_ANNOUNCED_SIZE_BYTES, integer: true },
-  storageCapBytes: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
-  // An hour ahead is a whole episode: more is downloading the film, not prefetching.
-  prefetchLookaheadSec: { min: 0, max: 3_600, integer: false },
-  safetyMarginMs: { min: 0, max: MAX_TIMER_MS, integer: false },
-  originFetchersPerSegment: { min: 0, max: 256, integer: false },
-  maxParallelHttp: { min: 1, max: 64, integer: true },
-  maxParallelP2P: { min: 1, max: 64, integer: true },
-  // A partition is a swarm: past 4,096 of them a swarm of a million viewers has ~250 each, the smallest that
-  // still shares well; more trackers per partition than that only multiplies announces.
-  partitionCount: { min: 1, max: 4_096, integer: true },
-  trackersPerPartition: { min: 1, max: 8, integer: true },
-});
-
-/** Keys that would reach an object's prototype instead of a setting: always `config-invalid`. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-const bounded =
-  (key: keyof ShoalConfig): Check =>
-  (v) => {
-    const { min, max, integer } = CONFIG_BOUNDS[key]!;
-    const ok = typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v));
-    return ok ? undefined : `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
-  };
-const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
-const trackerUrlList: Check = (v) =>
-  Array.isArray(v) && v.every((s) => typeof s === 'string' && isWebSocketUrl(s))
-    ? undefined
-    : 'a list of WebSocket tracker URLs (ws:// or wss://)';
-// With a platform's own tracker client (`ShoalPlatform.createTrackerClient`: a LAN, a simulator) the URLs
-// are that client's to read: any URL of any scheme.
-const anyUrlList: Check = (v) =>
-  Array.isArray(v) && v.every((s) => typeof s === 'string' && parsedUrl(s) !== undefined) ? undefined : 'a list of URLs';
-const nameList: Check = (v) =>
-  Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0) ? undefined : 'a list of non-empty names';
-const optionalString: Check = (v) =>
-  v === undefined || (typeof v === 'string' && v.length > 0) ? undefined : 'a non-empty string';
-// At least one wire block a second (a block must pass), at most 2^40 B/s (far above any link: a cap
-// above it would cap nothing). Unset means unlimited.
-const MAX_UPLOAD_RATE_BYTES_PER_SEC = 2 ** 40;
-const optionalRate: Check = (v) =>
-  v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= BLOCK_BYTES && v <= MAX_UPLOAD_RATE_BYTES_PER_SEC)
-    ? undefined
-    : `unset or a number of bytes per second from ${BLOCK_BYTES} to ${MAX_UPLOAD_RATE_BYTES_PER_SEC}`;
-
-function isWebSocketUrl(text: string): boolean {
-  const url = parsedUrl(text);
-  return url !== undefined && (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname.length > 0;
-}
-
-/** `new URL(text)`, or undefined (not `URL.canParse`: Safari before 17 lacks it). */
-function parsedUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** RTCConfiguration keys passed on to every RTCPeerConnection (WebRTC 1.0 §4.2.1). */
-const RTC_CONFIG_VALUES: Record<string, (v: unknown) => boolean> = {
-  iceServers: (v) => Array.isArray(v) && v.every(isIceServer),
-  iceTransportPolicy: (v) => v === 'all' || v === 'relay',
-  bundlePolicy: (v) => v === 'balanced' || v === 'max-compat' || v === 'max-bundle',
-  rtcpMuxPolicy: (v) => v === 'require',
-  iceCandidatePoolSize: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255,
-  certificates: (v) => Array.isArray(v),
-};
-
-function isIceServer(server: unknown): boolean {
-  if (typeof server !== 'object' || server === null || Array.isArray(server)) return false;
-  const { urls, username, credential, ...rest } = server as Record<string, unknown>;
-  const list = Array.isArray(urls) ? urls : [urls];
-  return (
-    list.length > 0 &&
-    list.every((url) => typeof url === 'string' && /^(stuns?|turns?):\S+$/i.test(url)) &&
-    (username === undefined || typeof username === 'string') &&
-    (credential === undefined || typeof credential === 'string') &&
-    Object.keys(rest).every((key) => key === 'credentialType')
-  );
-}
-
-const rtcConfigShape: Check = (v) => {
-  const problem =
-    'an RTCConfiguration ({ iceServers: [{ urls: "stun:…" | "turn:…", username?, credential? }], iceTransportPolicy?: "all" | "relay", … })';
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return problem;
-  for (const [key, value] of Object.entries(v)) {
-    const valid = Object.hasOwn(RTC_CONFIG_VALUES, key) ? RTC_CONFIG_VALUES[key]! : null;
-    if (!valid) return `${problem}; unknown key "${key}"`;
-    if (value !== undefined && !valid(value)) return `${problem}; invalid "${key}"`;
-  }
-  return undefined;
-};
-
-const CHECKS: Record<keyof ShoalConfig, Check> = {
-  swarmId: optionalString,
-  integrityManifestUrl: optionalString,
-  swarmIdIgnoredParams: nameList,
-  trackerUrls: trackerUrlList,
-  rtcConfig: rtcConfigShape,
-  p2pEnabled: boolean,
-  uploadEnabled: boolean,
-  maxUploadBytesPerSec: optionalRate,
-  maxPeerUploadBytesPerSec: optionalRate,
-  minSwarmPeers: bounded('minSwarmPeers'),
-  maxPeers: bounded('maxPeers'),
-  startupPeers: bounded('startupPeers'),
-  offerTimeoutMs: bounded('offerTimeoutMs'),
-  announceIntervalMs: bounded('announceIntervalMs'),
-  peerRequestTimeoutMs: bounded('peerRequestTimeoutMs'),
-  peerPipelineBlocks: bounded('peerPipelineBlocks'),
-  httpTimeoutMs: bounded('httpTimeoutMs'),
-  maxSegmentBytes: bounded('maxSegmentBytes'),
-  storageCapBytes: bounded('storageCapBytes'),
-  persistentCache: boolean,
-  prefetchLookaheadSec: bounded('prefetchLookaheadSec'),
-  safetyMarginMs: bounded('safetyMarginMs'),
-  originFetchersPerSegment: bounded('originFetchersPerSegment'),
-  maxParallelHttp: bounded('maxParallelHttp'),
-  maxParallelP2P: bounded('maxParallelP2P'),
-  partitionCount: bounded('partitionCount'),
-  trackersPerPartition: bounded('trackersPerPartition'),
-};
-
-/** Whether `value` holds a prototype key at any depth (JSON.parse makes `__proto__` an own key). */
-function prototypeKeyIn(value: unknown, depth = 0): string | undefined {
-  if (typeof value !== 'object' || value === null || depth > 8) return undefined;
-  for (const key of Object.keys(value)) {
-    if (PROTOTYPE_KEYS.has(key)) return key;
-    const nested = prototypeKeyIn((value as Record<string, unknown>)[key], depth + 1);
-    if (nested) return nested;
-  }
-  return undefined;
-}
-
 /**
  * Defaults overlaid with `overrides`. Throws `ShoalError('config-invalid')` naming the first bad key:
  * unknown keys (likely typos), prototype keys (`__proto__`, `constructor`, `prototype`, at any depth), values
@@ -386,12 +222,7 @@ export function mergeConfig(
   const prototypeKey = prototypeKeyIn(overrides);
   if (prototypeKey) throw invalid(`Shoal config must not contain the key "${prototypeKey}"`);
   for (const [key, value] of Object.entries(overrides)) {
-    const check =
-      key === 'trackerUrls' && options.ownTrackerClient
-        ? anyUrlList
-        : Object.hasOwn(CHECKS, key)
-          ? CHECKS[key as keyof ShoalConfig]
-          : undefined;
+    const check = checkFor(key, options.ownTrackerClient);
     if (!check) {
       throw new ShoalError('config-invalid', `Unknown Shoal config key "${key}"`, { source: 'config', fatal: true });
     }

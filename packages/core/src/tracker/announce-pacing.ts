@@ -1,6 +1,6 @@
 /**
  * How often the WebTorrent tracker client announces, and how many offers an announce carries: the
- * client's own pacing (`webtorrent-tracker-client.ts`), kept apart from it so the simulator's tracker
+ * client's own pacing (`announce-schedule.ts`), kept apart from it so the simulator's tracker
  * model (`sim/memory-tracker.ts`) paces its clients the same way without importing bittorrent-tracker.
  */
 

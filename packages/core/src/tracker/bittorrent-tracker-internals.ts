@@ -25,6 +25,30 @@ export interface LibraryPeer extends SimplePeerLike {
  */
 export const BITTORRENT_TRACKER_CHECKED_VERSION = '11.2.3';
 
+/** Destroys a library peer; an error racing the destroy must not go unhandled. */
+export function quietlyDestroy(peer: LibraryPeer): void {
+  peer.on('error', () => {});
+  peer.destroy();
+}
+
+/** What Shoal cannot do when a bittorrent-tracker private field is missing, by field (see the warning). */
+const LOST_WITHOUT: Record<string, string> = {
+  _trackers: "no offer is closed before the library's own 50 s, and reconnects may outlive destroy()",
+  _createPeer: "offers nobody answers stay open the library's own 50 s instead of offerTimeoutMs",
+  peers: "an offer closed early stays in the library's books, where a late answer would throw",
+  reconnectTimer: "a reconnect after a tracker failure may outlive destroy()",
+  _onSocketData: 'tracker messages reach the library unscreened (no interval clamp, no cap on remote offers)',
+  _startReconnectTimer: "reconnects wait the library's 10 s to 5 min instead of 1 s doubling to 60 s",
+};
+
+/** The warning for a private field `hookLibraryInternals` did not find (`LibraryInternals.missing`). */
+export function missingInternalWarning(field: string): string {
+  return (
+    `bittorrent-tracker internal ${field} not found (checked against bittorrent-tracker ` +
+    `${BITTORRENT_TRACKER_CHECKED_VERSION}): ${LOST_WITHOUT[field.replace(/^.*\./, '')] ?? LOST_WITHOUT['_trackers']}`
+  );
+}
+
 export interface LibraryInternals {
   /**
    * The private fields `hookLibraryInternals` expected and did not find, as readable paths

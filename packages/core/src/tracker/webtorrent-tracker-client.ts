@@ -8,7 +8,7 @@
  * - It emits `peer` with simple-peer instances that are NOT connected yet (an answered offer, or the
  *   answer to a remote offer); `peer.id` is the remote peer id in hex. Here a peer is wrapped in a
  *   `SimplePeerTransport` and emitted only once its data channel is open.
- * - Two peers that both offer end up with two connections; see `#adopt` for which one survives.
+ * - Two peers that both offer end up with two connections; see `ConnectedPeers.adopt` for which one survives.
  * - Tracker failures are `warning` events (a dead URL reconnects on its own with backoff); both `warning`
  *   and `error` become `warning` events with a `ShoalError('tracker-warning')` here.
  * - Every tracker message is screened before the library reads it (`tracker-message.ts`): unknown actions
@@ -27,19 +27,20 @@ import EventEmitter from 'eventemitter3';
 import type { Clock, TimerHandle } from '../clock/clock';
 import { systemClock } from '../clock/system-clock';
 import { ShoalError } from '../errors';
-import { SimplePeerTransport } from '../transport/simple-peer-transport';
-import type { Transport } from '../transport/transport';
 import {
-  BITTORRENT_TRACKER_CHECKED_VERSION,
   claimOwnSockets,
   hookLibraryInternals,
+  missingInternalWarning,
+  quietlyDestroy,
   type LibraryInternals,
   type LibraryPeer,
 } from './bittorrent-tracker-internals';
-import { MIN_ANNOUNCE_GAP_MS } from './announce-pacing';
+import { AnnounceSchedule } from './announce-schedule';
+import { ConnectedPeers } from './connected-peers';
 import type { TrackerClient, TrackerClientEvents, TrackerClientOptions } from './tracker-client';
 
 export { MIN_ANNOUNCE_GAP_MS } from './announce-pacing';
+export { DUPLICATE_RACE_WINDOW_MS } from './connected-peers';
 
 /**
  * While this many of our offers wait for an answer, announces carry no new offers: every offer is an
@@ -56,28 +57,10 @@ export const MAX_PENDING_OFFERS = 10;
 export const MAX_PENDING_ANSWERS = 10;
 
 /**
- * A duplicate connection to a peer we are already connected to is closed, except when both connected
- * within this window: then both sides may have picked different ones, so both keep the one offered by
- * the lower peer id. Generous next to a connection's setup time (~1 s) yet short enough that a long-lived
- * connection is never replaced when a re-announce offers to a peer we already have.
- */
-export const DUPLICATE_RACE_WINDOW_MS = 5_000;
-
-/**
  * The library's Node build refuses to start without a `port` (the TCP port HTTP/UDP trackers advertise).
  * WebSocket trackers never use it and the browser build ignores it, so any number will do.
  */
 const UNUSED_PORT = 6881;
-
-/** What Shoal cannot do when a bittorrent-tracker private field is missing, by field (see the warning). */
-const LOST_WITHOUT: Record<string, string> = {
-  _trackers: "no offer is closed before the library's own 50 s, and reconnects may outlive destroy()",
-  _createPeer: "offers nobody answers stay open the library's own 50 s instead of offerTimeoutMs",
-  peers: "an offer closed early stays in the library's books, where a late answer would throw",
-  reconnectTimer: "a reconnect after a tracker failure may outlive destroy()",
-  _onSocketData: 'tracker messages reach the library unscreened (no interval clamp, no cap on remote offers)',
-  _startReconnectTimer: "reconnects wait the library's 10 s to 5 min instead of 1 s doubling to 60 s",
-};
 
 interface PendingPeer {
   deadline: TimerHandle;
@@ -88,13 +71,6 @@ interface PendingPeer {
   onSignal: () => void;
   onConnect: () => void;
   onClose: () => void;
-}
-
-interface Adopted {
-  transport: Transport;
-  /** True when the lower of the two peer ids made the offer: the connection both sides keep in a race. */
-  preferred: boolean;
-  adoptedAtMs: number;
 }
 
 type EventListener<E extends keyof TrackerClientEvents> = EventEmitter.EventListener<TrackerClientEvents, E>;
@@ -114,15 +90,11 @@ export class WebTorrentTrackerClient implements TrackerClient {
   #started = false;
   #destroyed = false;
   #wantedPeers: number;
-  #lastAnnounceMs = Number.NEGATIVE_INFINITY;
-  /** A rate-limited announce waiting for `MIN_ANNOUNCE_GAP_MS` to pass. */
-  #announceTimer: TimerHandle | null = null;
-  /** The next periodic announce, while peers are wanted. */
-  #intervalTimer: TimerHandle | null = null;
+  readonly #announces: AnnounceSchedule;
   /** Every peer the library made that has neither connected nor closed yet. */
   readonly #pending = new Map<LibraryPeer, PendingPeer>();
-  /** Connected transports by remote peer id, until they close. */
-  readonly #transports = new Map<string, Adopted>();
+  /** Connected transports, one per remote peer id, until they close. */
+  readonly #connected: ConnectedPeers;
   /** Viewers each tracker counts in the swarm (its latest announce response), us included. */
   readonly #swarmSizes = new Map<string, number>();
 
@@ -131,6 +103,15 @@ export class WebTorrentTrackerClient implements TrackerClient {
     this.#clock = clock;
     this.peerId = options.peerId.toLowerCase();
     this.#wantedPeers = wholeCount(options.wantedPeers);
+    this.#connected = new ConnectedPeers(this.peerId, clock);
+    this.#announces = new AnnounceSchedule({
+      clock,
+      intervalMs: options.announceIntervalMs,
+      isRunning: () => this.#started && !this.#destroyed,
+      canSend: () => !this.#destroyed && this.#client !== null,
+      send: () => this.#client?.update(),
+      wantsPeers: () => this.#wantedPeers > 0,
+    });
   }
 
   on<E extends keyof TrackerClientEvents>(event: E, listener: TrackerClientEvents[E]): this {
@@ -191,17 +172,10 @@ export class WebTorrentTrackerClient implements TrackerClient {
       acceptRemoteOffer: () => this.#pendingAnswers() < MAX_PENDING_ANSWERS,
       onWarning: (message) => this.#warn(new Error(message)),
     });
-    for (const field of this.#internals.missing) {
-      this.#warn(
-        new Error(
-          `bittorrent-tracker internal ${field} not found (checked against bittorrent-tracker ` +
-            `${BITTORRENT_TRACKER_CHECKED_VERSION}): ${LOST_WITHOUT[field.replace(/^.*\./, '')] ?? LOST_WITHOUT['_trackers']}`,
-        ),
-      );
-    }
-    this.#lastAnnounceMs = this.#clock.now();
+    for (const field of this.#internals.missing) this.#warn(new Error(missingInternalWarning(field)));
+    this.#announces.announced();
     client.start();
-    this.#scheduleInterval();
+    this.#announces.scheduleInterval();
   }
 
   setWantedPeers(count: number): void {
@@ -209,22 +183,20 @@ export class WebTorrentTrackerClient implements TrackerClient {
     const previous = this.#wantedPeers;
     this.#wantedPeers = wholeCount(count);
     if (this.#wantedPeers === 0) {
-      this.#clearTimer('announce');
-      this.#clearTimer('interval');
+      this.#announces.stop();
       for (const peer of [...this.#pending.keys()]) {
         if (this.#internals?.isUnansweredOffer(peer)) this.#close(peer);
       }
       return;
     }
-    if (this.#wantedPeers > previous) this.#requestAnnounce();
-    if (this.#intervalTimer === null) this.#scheduleInterval();
+    if (this.#wantedPeers > previous) this.#announces.request();
+    if (!this.#announces.hasInterval) this.#announces.scheduleInterval();
   }
 
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#clearTimer('announce');
-    this.#clearTimer('interval');
+    this.#announces.stop();
     for (const peer of [...this.#pending.keys()]) this.#drop(peer); // stalls no announce: all stop here
     const client = this.#client;
     this.#client = null;
@@ -241,7 +213,7 @@ export class WebTorrentTrackerClient implements TrackerClient {
     }
     this.#internals = null;
     this.#releaseSockets();
-    this.#transports.clear();
+    this.#connected.clear();
     this.#events.removeAllListeners();
   }
 
@@ -258,7 +230,7 @@ export class WebTorrentTrackerClient implements TrackerClient {
     // Connected to everyone the tracker knows: offers would only reach neighbours we already have and
     // end as duplicate connections. (Newcomers still reach us: their own announce carries offers.)
     const swarmSize = this.#swarmSizes.size === 0 ? Infinity : Math.max(...this.#swarmSizes.values());
-    const unconnected = swarmSize - 1 - this.#transports.size;
+    const unconnected = swarmSize - 1 - this.#connected.size;
     return Math.max(0, Math.min(this.#wantedPeers, unconnected));
   }
 
@@ -266,39 +238,6 @@ export class WebTorrentTrackerClient implements TrackerClient {
     let count = 0;
     for (const peer of this.#pending.keys()) if (!peer.initiator) count++;
     return count;
-  }
-
-  #requestAnnounce(): void {
-    if (!this.#started || this.#destroyed || this.#announceTimer !== null) return;
-    const waitMs = Math.max(0, this.#lastAnnounceMs + MIN_ANNOUNCE_GAP_MS - this.#clock.now());
-    this.#announceTimer = this.#clock.setTimeout(() => {
-      this.#announceTimer = null;
-      this.#announce();
-    }, waitMs);
-  }
-
-  #announce(): void {
-    if (this.#destroyed || !this.#client) return;
-    this.#lastAnnounceMs = this.#clock.now();
-    this.#client.update();
-    this.#scheduleInterval();
-  }
-
-  /** (Re)starts the periodic announce; it runs only while peers are wanted. */
-  #scheduleInterval(): void {
-    this.#clearTimer('interval');
-    if (!this.#started || this.#destroyed || this.#wantedPeers === 0) return;
-    this.#intervalTimer = this.#clock.setTimeout(() => {
-      this.#intervalTimer = null;
-      this.#announce();
-    }, this.#options.announceIntervalMs);
-  }
-
-  #clearTimer(which: 'announce' | 'interval'): void {
-    const handle = which === 'announce' ? this.#announceTimer : this.#intervalTimer;
-    if (handle !== null) this.#clock.clearTimeout(handle);
-    if (which === 'announce') this.#announceTimer = null;
-    else this.#intervalTimer = null;
   }
 
   /** Follows a library peer until it connects (then `#adopt`), closes, or misses its deadline. */
@@ -365,37 +304,14 @@ export class WebTorrentTrackerClient implements TrackerClient {
     quietlyDestroy(peer);
   }
 
-  /**
-   * A connected peer becomes a transport, unless we already have one to that peer. Of two connections to
-   * one peer we keep the older; but when both came up within `DUPLICATE_RACE_WINDOW_MS` (each side made
-   * an offer the other answered), the two sides may have seen them in different orders, so both keep the
-   * one offered by the lower peer id, which both can tell apart.
-   */
+  /** A connected peer becomes a transport (`ConnectedPeers.adopt`), emitted as `peer`. */
   #adopt(peer: LibraryPeer): void {
-    const remotePeerId = peer.id?.toLowerCase();
-    if (this.#destroyed || !remotePeerId || remotePeerId === this.peerId) {
+    if (this.#destroyed) {
       quietlyDestroy(peer);
       return;
     }
-    const preferred = peer.initiator === (this.peerId < remotePeerId);
-    const nowMs = this.#clock.now();
-    const existing = this.#transports.get(remotePeerId);
-    if (existing && !existing.transport.closed) {
-      const inRace = nowMs - existing.adoptedAtMs < DUPLICATE_RACE_WINDOW_MS;
-      if (!inRace || existing.preferred || !preferred) {
-        quietlyDestroy(peer);
-        return;
-      }
-      this.#transports.delete(remotePeerId);
-      existing.transport.destroy();
-    }
-    const transport = new SimplePeerTransport(peer, { remotePeerId });
-    const adopted: Adopted = { transport, preferred, adoptedAtMs: nowMs };
-    this.#transports.set(remotePeerId, adopted);
-    transport.once('close', () => {
-      if (this.#transports.get(remotePeerId) === adopted) this.#transports.delete(remotePeerId);
-    });
-    this.#events.emit('peer', transport);
+    const transport = this.#connected.adopt(peer);
+    if (transport) this.#events.emit('peer', transport);
   }
 
   #warn(error: unknown): void {
@@ -408,9 +324,4 @@ export class WebTorrentTrackerClient implements TrackerClient {
 /** Peers wanted: a non-negative whole number (anything else counts as 0). */
 function wholeCount(count: number): number {
   return Number.isFinite(count) && count > 0 ? Math.floor(count) : 0;
-}
-
-function quietlyDestroy(peer: LibraryPeer): void {
-  peer.on('error', () => {}); // an error racing the destroy must not go unhandled
-  peer.destroy();
 }
