@@ -20,7 +20,7 @@ import { nodeSha256 } from './node-sha256';
 import { PlayerModel } from './player-model';
 import type { ManifestSource, PlayerRendition } from './playlist-source';
 import { mulberry32 } from './prng';
-import { SimOrigin } from './sim-origin';
+import { OriginContent, SimOrigin } from './sim-origin';
 import { partitionIndexOf } from '../src/swarm/partition';
 
 export interface AudienceOptions {
@@ -128,6 +128,8 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
   }));
 
   const records: ViewerRecord[] = [];
+  // One copy of each segment's bytes for every viewer's origin (they are a function of the URL).
+  const originContent = new OriginContent();
   const endMs = STREAM_EPOCH_MS + options.durationSec * 1000;
   const arrivalWindowMs = (options.arrival === 'flash' ? FLASH_CROWD_WINDOW_SEC : options.arrivalWindowSec) * 1000;
   // Poisson arrivals: exponential gaps at rate N / window (cut at the run's end).
@@ -164,6 +166,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
           bandwidthBytesPerSec: Math.min(ORIGIN_REQUEST_BYTES_PER_SEC, net.downlinkBytesPerSec),
           sizeOf: (url) => renditionSizes[parse(url)[0]]!,
           isAvailable: (url) => parse(url)[1] <= producedUpTo(),
+          content: originContent,
         });
         const fetch: typeof viewerOrigin.fetch = (url, init) => {
           const [r, n] = parse(url);
