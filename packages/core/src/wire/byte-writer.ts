@@ -12,6 +12,12 @@ const TWO_POW_32 = 0x1_0000_0000;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const utf8Encoder = new TextEncoder();
+/**
+ * Rendition ids encoded and validated already: a stream has a handful, and every request and announcement
+ * carries one. Bounded, since ids come from playlists; cleared whole when full.
+ */
+const ENCODED_ID_CACHE_ENTRIES = 64;
+const encodedIds = new Map<string, Uint8Array>();
 
 /** Whether `value` is an integer in `[0, max]`. */
 function isUint(value: number, max: number): boolean {
@@ -20,9 +26,19 @@ function isUint(value: number, max: number): boolean {
 
 /**
  * UTF-8 bytes of a rendition id, validated: 1..MAX_RENDITION_ID_BYTES bytes, well-formed UTF-16 input.
- * Exposed so the holdings splitter can measure an id before deciding where a frame ends.
+ * Exposed so the holdings splitter can measure an id before deciding where a frame ends. The bytes are
+ * shared between calls: read them, never write to them.
  */
 export function renditionIdBytes(renditionId: string, field = 'renditionId'): Uint8Array {
+  const cached = typeof renditionId === 'string' ? encodedIds.get(renditionId) : undefined;
+  if (cached) return cached;
+  const bytes = encodeRenditionId(renditionId, field);
+  if (encodedIds.size >= ENCODED_ID_CACHE_ENTRIES) encodedIds.clear();
+  encodedIds.set(renditionId, bytes);
+  return bytes;
+}
+
+function encodeRenditionId(renditionId: string, field: string): Uint8Array {
   if (typeof renditionId !== 'string') throw malformed(`${field} is not a string`);
   if (LONE_SURROGATE.test(renditionId)) throw malformed(`${field} holds a lone UTF-16 surrogate`);
   const bytes = utf8Encoder.encode(renditionId);
