@@ -33,6 +33,11 @@ export class MemoryStorage implements SegmentStorage {
   private playback: PlaybackContext | undefined;
   private used = 0;
   private destroyed = false;
+  /**
+   * Eviction ran under the current context and nothing was stored since: running it again would choose
+   * nothing (no stale segment is left, the rest fits the cap), so an unchanged context skips it.
+   */
+  private settled = false;
 
   constructor(options: MemoryStorageOptions) {
     if (!(Number.isFinite(options.capBytes) && options.capBytes > 0)) {
@@ -75,6 +80,7 @@ export class MemoryStorage implements SegmentStorage {
     }
     this.entries.set(id, { info: { ...incoming, lastUsedAtMs: this.options.clock.now() }, bytes });
     this.used += incoming.sizeBytes;
+    this.settled = false;
   }
 
   async delete(key: SegmentKey): Promise<void> {
@@ -87,7 +93,10 @@ export class MemoryStorage implements SegmentStorage {
 
   setPlaybackContext(context: PlaybackContext | undefined): void {
     if (this.destroyed) return;
+    // Players report many times per segment: most reports leave the context as it was.
+    if (this.settled && samePlaybackContext(this.playback, context)) return;
     this.playback = context;
+    this.settled = true; // before evicting: a `put` from an eviction callback unsettles it again
     this.evict(undefined);
   }
 
@@ -119,6 +128,15 @@ export class MemoryStorage implements SegmentStorage {
     const removed = keys.map((key) => this.remove(segmentKeyString(key))).filter((e): e is Entry => e !== undefined);
     for (const entry of removed) this.options.onEvict?.(keyOf(entry.info));
   }
+}
+
+function samePlaybackContext(a: PlaybackContext | undefined, b: PlaybackContext | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  if (a.live !== b.live || a.defaultPlayheadSegmentId !== b.defaultPlayheadSegmentId || a.secondsPerSegmentId !== b.secondsPerSegmentId) return false;
+  const aIds = Object.keys(a.playheadSegmentIds);
+  if (aIds.length !== Object.keys(b.playheadSegmentIds).length) return false;
+  return aIds.every((id) => Object.hasOwn(b.playheadSegmentIds, id) && a.playheadSegmentIds[id] === b.playheadSegmentIds[id]);
 }
 
 function keyOf(info: StoredSegmentInfo): SegmentKey {
