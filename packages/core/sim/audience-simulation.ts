@@ -16,7 +16,7 @@ import { MemoryAccessLink } from '../src/transport/memory-transport';
 import { summarise, type AudienceResult, type ViewerRecord } from './audience-report';
 import { MemoryTrackerHub, type TrackerModel } from './memory-tracker';
 import { NetworkModel, type NetworkModelOptions, type ViewerNetwork } from './network-model';
-import { nodeSha256 } from './node-sha256';
+import { sharedNodeSha256 } from './node-sha256';
 import { PlayerModel } from './player-model';
 import type { ManifestSource, PlayerRendition } from './playlist-source';
 import { mulberry32 } from './prng';
@@ -130,6 +130,8 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
   const records: ViewerRecord[] = [];
   // One copy of each segment's bytes for every viewer's origin (they are a function of the URL).
   const originContent = new OriginContent();
+  // Every viewer hashes the segments it completes: each digest is computed once for all of them.
+  const sha256 = sharedNodeSha256();
   const endMs = STREAM_EPOCH_MS + options.durationSec * 1000;
   const arrivalWindowMs = (options.arrival === 'flash' ? FLASH_CROWD_WINDOW_SEC : options.arrivalWindowSec) * 1000;
   // Poisson arrivals: exponential gaps at rate N / window (cut at the run's end).
@@ -181,7 +183,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
         };
         const engine = new ShoalEngine(
           { trackerUrls: options.trackerUrls, p2pEnabled: options.p2p, ...options.config },
-          { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256: nodeSha256 },
+          { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256 },
         );
         engine.on('segment:failed', ({ error }) => {
           record.errors++;
