@@ -20,6 +20,7 @@ import { sharedNodeSha256 } from './node-sha256';
 import { PlayerModel } from './player-model';
 import type { ManifestSource, PlayerRendition } from './playlist-source';
 import { mulberry32 } from './prng';
+import { SegmentBytesPool } from './segment-bytes-pool';
 import { OriginContent, SimOrigin } from './sim-origin';
 import { partitionIndexOf } from '../src/swarm/partition';
 
@@ -132,6 +133,8 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
   const originContent = new OriginContent();
   // Every viewer hashes the segments it completes: each digest is computed once for all of them.
   const sha256 = sharedNodeSha256();
+  // Every viewer's store holds the same segments: one copy of each, kept while any store holds it.
+  const segmentBytes = new SegmentBytesPool();
   const endMs = STREAM_EPOCH_MS + options.durationSec * 1000;
   const arrivalWindowMs = (options.arrival === 'flash' ? FLASH_CROWD_WINDOW_SEC : options.arrivalWindowSec) * 1000;
   // Poisson arrivals: exponential gaps at rate N / window (cut at the run's end).
@@ -183,7 +186,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
         };
         const engine = new ShoalEngine(
           { trackerUrls: options.trackerUrls, p2pEnabled: options.p2p, ...options.config },
-          { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256 },
+          { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256, shareSegmentBytes: segmentBytes.share },
         );
         engine.on('segment:failed', ({ error }) => {
           record.errors++;

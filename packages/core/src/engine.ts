@@ -20,7 +20,7 @@ import { Scheduler } from './scheduler/scheduler';
 import type { LoadSegmentResult } from './scheduler/segment-task';
 import type { PlaybackState } from './scheduler/snapshot';
 import { StreamRegistry, type SegmentDescription, type StreamsDescription } from './scheduler/stream-registry';
-import { MemoryStorage } from './storage/memory-storage';
+import { MemoryStorage, type ShareSegmentBytes } from './storage/memory-storage';
 import type { OpenPersistentStorage, SegmentStorage, StoredSegmentInfo } from './storage/segment-storage';
 import { storageFailure } from './storage/storage-failure';
 import { FallbackStorage } from './storage/fallback-storage';
@@ -56,6 +56,8 @@ export interface ShoalPlatform {
    * idb-keyval (`IndexedDbSegmentStorage.open`), which touches `indexedDB` only when called.
    */
   openPersistentStorage?: OpenPersistentStorage;
+  /** The memory store keeps the bytes this returns (equal ones held elsewhere): for simulations of many engines. */
+  shareSegmentBytes?: ShareSegmentBytes;
   createTrackerClient?: (options: TrackerClientOptions) => TrackerClient;
   /** SHA-256 (base64) for `integrityManifestUrl`. Default: WebCrypto's `crypto.subtle.digest`. */
   sha256?: Sha256Base64;
@@ -130,6 +132,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       capBytes: this.config.storageCapBytes,
       clock: this.clock,
       onEvict: (key) => this.holdings.evicted(key),
+      ...(platform.shareSegmentBytes ? { shareBytes: platform.shareSegmentBytes } : {}),
     });
     this.fallbackStorage = !platform.storage && this.config.persistentCache
       ? new FallbackStorage({

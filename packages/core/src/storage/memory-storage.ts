@@ -20,7 +20,17 @@ export interface MemoryStorageOptions {
   playbackContext?: PlaybackContext;
   /** Live: media seconds of segments kept behind the playhead. @default DEFAULT_LIVE_KEEP_BEHIND_SEC (30) */
   liveKeepBehindSec?: number;
+  /** Where the stored bytes may come from instead of the caller's buffer: see `ShareSegmentBytes`. */
+  shareBytes?: ShareSegmentBytes;
 }
+
+/**
+ * Given a segment's bytes as they are about to be stored, returns the bytes to keep: the same, or an equal
+ * copy (byte for byte) already held elsewhere, e.g. by another engine of a simulation that runs many in
+ * one process. Stored bytes are never written to, so one copy may serve every store that holds them. A
+ * result of another length is ignored.
+ */
+export type ShareSegmentBytes = (key: SegmentKey, bytes: Uint8Array) => Uint8Array;
 
 /**
  * Segments in memory under a byte cap. Which segments go is `chooseEvictions` (see `eviction.ts`): live
@@ -78,7 +88,9 @@ export class MemoryStorage implements SegmentStorage {
       if (replaced) this.options.onEvict?.(keyOf(replaced.info));
       return;
     }
-    this.entries.set(id, { info: { ...incoming, lastUsedAtMs: this.options.clock.now() }, bytes });
+    const shared = this.options.shareBytes?.(key, bytes);
+    const kept = shared && shared.byteLength === bytes.byteLength ? shared : bytes;
+    this.entries.set(id, { info: { ...incoming, lastUsedAtMs: this.options.clock.now() }, bytes: kept });
     this.used += incoming.sizeBytes;
     this.settled = false;
   }
