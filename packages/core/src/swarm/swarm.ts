@@ -125,7 +125,9 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
   }
 
   get peerCount(): number {
-    return this.peers.length;
+    let count = 0;
+    for (const peer of this.sessions.values()) if (peer.isReady && !peer.isClosed) count++;
+    return count;
   }
 
   /**
@@ -139,7 +141,9 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
   /** Ready peers that announced this segment, with what they said of it. */
   peersHolding(key: SegmentKey): Array<{ peer: Peer; held: HeldByPeer }> {
     const result: Array<{ peer: Peer; held: HeldByPeer }> = [];
-    for (const peer of this.peers) {
+    // The scheduler asks for every wanted segment on every decision: no array of peers is made for it.
+    for (const peer of this.sessions.values()) {
+      if (!peer.isReady || peer.isClosed) continue;
       const held = peer.holds(key);
       if (held) result.push({ peer, held });
     }
