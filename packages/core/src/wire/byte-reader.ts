@@ -85,6 +85,12 @@ export class ByteReader {
     if (lengthBytes > MAX_RENDITION_ID_BYTES) {
       throw malformed(`${field} length ${lengthBytes} exceeds ${MAX_RENDITION_ID_BYTES}`);
     }
+    this.need(lengthBytes, field);
+    const ascii = this.asciiAt(this.offsetBytes, lengthBytes);
+    if (ascii !== undefined) {
+      this.offsetBytes += lengthBytes;
+      return ascii;
+    }
     const bytes = this.bytesView(lengthBytes, field);
     try {
       return utf8Decoder.decode(bytes);
@@ -98,6 +104,20 @@ export class ByteReader {
     if (this.remainingBytes !== 0) {
       throw malformed(`${messageName}: ${this.remainingBytes} unexpected trailing byte(s)`);
     }
+  }
+
+  /**
+   * The string of `lengthBytes` bytes at `atByte` if all are ASCII (their UTF-8 decoding), else undefined.
+   * Ids are ASCII in practice: no view of the frame and no decoder call for them.
+   */
+  private asciiAt(atByte: number, lengthBytes: number): string | undefined {
+    let text = '';
+    for (let i = atByte; i < atByte + lengthBytes; i++) {
+      const byte = this.bytes[i]!;
+      if (byte >= 0x80) return undefined;
+      text += String.fromCharCode(byte);
+    }
+    return text;
   }
 
   /** The big-endian u32 at `atByte` (already bounds-checked). */
