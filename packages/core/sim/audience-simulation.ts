@@ -16,11 +16,12 @@ import { MemoryAccessLink } from '../src/transport/memory-transport';
 import { summarise, type AudienceResult, type ViewerRecord } from './audience-report';
 import { MemoryTrackerHub, type TrackerModel } from './memory-tracker';
 import { NetworkModel, type NetworkModelOptions, type ViewerNetwork } from './network-model';
-import { nodeSha256 } from './node-sha256';
+import { sharedNodeSha256 } from './node-sha256';
 import { PlayerModel } from './player-model';
 import type { ManifestSource, PlayerRendition } from './playlist-source';
 import { mulberry32 } from './prng';
-import { SimOrigin } from './sim-origin';
+import { SegmentBytesPool } from './segment-bytes-pool';
+import { OriginContent, SimOrigin } from './sim-origin';
 import { partitionIndexOf } from '../src/swarm/partition';
 
 export interface AudienceOptions {
@@ -128,6 +129,12 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
   }));
 
   const records: ViewerRecord[] = [];
+  // One copy of each segment's bytes for every viewer's origin (they are a function of the URL).
+  const originContent = new OriginContent();
+  // Every viewer hashes the segments it completes: each digest is computed once for all of them.
+  const sha256 = sharedNodeSha256();
+  // Every viewer's store holds the same segments: one copy of each, kept while any store holds it.
+  const segmentBytes = new SegmentBytesPool();
   const endMs = STREAM_EPOCH_MS + options.durationSec * 1000;
   const arrivalWindowMs = (options.arrival === 'flash' ? FLASH_CROWD_WINDOW_SEC : options.arrivalWindowSec) * 1000;
   // Poisson arrivals: exponential gaps at rate N / window (cut at the run's end).
@@ -164,6 +171,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
           bandwidthBytesPerSec: Math.min(ORIGIN_REQUEST_BYTES_PER_SEC, net.downlinkBytesPerSec),
           sizeOf: (url) => renditionSizes[parse(url)[0]]!,
           isAvailable: (url) => parse(url)[1] <= producedUpTo(),
+          content: originContent,
         });
         const fetch: typeof viewerOrigin.fetch = (url, init) => {
           const [r, n] = parse(url);
@@ -178,7 +186,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
         };
         const engine = new ShoalEngine(
           { trackerUrls: options.trackerUrls, p2pEnabled: options.p2p, ...options.config },
-          { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256: nodeSha256 },
+          { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256, shareSegmentBytes: segmentBytes.share },
         );
         engine.on('segment:failed', ({ error }) => {
           record.errors++;

@@ -41,6 +41,12 @@ export interface HttpDownloadOptions {
    */
   onSegmentSize?(size: HttpSegmentSize): void;
   onChunk(chunk: HttpChunk): void;
+  /**
+   * Asked once the whole segment's response is in: whether `run()` should resolve with its body. Answer
+   * false when every chunk went somewhere already (`onChunk`), and the body is not joined into a second
+   * copy. Default: true.
+   */
+  wantsWholeBody?(): boolean;
 }
 
 /** The segment's size when the manifest says it (the segment is a byte range of a file); else undefined. */
@@ -64,7 +70,8 @@ export class HttpDownload {
 
   /**
    * Runs the requests one after another. Resolves with the response body when the whole segment was
-   * fetched (undefined for ranges); rejects with a `ShoalError` (`aborted` after `abort()`).
+   * fetched and `wantsWholeBody` allows (undefined for ranges); rejects with a `ShoalError` (`aborted`
+   * after `abort()`).
    */
   async run(): Promise<Uint8Array | undefined> {
     const { segment, ranges, fetcher, clock, timeoutMs, estimator, onChunk, onSegmentSize } = this.options;
@@ -89,11 +96,11 @@ export class HttpDownload {
           },
         });
         estimator.addSample({
-          bytes: result.bytes.byteLength,
+          bytes: result.sizeBytes,
           durationMs: clock.now() - startedAtMs,
           ttfbMs: result.firstByteAtMs - startedAtMs,
         });
-        if (!range) wholeBody = result.bytes;
+        if (!range && (this.options.wantsWholeBody?.() ?? true)) wholeBody = result.bytes;
       }
     } catch (error) {
       throw error instanceof ShoalError ? error : new ShoalError('http-network', String(error), { source: 'http', fatal: true, cause: error });

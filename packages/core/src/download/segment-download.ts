@@ -362,6 +362,8 @@ export class SegmentDownload {
         }
         void this.receive({ source: 'http', offsetBytes: chunk.offsetBytes, bytes: chunk.bytes });
       },
+      // The chunks went to the partial segment; the body is only needed when none could be made (below).
+      wantsWholeBody: () => !this.partial,
     });
     this.http = http;
     this.currentState = 'http';

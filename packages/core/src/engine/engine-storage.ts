@@ -39,6 +39,7 @@ export class EngineStorage {
       capBytes: config.storageCapBytes,
       clock,
       onEvict: (key) => options.onEvict(key),
+      ...(platform.shareSegmentBytes ? { shareBytes: platform.shareSegmentBytes } : {}),
     });
     this.fallbackStorage = !platform.storage && config.persistentCache
       ? new FallbackStorage({

@@ -4,6 +4,7 @@ import type { FetchLike } from '../http/http-fetcher';
 import type { Sha256Base64 } from '../integrity/sha256';
 import type { NetworkConnectionLike } from '../playback/metered-connection';
 import type { Decision } from '../scheduler/policy';
+import type { ShareSegmentBytes } from '../storage/memory-storage';
 import type { OpenPersistentStorage, SegmentStorage } from '../storage/segment-storage';
 import type { TrackerClient, TrackerClientOptions } from '../tracker/tracker-client';
 
@@ -22,6 +23,8 @@ export interface ShoalPlatform {
    * idb-keyval (`IndexedDbSegmentStorage.open`), which touches `indexedDB` only when called.
    */
   openPersistentStorage?: OpenPersistentStorage;
+  /** The memory store keeps the bytes this returns (equal ones held elsewhere): for simulations of many engines. */
+  shareSegmentBytes?: ShareSegmentBytes;
   createTrackerClient?: (options: TrackerClientOptions) => TrackerClient;
   /** SHA-256 (base64) for `integrityManifestUrl`. Default: WebCrypto's `crypto.subtle.digest`. */
   sha256?: Sha256Base64;

@@ -35,7 +35,13 @@ export interface HttpFetchRequest {
 }
 
 export interface HttpFetchResult {
-  bytes: Uint8Array;
+  /**
+   * The body (the asked bytes only). Assembled from its chunks when first read: a caller that took every
+   * chunk through `onProgress` and never reads it costs no second copy of the body.
+   */
+  readonly bytes: Uint8Array;
+  /** Length of `bytes`, known without assembling them. */
+  sizeBytes: number;
   /** Clock time when the response headers arrived. */
   firstByteAtMs: number;
 }
@@ -84,18 +90,27 @@ export class HttpFetcher {
       }
       // A server that ignores Range answers 200 with the whole resource: only the asked bytes are handed on.
       const window = asked && response.status === 200 ? asked : undefined;
-      const bytes = await readBody(response, request, length, window);
-      if (length.declaredBytes !== undefined && bytes.byteLength !== length.declaredBytes) {
-        throw lengthMismatch(`Body of ${bytes.byteLength} bytes, declared ${length.declaredBytes}: ${request.url}`);
+      const body = await readBody(response, request, length, window);
+      const bodyBytes = body.sizeBytes;
+      if (length.declaredBytes !== undefined && bodyBytes !== length.declaredBytes) {
+        throw lengthMismatch(`Body of ${bodyBytes} bytes, declared ${length.declaredBytes}: ${request.url}`);
       }
-      if (asked && response.status === 206 && bytes.byteLength !== byteRangeLength(asked)) {
-        throw lengthMismatch(`Range response of ${bytes.byteLength} bytes, expected ${byteRangeLength(asked)}: ${request.url}`);
+      if (asked && response.status === 206 && bodyBytes !== byteRangeLength(asked)) {
+        throw lengthMismatch(`Range response of ${bodyBytes} bytes, expected ${byteRangeLength(asked)}: ${request.url}`);
       }
-      const result = window ? bytes.subarray(window.startByte, window.endByte + 1) : bytes;
-      if (asked && result.byteLength !== byteRangeLength(asked)) {
-        throw lengthMismatch(`Resource of ${bytes.byteLength} bytes ends before the range ${rangeHeader(asked)}: ${request.url}`);
+      const sizeBytes = window ? Math.max(0, Math.min(bodyBytes, window.endByte + 1) - window.startByte) : bodyBytes;
+      if (asked && sizeBytes !== byteRangeLength(asked)) {
+        throw lengthMismatch(`Resource of ${bodyBytes} bytes ends before the range ${rangeHeader(asked)}: ${request.url}`);
       }
-      return { bytes: result, firstByteAtMs };
+      let bytes: Uint8Array | undefined;
+      return {
+        get bytes(): Uint8Array {
+          bytes ??= window ? body.assemble().subarray(window.startByte, window.endByte + 1) : body.assemble();
+          return bytes;
+        },
+        sizeBytes,
+        firstByteAtMs,
+      };
     } catch (error) {
       if (error instanceof ShoalError) throw error;
       if (timedOut) {
@@ -121,14 +136,15 @@ function lengthMismatch(message: string): ShoalError {
 /**
  * The body, chunk by chunk to `onProgress` (only the bytes of `window`, inclusive, when given: a 200 to a
  * Range request). A chunk that would take the body past its declared length fails the read before it is
- * handed on: the bytes beyond never reach a segment.
+ * handed on: the bytes beyond never reach a segment. The chunks are kept, and joined only if `assemble` is
+ * called.
  */
 async function readBody(
   response: Awaited<ReturnType<FetchLike>>,
   request: HttpFetchRequest,
   length: ResponseLength,
   window: ByteRange | undefined,
-): Promise<Uint8Array> {
+): Promise<{ sizeBytes: number; assemble(): Uint8Array }> {
   const { declaredBytes } = length;
   const tooLong = (loadedBytes: number): ShoalError =>
     lengthMismatch(`Body longer than the declared ${declaredBytes} bytes (${loadedBytes} so far): ${request.url}`);
@@ -146,7 +162,7 @@ async function readBody(
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (declaredBytes !== undefined && bytes.byteLength > declaredBytes) throw tooLong(bytes.byteLength);
     deliver(0, bytes);
-    return bytes;
+    return { sizeBytes: bytes.byteLength, assemble: () => bytes };
   }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -163,8 +179,12 @@ async function readBody(
     deliver(loaded, value);
     loaded += value.byteLength;
   }
+  return { sizeBytes: loaded, assemble: () => concatenate(chunks, loaded) };
+}
+
+function concatenate(chunks: readonly Uint8Array[], totalBytes: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(loaded);
+  const bytes = new Uint8Array(totalBytes);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);

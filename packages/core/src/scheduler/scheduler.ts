@@ -124,6 +124,9 @@ export class Scheduler {
     if (this.destroyed) return;
     const { clock, registry, holdings } = this.options;
     this.addLookaheadTasks();
+    // Nothing wanted: the snapshot would be empty and the policy would decide nothing (many decisions of a
+    // viewer between two segments are for a peer's announcement, with no segment wanted at all).
+    if (this.tasks.size === 0) return;
     const tasks = [...this.tasks.values()];
     const snapshot = buildSnapshot({
       nowMs: clock.now(),

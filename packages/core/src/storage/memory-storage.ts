@@ -20,7 +20,17 @@ export interface MemoryStorageOptions {
   playbackContext?: PlaybackContext;
   /** Live: media seconds of segments kept behind the playhead. @default DEFAULT_LIVE_KEEP_BEHIND_SEC (30) */
   liveKeepBehindSec?: number;
+  /** Where the stored bytes may come from instead of the caller's buffer: see `ShareSegmentBytes`. */
+  shareBytes?: ShareSegmentBytes;
 }
+
+/**
+ * Given a segment's bytes as they are about to be stored, returns the bytes to keep: the same, or an equal
+ * copy (byte for byte) already held elsewhere, e.g. by another engine of a simulation that runs many in
+ * one process. Stored bytes are never written to, so one copy may serve every store that holds them. A
+ * result of another length is ignored.
+ */
+export type ShareSegmentBytes = (key: SegmentKey, bytes: Uint8Array) => Uint8Array;
 
 /**
  * Segments in memory under a byte cap. Which segments go is `chooseEvictions` (see `eviction.ts`): live
@@ -33,6 +43,11 @@ export class MemoryStorage implements SegmentStorage {
   private playback: PlaybackContext | undefined;
   private used = 0;
   private destroyed = false;
+  /**
+   * Eviction ran under the current context and nothing was stored since: running it again would choose
+   * nothing (no stale segment is left, the rest fits the cap), so an unchanged context skips it.
+   */
+  private settled = false;
 
   constructor(options: MemoryStorageOptions) {
     if (!(Number.isFinite(options.capBytes) && options.capBytes > 0)) {
@@ -73,8 +88,11 @@ export class MemoryStorage implements SegmentStorage {
       if (replaced) this.options.onEvict?.(keyOf(replaced.info));
       return;
     }
-    this.entries.set(id, { info: { ...incoming, lastUsedAtMs: this.options.clock.now() }, bytes });
+    const shared = this.options.shareBytes?.(key, bytes);
+    const kept = shared && shared.byteLength === bytes.byteLength ? shared : bytes;
+    this.entries.set(id, { info: { ...incoming, lastUsedAtMs: this.options.clock.now() }, bytes: kept });
     this.used += incoming.sizeBytes;
+    this.settled = false;
   }
 
   async delete(key: SegmentKey): Promise<void> {
@@ -87,7 +105,10 @@ export class MemoryStorage implements SegmentStorage {
 
   setPlaybackContext(context: PlaybackContext | undefined): void {
     if (this.destroyed) return;
+    // Players report many times per segment: most reports leave the context as it was.
+    if (this.settled && samePlaybackContext(this.playback, context)) return;
     this.playback = context;
+    this.settled = true; // before evicting: a `put` from an eviction callback unsettles it again
     this.evict(undefined);
   }
 
@@ -119,6 +140,15 @@ export class MemoryStorage implements SegmentStorage {
     const removed = keys.map((key) => this.remove(segmentKeyString(key))).filter((e): e is Entry => e !== undefined);
     for (const entry of removed) this.options.onEvict?.(keyOf(entry.info));
   }
+}
+
+function samePlaybackContext(a: PlaybackContext | undefined, b: PlaybackContext | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  if (a.live !== b.live || a.defaultPlayheadSegmentId !== b.defaultPlayheadSegmentId || a.secondsPerSegmentId !== b.secondsPerSegmentId) return false;
+  const aIds = Object.keys(a.playheadSegmentIds);
+  if (aIds.length !== Object.keys(b.playheadSegmentIds).length) return false;
+  return aIds.every((id) => Object.hasOwn(b.playheadSegmentIds, id) && a.playheadSegmentIds[id] === b.playheadSegmentIds[id]);
 }
 
 function keyOf(info: StoredSegmentInfo): SegmentKey {

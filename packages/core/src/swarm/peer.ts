@@ -145,6 +145,14 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.sendFrames(encodeLost(renditionId, segmentIds));
   }
 
+  /**
+   * Frames encoded once for several peers (an announcement to all of them): sent as they are. Transports
+   * copy what they send, so one encoding may go to every peer.
+   */
+  sendEncoded(frames: readonly Uint8Array[]): void {
+    this.sendFrames(frames);
+  }
+
   sendInterest(playing: string[]): void {
     this.send({ type: 'interest', playing });
   }
@@ -206,7 +214,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.sendFrames([encodeMessage(message)]);
   }
 
-  private sendFrames(frames: Uint8Array[]): void {
+  private sendFrames(frames: readonly Uint8Array[]): void {
     if (this.closed || this.transport.closed) return;
     try {
       for (const frame of frames) this.transport.send(frame);

@@ -14,6 +14,7 @@ import { Peer, type HeldByPeer } from './peer';
 import { Uploader, type UploaderOptions } from './uploader';
 import { choosePeerToDrop } from './neighbours';
 import type { SwarmView } from './swarm-view';
+import { encodeHoldings, encodeLost } from '../wire/codec';
 
 /**
  * Connections accepted above `maxPeers` for a while: in a swarm where everyone is full, a newcomer would
@@ -124,7 +125,9 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
   }
 
   get peerCount(): number {
-    return this.peers.length;
+    let count = 0;
+    for (const peer of this.sessions.values()) if (peer.isReady && !peer.isClosed) count++;
+    return count;
   }
 
   /**
@@ -138,7 +141,9 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
   /** Ready peers that announced this segment, with what they said of it. */
   peersHolding(key: SegmentKey): Array<{ peer: Peer; held: HeldByPeer }> {
     const result: Array<{ peer: Peer; held: HeldByPeer }> = [];
-    for (const peer of this.peers) {
+    // The scheduler asks for every wanted segment on every decision: no array of peers is made for it.
+    for (const peer of this.sessions.values()) {
+      if (!peer.isReady || peer.isClosed) continue;
       const held = peer.holds(key);
       if (held) result.push({ peer, held });
     }
@@ -166,12 +171,16 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
    * what we got since.
    */
   private readonly announceHave = (key: SegmentKey, held: HeldSegmentAnnouncement): void => {
-    const holdings = [{ renditionId: key.renditionId, segments: [{ segmentId: key.segmentId, ...held }] }];
-    for (const peer of this.sessions.values()) peer.sendHave(holdings);
+    if (this.sessions.size === 0) return;
+    // Encoded once for every peer: the same frames go to each (transports copy what they send).
+    const frames = encodeHoldings('have', [{ renditionId: key.renditionId, segments: [{ segmentId: key.segmentId, ...held }] }]);
+    for (const peer of this.sessions.values()) peer.sendEncoded(frames);
   };
 
   private readonly announceLost = (key: SegmentKey): void => {
-    for (const peer of this.sessions.values()) peer.sendLost(key.renditionId, [key.segmentId]);
+    if (this.sessions.size === 0) return;
+    const frames = encodeLost(key.renditionId, [key.segmentId]);
+    for (const peer of this.sessions.values()) peer.sendEncoded(frames);
   };
 
   /** The renditions we play now, told to every peer (they prefer neighbours that play the same). */

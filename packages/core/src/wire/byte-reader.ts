@@ -15,12 +15,12 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 export class ByteReader {
   private readonly bytes: Uint8Array;
-  private readonly view: DataView;
   private offsetBytes: number;
 
+  // Values are read byte by byte, not through a DataView: a view needs `bytes.buffer`, which for a small
+  // frame (V8 keeps typed arrays of up to 64 bytes on its heap) copies the frame out to a new ArrayBuffer.
   constructor(bytes: Uint8Array, startByte = 0) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.offsetBytes = startByte;
   }
 
@@ -34,21 +34,21 @@ export class ByteReader {
 
   u8(field: string): number {
     this.need(1, field);
-    const value = this.view.getUint8(this.offsetBytes);
+    const value = this.bytes[this.offsetBytes]!;
     this.offsetBytes += 1;
     return value;
   }
 
   u16(field: string): number {
     this.need(2, field);
-    const value = this.view.getUint16(this.offsetBytes);
+    const value = (this.bytes[this.offsetBytes]! << 8) | this.bytes[this.offsetBytes + 1]!;
     this.offsetBytes += 2;
     return value;
   }
 
   u32(field: string): number {
     this.need(4, field);
-    const value = this.view.getUint32(this.offsetBytes);
+    const value = this.uint32At(this.offsetBytes);
     this.offsetBytes += 4;
     return value;
   }
@@ -56,8 +56,8 @@ export class ByteReader {
   /** An unsigned 64-bit integer; values above 2^53-1 are malformed (no valid sender encodes them). */
   u64(field: string): number {
     this.need(8, field);
-    const high = this.view.getUint32(this.offsetBytes);
-    const low = this.view.getUint32(this.offsetBytes + 4);
+    const high = this.uint32At(this.offsetBytes);
+    const low = this.uint32At(this.offsetBytes + 4);
     if (high > MAX_SAFE_HIGH_WORD) throw malformed(`${field} exceeds 2^53-1`);
     this.offsetBytes += 8;
     return high * TWO_POW_32 + low;
@@ -85,6 +85,12 @@ export class ByteReader {
     if (lengthBytes > MAX_RENDITION_ID_BYTES) {
       throw malformed(`${field} length ${lengthBytes} exceeds ${MAX_RENDITION_ID_BYTES}`);
     }
+    this.need(lengthBytes, field);
+    const ascii = this.asciiAt(this.offsetBytes, lengthBytes);
+    if (ascii !== undefined) {
+      this.offsetBytes += lengthBytes;
+      return ascii;
+    }
     const bytes = this.bytesView(lengthBytes, field);
     try {
       return utf8Decoder.decode(bytes);
@@ -98,6 +104,26 @@ export class ByteReader {
     if (this.remainingBytes !== 0) {
       throw malformed(`${messageName}: ${this.remainingBytes} unexpected trailing byte(s)`);
     }
+  }
+
+  /**
+   * The string of `lengthBytes` bytes at `atByte` if all are ASCII (their UTF-8 decoding), else undefined.
+   * Ids are ASCII in practice: no view of the frame and no decoder call for them.
+   */
+  private asciiAt(atByte: number, lengthBytes: number): string | undefined {
+    let text = '';
+    for (let i = atByte; i < atByte + lengthBytes; i++) {
+      const byte = this.bytes[i]!;
+      if (byte >= 0x80) return undefined;
+      text += String.fromCharCode(byte);
+    }
+    return text;
+  }
+
+  /** The big-endian u32 at `atByte` (already bounds-checked). */
+  private uint32At(atByte: number): number {
+    const b = this.bytes;
+    return b[atByte]! * 0x100_0000 + ((b[atByte + 1]! << 16) | (b[atByte + 2]! << 8) | b[atByte + 3]!);
   }
 
   private need(lengthBytes: number, field: string): void {

@@ -12,6 +12,12 @@ const TWO_POW_32 = 0x1_0000_0000;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const utf8Encoder = new TextEncoder();
+/**
+ * Rendition ids encoded and validated already: a stream has a handful, and every request and announcement
+ * carries one. Bounded, since ids come from playlists; cleared whole when full.
+ */
+const ENCODED_ID_CACHE_ENTRIES = 64;
+const encodedIds = new Map<string, Uint8Array>();
 
 /** Whether `value` is an integer in `[0, max]`. */
 function isUint(value: number, max: number): boolean {
@@ -20,9 +26,19 @@ function isUint(value: number, max: number): boolean {
 
 /**
  * UTF-8 bytes of a rendition id, validated: 1..MAX_RENDITION_ID_BYTES bytes, well-formed UTF-16 input.
- * Exposed so the holdings splitter can measure an id before deciding where a frame ends.
+ * Exposed so the holdings splitter can measure an id before deciding where a frame ends. The bytes are
+ * shared between calls: read them, never write to them.
  */
 export function renditionIdBytes(renditionId: string, field = 'renditionId'): Uint8Array {
+  const cached = typeof renditionId === 'string' ? encodedIds.get(renditionId) : undefined;
+  if (cached) return cached;
+  const bytes = encodeRenditionId(renditionId, field);
+  if (encodedIds.size >= ENCODED_ID_CACHE_ENTRIES) encodedIds.clear();
+  encodedIds.set(renditionId, bytes);
+  return bytes;
+}
+
+function encodeRenditionId(renditionId: string, field: string): Uint8Array {
   if (typeof renditionId !== 'string') throw malformed(`${field} is not a string`);
   if (LONE_SURROGATE.test(renditionId)) throw malformed(`${field} holds a lone UTF-16 surrogate`);
   const bytes = utf8Encoder.encode(renditionId);
@@ -35,13 +51,15 @@ export function renditionIdBytes(renditionId: string, field = 'renditionId'): Ui
 
 export class ByteWriter {
   private bytes: Uint8Array;
-  private view: DataView;
   private lengthBytes = 0;
 
-  /** `initialCapacityBytes`: a size hint; the buffer grows (up to `MAX_MESSAGE_BYTES`) as needed. */
+  /**
+   * `initialCapacityBytes`: a size hint; the buffer grows (up to `MAX_MESSAGE_BYTES`) as needed. Values are
+   * written byte by byte, not through a DataView: a view needs `bytes.buffer`, which for a small frame (V8
+   * keeps typed arrays of up to 64 bytes on its heap) moves it out to a new ArrayBuffer.
+   */
   constructor(initialCapacityBytes = 64) {
     this.bytes = new Uint8Array(Math.min(Math.max(initialCapacityBytes, 16), MAX_MESSAGE_BYTES));
-    this.view = new DataView(this.bytes.buffer);
   }
 
   /** Bytes written so far. */
@@ -52,7 +70,7 @@ export class ByteWriter {
   u8(value: number, field: string): this {
     if (!isUint(value, 0xff)) throw malformed(`${field} must be an integer in [0, 255], got ${value}`);
     this.reserve(1);
-    this.view.setUint8(this.lengthBytes, value);
+    this.bytes[this.lengthBytes] = value;
     this.lengthBytes += 1;
     return this;
   }
@@ -60,7 +78,7 @@ export class ByteWriter {
   u16(value: number, field: string): this {
     if (!isUint(value, 0xffff)) throw malformed(`${field} must be an integer in [0, 65535], got ${value}`);
     this.reserve(2);
-    this.view.setUint16(this.lengthBytes, value);
+    this.setUint16At(this.lengthBytes, value);
     this.lengthBytes += 2;
     return this;
   }
@@ -68,7 +86,7 @@ export class ByteWriter {
   u32(value: number, field: string): this {
     if (!isUint(value, U32_MAX)) throw malformed(`${field} must be an integer in [0, 2^32-1], got ${value}`);
     this.reserve(4);
-    this.view.setUint32(this.lengthBytes, value);
+    this.setUint32At(this.lengthBytes, value);
     this.lengthBytes += 4;
     return this;
   }
@@ -79,8 +97,8 @@ export class ByteWriter {
       throw malformed(`${field} must be an integer in [0, 2^53-1], got ${value}`);
     }
     this.reserve(8);
-    this.view.setUint32(this.lengthBytes, Math.floor(value / TWO_POW_32));
-    this.view.setUint32(this.lengthBytes + 4, value % TWO_POW_32);
+    this.setUint32At(this.lengthBytes, Math.floor(value / TWO_POW_32));
+    this.setUint32At(this.lengthBytes + 4, value % TWO_POW_32);
     this.lengthBytes += 8;
     return this;
   }
@@ -101,7 +119,7 @@ export class ByteWriter {
   /** Overwrite a u16 written earlier (a count known only after the items are written). */
   patchU16(atByte: number, value: number, field: string): this {
     if (!isUint(value, 0xffff)) throw malformed(`${field} must be an integer in [0, 65535], got ${value}`);
-    this.view.setUint16(atByte, value);
+    this.setUint16At(atByte, value);
     return this;
   }
 
@@ -123,6 +141,18 @@ export class ByteWriter {
     const grown = new Uint8Array(Math.min(capacity, MAX_MESSAGE_BYTES));
     grown.set(this.bytes.subarray(0, this.lengthBytes));
     this.bytes = grown;
-    this.view = new DataView(grown.buffer);
+  }
+
+  private setUint16At(atByte: number, value: number): void {
+    this.bytes[atByte] = value >>> 8;
+    this.bytes[atByte + 1] = value & 0xff;
+  }
+
+  /** `value` a validated u32 (0..2^32-1), big-endian. */
+  private setUint32At(atByte: number, value: number): void {
+    this.bytes[atByte] = value >>> 24;
+    this.bytes[atByte + 1] = (value >>> 16) & 0xff;
+    this.bytes[atByte + 2] = (value >>> 8) & 0xff;
+    this.bytes[atByte + 3] = value & 0xff;
   }
 }

@@ -27,6 +27,12 @@ import {
 } from './messages';
 
 const HEX_40 = /^[0-9a-fA-F]{40}$/;
+/**
+ * Starting capacity of a frame that is usually small (a request, a one-segment announcement): typed
+ * arrays up to 64 bytes live on V8's heap, larger ones cost an ArrayBuffer of their own. A frame that
+ * needs more grows.
+ */
+const SMALL_FRAME_BYTES = 64;
 
 /**
  * Encode one message as one frame. Throws `ShoalError` `codec-malformed` for an invalid field value and
@@ -57,7 +63,7 @@ export function encodeMessage(message: WireMessage): Uint8Array {
       );
     case 'request': {
       checkRange(message.offsetBytes, message.lengthBytes, 'request');
-      return new ByteWriter(96)
+      return new ByteWriter(SMALL_FRAME_BYTES)
         .u8(MessageType.request, 'type')
         .u32(message.requestId, 'requestId')
         .shortBytes(renditionIdBytes(message.renditionId), 'renditionId')
@@ -166,7 +172,7 @@ class HoldingsFrame {
   groupCount = 0;
 
   constructor(type: 'haveSet' | 'have') {
-    this.writer = new ByteWriter(256).u8(MessageType[type], 'type').u16(0, 'group count');
+    this.writer = new ByteWriter(SMALL_FRAME_BYTES).u8(MessageType[type], 'type').u16(0, 'group count');
   }
 
   addGroup(idBytes: Uint8Array, segments: HeldSegment[], from: number, to: number): void {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../src/clock/virtual-clock';
-import type { HttpFetcher } from '../../src/http/http-fetcher';
+import type { HttpFetcher, HttpFetchResult } from '../../src/http/http-fetcher';
 import { integrityManifestOf, integritySegmentOf } from '../../src/integrity/manifest-builder';
 import { SegmentIntegrity } from '../../src/integrity/segment-integrity';
 import { nodeSha256 } from '../../sim/node-sha256';
@@ -19,7 +19,7 @@ function manualFetcher(published: string[]): { fetcher: Pick<HttpFetcher, 'fetch
         state.fetches++;
         const manifest = integrityManifestOf(published.map((uri) => integritySegmentOf(uri, new TextEncoder().encode(uri))));
         const bytes = new TextEncoder().encode(JSON.stringify(manifest));
-        return new Promise<{ bytes: Uint8Array; firstByteAtMs: number }>((resolve) => pending.push(() => resolve({ bytes, firstByteAtMs: 0 })));
+        return new Promise<HttpFetchResult>((resolve) => pending.push(() => resolve({ bytes, sizeBytes: bytes.byteLength, firstByteAtMs: 0 })));
       },
     },
     async answer(): Promise<void> {

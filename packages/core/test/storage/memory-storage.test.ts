@@ -131,6 +131,21 @@ describe('MemoryStorage', () => {
     storage.setPlaybackContext(live); // no-op after destroy
   });
 
+  test('an unchanged playback context still evicts what was stored since it was given', async () => {
+    const evicted: string[] = [];
+    const storage = new MemoryStorage({ capBytes: 1_000, clock: new VirtualClock(), onEvict: (key) => evicted.push(idOf(key)) });
+    storage.setPlaybackContext(live);
+    // A stale segment stored under the context (put never evicts what it stores): the next report evicts it.
+    await storage.put({ renditionId: 'v', segmentId: 3 }, new Uint8Array(10));
+    assert.deepEqual(evicted, []);
+    storage.setPlaybackContext({ ...live, playheadSegmentIds: { ...live.playheadSegmentIds } });
+    assert.deepEqual(evicted, ['v/3']);
+    storage.setPlaybackContext({ ...live, defaultPlayheadSegmentId: 200 });
+    await storage.put({ renditionId: 'v', segmentId: 150 }, new Uint8Array(10));
+    storage.setPlaybackContext({ ...live, defaultPlayheadSegmentId: 200 });
+    assert.deepEqual(evicted, ['v/3', 'v/150']);
+  });
+
   test('the keep-behind window is configurable', async () => {
     const storage = new MemoryStorage({ capBytes: 1_000, clock: new VirtualClock(), liveKeepBehindSec: 4, playbackContext: live });
     for (const segmentId of [97, 98, 99, 100]) await storage.put({ renditionId: 'v', segmentId }, new Uint8Array(10));
