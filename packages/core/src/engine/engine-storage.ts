@@ -17,7 +17,7 @@ import type { ShoalPlatform } from './shoal-platform';
 
 export interface EngineStorageOptions {
   config: ShoalConfig;
-  platform: Pick<ShoalPlatform, 'storage' | 'openPersistentStorage'>;
+  platform: Pick<ShoalPlatform, 'storage' | 'openPersistentStorage' | 'shareSegmentBytes'>;
   clock: Clock;
   /** A segment left the store (evicted, or lost with a failing persistent store). */
   onEvict: (key: SegmentKey) => void;
