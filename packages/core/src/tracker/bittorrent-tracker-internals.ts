@@ -5,8 +5,6 @@
  * reports each one it did not find (the client emits them as `tracker-warning`s) and works without it:
  * offers then live the library's own 50 s.
  */
-import type Client from 'bittorrent-tracker';
-
 import type { SimplePeerLike } from '../transport/simple-peer-transport';
 import { reconnectDelayMs, screenTrackerMessage } from './tracker-message';
 
@@ -88,7 +86,9 @@ export interface SocketGuards {
  *   jittered) instead of the library's 10 s + up to 5 min on the first retry.
  */
 export function hookLibraryInternals(
-  client: Client,
+  // `object`, not the library's `Client` type: this module's declarations ship in `@shoal/core`'s
+  // types, and a consumer without bittorrent-tracker's (local, ambient) types must still type-check.
+  client: object,
   onPeerCreated: (peer: LibraryPeer) => void,
   guards?: SocketGuards,
 ): LibraryInternals {
@@ -104,7 +104,7 @@ export function hookLibraryInternals(
     _startReconnectTimer?: () => void;
     _openSocket?: () => void;
   }
-  const trackersField = (client as unknown as { _trackers?: unknown })._trackers;
+  const trackersField = (client as { _trackers?: unknown })._trackers;
   const missing: string[] = Array.isArray(trackersField) ? [] : ['_trackers'];
   const trackers: InternalTracker[] = [];
   for (const [index, tracker] of (Array.isArray(trackersField) ? trackersField : []).entries()) {
