@@ -1,5 +1,5 @@
 /**
- * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka]`
+ * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME]`
  *
  * A diagnostic, not a benchmark: N Shoal viewers of the demo (throttled like the swarm benchmark), and
  * for each one a timestamped log of what hls.js did (Shaka: the engine's side only) (manifest, playlists, level switches, fragment loads
@@ -36,7 +36,8 @@ const vod = args.includes('--vod');
 const vodStepSec = Number(flag('--vod-step', '0'));
 const p2p = flag('--p2p', '1');
 const player = flag('--player', 'hlsjs');
-const stream = `${vod ? 'vod' : 'live'}${player === 'shaka' ? 'Dash' : 'Ts'}`;
+/** A demo stream by name (`liveTsByteRange`); default the player's plain live or VOD stream. */
+const stream = flag('--stream', `${vod ? 'vod' : 'live'}${player === 'shaka' ? 'Dash' : 'Ts'}`);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- installTrace runs in the page and patches untyped
    internals (RTCPeerConnection's prototype, the engine's private scheduler, hls.js event payloads) for a

@@ -32,7 +32,7 @@ import { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
 import type { Segment, SegmentKey } from './types';
 import { playbackContextFor } from './scheduler/playback-context';
 import type { DownloadContext } from './download/segment-download';
-import { fetchRangeOverHttp, loadRange, pieceMatching } from './download/range-request';
+import { byteRangesOverlap, fetchRangeOverHttp, loadRange, pieceMatching } from './download/range-request';
 import type { SegmentIntegrity } from './integrity/segment-integrity';
 import { webCryptoSha256 } from './integrity/sha256';
 import { createSwarm } from './engine/create-swarm';
@@ -203,8 +203,11 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
   /**
    * The segment a request is in the swarm. A byte range is a piece by its URL and range
    * (`download/range-request.ts`): a request for a known piece takes that piece's id, whatever id the
-   * player gave it. Undefined: a range that is no known piece but overlaps some, or whose id names
-   * another piece: `loadByteRange` answers it.
+   * player gave it. A range that overlaps no known piece, under an id the engine does not know yet, is a
+   * piece of its own: a live segment the player asks before its playlist refresh reached the engine
+   * (hls.js loads the new edge segment from inside its own `LEVEL_LOADED` handling), traded under the
+   * player's id as the refresh will list it. Undefined: a range that is no known piece but overlaps some,
+   * or whose id names another piece: `loadByteRange` answers it.
    */
   private pieceOf(requested: Segment): Segment | undefined {
     const { byteRange, renditionId, url } = requested;
@@ -212,8 +215,8 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     const pieces = this.registry.piecesOf(renditionId, url);
     const piece = pieceMatching(pieces, url, byteRange);
     if (piece) return piece.segmentId === requested.segmentId ? requested : { ...requested, segmentId: piece.segmentId };
-    const known = this.registry.segment(requested);
-    return pieces.length === 0 && !known ? requested : undefined;
+    if (this.registry.segment(requested)) return undefined;
+    return pieces.some((piece) => piece.byteRange && byteRangesOverlap(piece.byteRange, byteRange)) ? undefined : requested;
   }
 
   /** A byte range that is not one piece: the pieces it covers through the swarm, only the rest over HTTP. */

@@ -31,6 +31,11 @@ export function sameByteRange(a: ByteRange, b: ByteRange): boolean {
   return a.startByte === b.startByte && a.endByte === b.endByte;
 }
 
+/** Whether two inclusive ranges share a byte. */
+export function byteRangesOverlap(a: ByteRange, b: ByteRange): boolean {
+  return a.endByte >= b.startByte && a.startByte <= b.endByte;
+}
+
 /** The known piece that is exactly `url` + `range` (the swarm's identity of a byte range), if any. */
 export function pieceMatching(pieces: readonly Segment[], url: string, range: ByteRange): Segment | undefined {
   return pieces.find((piece) => piece.url === url && piece.byteRange !== undefined && sameByteRange(piece.byteRange, range));
@@ -45,7 +50,7 @@ export function pieceMatching(pieces: readonly Segment[], url: string, range: By
 export function planRange(request: ByteRange, url: string, pieces: readonly Segment[]): RangePart[] {
   const overlapping = pieces
     .filter((piece): piece is Piece => piece.url === url && piece.byteRange !== undefined)
-    .filter(({ byteRange }) => byteRange.endByte >= request.startByte && byteRange.startByte <= request.endByte)
+    .filter(({ byteRange }) => byteRangesOverlap(byteRange, request))
     .sort((a, b) => a.byteRange.startByte - b.byteRange.startByte);
   const parts: RangePart[] = [];
   const addHttp = (range: ByteRange): void => {

@@ -119,3 +119,23 @@ test('a range held only in part: the held pieces from the peer, the rest over HT
     teardown();
   }
 });
+
+test('a live edge piece asked before the playlist refresh reached the engine is a piece of its own: shared, fetched once', { timeout: 30_000 }, async () => {
+  const { clock, origin, make, bytesOf, request, teardown } = setup();
+  try {
+    const [a, b] = [make(), make()];
+    await waitVirtual(clock, () => a.stats().peerCount === 1 && b.stats().peerCount === 1);
+    // The bytes after the four listed pieces: the next segment, which hls.js loads from inside its own
+    // LEVEL_LOADED handling, before the engine heard of the refreshed playlist.
+    const edge = request(4, 4 * PIECE_BYTES, FILE_BYTES - 1);
+    const first = await a.loadSegment(edge);
+    assert.equal(first.source, 'http');
+    await waitVirtual(clock, () => b.availability(edge) > 0);
+    const second = await b.loadSegment(edge);
+    assert.equal(second.source, 'p2p', 'the second viewer takes it from the first');
+    for (const result of [first, second]) assert.deepEqual(result.bytes, bytesOf(4 * PIECE_BYTES, FILE_BYTES - 1));
+    assert.equal(origin.requests.get(FILE_URL), 1, 'the origin served it once');
+  } finally {
+    teardown();
+  }
+});
