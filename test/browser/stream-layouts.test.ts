@@ -1,7 +1,7 @@
 /**
  * Issue 20: every stream layout the demo origin serves, played by two Shoal pages (each its own Chromium
  * process, real tracker and WebRTC, the origin throttled like a CDN): the second page, joining behind the
- * first on the same VOD, takes segments from it, and every segment that came from peers is byte-identical
+ * first on the same VOD or live stream, takes segments from it, and every segment that came from peers is byte-identical
  * to the origin's (SHA-256; byte-range segments are compared with the origin's bytes of their range).
  * Short on purpose: one layout per test, a few segments each. `SHOAL_LAYOUT=<stream>` runs one.
  *   sh scripts/netns-run.sh node scripts/run-tests.mjs browser/stream-layouts
@@ -22,6 +22,8 @@ const LAYOUTS: ReadonlyArray<{ player: 'hlsjs' | 'shaka'; stream: string; what: 
   { player: 'hlsjs', stream: 'vodTsAudioGroup', what: 'HLS TS, video-only renditions and a separate audio group' },
   { player: 'hlsjs', stream: 'vodTsByteRange', what: 'HLS TS, one file per rendition (EXT-X-BYTERANGE)' },
   { player: 'hlsjs', stream: 'vodFmp4ByteRange', what: 'HLS fMP4, one file per rendition (EXT-X-BYTERANGE)' },
+  { player: 'hlsjs', stream: 'liveTsByteRange', what: 'live HLS TS, one file per loop of the rendition (EXT-X-BYTERANGE)' },
+  { player: 'hlsjs', stream: 'liveFmp4ByteRange', what: 'live HLS fMP4, one file per loop of the rendition (EXT-X-BYTERANGE)' },
   { player: 'shaka', stream: 'vodTsAudioGroup', what: 'HLS TS, video-only renditions and a separate audio group' },
   { player: 'shaka', stream: 'vodDash', what: 'DASH SegmentTemplate $Number$' },
   { player: 'shaka', stream: 'vodDashTime', what: 'DASH SegmentTimeline' },
