@@ -1,5 +1,5 @@
 /**
- * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME]`
+ * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME] [--integrity 0]`
  *
  * A diagnostic, not a benchmark: N Shoal viewers of the demo (throttled like the swarm benchmark), and
  * for each one a timestamped log of what hls.js did (Shaka: the engine's side only) (manifest, playlists, level switches, fragment loads
@@ -36,6 +36,8 @@ const vod = args.includes('--vod');
 const vodStepSec = Number(flag('--vod-step', '0'));
 const p2p = flag('--p2p', '1');
 const player = flag('--player', 'hlsjs');
+/** `--integrity 0`: no integrity manifest (the demo page's `integrity=0`). */
+const integrity = flag('--integrity', '1');
 /** A demo stream by name (`liveTsByteRange`); default the player's plain live or VOD stream. */
 const stream = flag('--stream', `${vod ? 'vod' : 'live'}${player === 'shaka' ? 'Dash' : 'Ts'}`);
 
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
     for (const [i, page] of pages.entries()) {
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * stagger - Date.now())));
       const start = vod && vodStepSec > 0 ? `&start=${(i * vodStepSec) % VOD_START_WRAP_SEC}` : '';
-      void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}${start}`);
+      void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}&integrity=${integrity}${start}`);
     }
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + seconds * 1000 - Date.now())));
     const traces = await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as unknown as { shoalTrace: TraceEvent[] }).shoalTrace)));
