@@ -216,7 +216,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     const piece = pieceMatching(pieces, url, byteRange);
     if (piece) return piece.segmentId === requested.segmentId ? requested : { ...requested, segmentId: piece.segmentId };
     if (this.registry.segment(requested)) return undefined;
-    return pieces.some((piece) => piece.byteRange && byteRangesOverlap(piece.byteRange, byteRange)) ? undefined : requested;
+    return pieces.some((piece) => byteRangesOverlap(piece.byteRange, byteRange)) ? undefined : requested;
   }
 
   /** A byte range that is not one piece: the pieces it covers through the swarm, only the rest over HTTP. */

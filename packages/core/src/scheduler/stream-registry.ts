@@ -86,8 +86,8 @@ export class StreamRegistry {
   }
 
   /** A rendition's segments that are byte ranges of `url` (the pieces of a single-file rendition). */
-  piecesOf(renditionId: string, url: string): KnownSegment[] {
-    return this.renditions.get(renditionId)?.segments.filter((s) => s.url === url && s.byteRange !== undefined) ?? [];
+  piecesOf(renditionId: string, url: string): Array<KnownSegment & { byteRange: ByteRange }> {
+    return this.renditions.get(renditionId)?.segments.filter((s): s is KnownSegment & { byteRange: ByteRange } => s.url === url && s.byteRange !== undefined) ?? [];
   }
 
   /** Segments of a rendition overlapping `[fromSec, toSec)`, in playback order. */

@@ -12,6 +12,7 @@ import { ShoalEngine } from '../../src/engine';
 import { MemoryTrackerHub } from '../../sim/memory-tracker';
 import { SimOrigin } from '../../sim/sim-origin';
 import type { Segment } from '../../src/types';
+import { sizeLyingTrackerClient } from './size-liar';
 import { waitVirtual } from './virtual-wait';
 
 const PIECE_BYTES = 100_000;
@@ -33,8 +34,10 @@ function setup() {
     startTimeSec: 30 + i * 2,
   }));
   const engines: ShoalEngine[] = [];
-  const make = (): ShoalEngine => {
-    const engine = new ShoalEngine({ trackerUrls: ['sim://tracker'] }, { clock, fetch: origin.fetch, createTrackerClient: hub.createClient });
+  /** `sizeLie`: the engine announces every size it holds as `sizeLie(trueSize)` (`size-liar.ts`). */
+  const make = (sizeLie?: (trueSizeBytes: number) => number): ShoalEngine => {
+    const createTrackerClient = sizeLie ? sizeLyingTrackerClient(hub.createClient, sizeLie) : hub.createClient;
+    const engine = new ShoalEngine({ trackerUrls: ['sim://tracker'] }, { clock, fetch: origin.fetch, createTrackerClient });
     engine.setStreams({ manifestUrl: 'sim://origin/vod/master.m3u8', live: false, renditions: [{ id: renditionId, metadata: {}, segments: pieces.map(({ renditionId: _r, ...piece }) => ({ ...piece, durationSec: 2, startTimeSec: piece.startTimeSec! })) }] });
     // 30 s buffered before the pieces are needed: time enough that peers are preferred to the origin.
     engine.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: 30, activeRenditions: [] });
@@ -139,3 +142,21 @@ test('a live edge piece asked before the playlist refresh reached the engine is 
     teardown();
   }
 });
+
+for (const [lie, sizeLie] of [['1,000 bytes', () => 1_000], ['its true size + 1', (size: number) => size + 1]] as const) {
+  test(`a live edge piece no playlist lists yet, announced by a peer as ${lie}: the viewer gets the origin's bytes, sized by its own request`, { timeout: 30_000 }, async () => {
+    const { clock, make, bytesOf, request, teardown } = setup();
+    try {
+      const [liar, viewer] = [make(sizeLie), make()];
+      await waitVirtual(clock, () => viewer.stats().peerCount === 1);
+      const edge = request(4, 4 * PIECE_BYTES, FILE_BYTES - 1);
+      await liar.loadSegment(edge);
+      await waitVirtual(clock, () => viewer.availability(edge) > 0 || viewer.stats().peerCount === 0);
+      const result = await viewer.loadSegment(edge);
+      assert.deepEqual(result.bytes, bytesOf(4 * PIECE_BYTES, FILE_BYTES - 1), 'exactly the requested range, 0 wrong bytes');
+      assert.equal(result.p2pBytes, 0, 'nothing taken from a holder whose size contradicts the request');
+    } finally {
+      teardown();
+    }
+  });
+}
