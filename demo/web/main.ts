@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const video = $<HTMLVideoElement>('video');
   const state: DemoState = {
     player, engine, instance: undefined, p2p, streamUrl, errors: [], stalls: 0, stalledMs: 0, stalledSinceMs: undefined, startupMs: undefined, p2pSegments: [], httpFragmentBytes: 0,
-    fragments: { requested: [], loaded: [], nonFatalErrors: {} },
+    fragments: { requested: [], loaded: [], nonFatalErrors: {}, failures: [] },
     integrityViolations: [], closedPeers: [], connectedPeers: [],
     quality: () => ({ latencySec: null, level: null }),
   };

@@ -21,6 +21,12 @@ export interface FragmentRecord {
   loaded: number[];
   /** Non-fatal hls.js errors by `details` (`fragLoadError`, `levelLoadError`...): retries, not failures. */
   nonFatalErrors: Record<string, number>;
+  /**
+   * What happened to main fragments around their failures, in order: `[msSincePageStart, sn, event]`, where
+   * event is `loading`, `loaded` or `error` (hls.js's fragLoadError or fragLoadTimeOut). Only fragments that
+   * failed at least once are kept, so a fault's retry schedule can be read against the plain page's.
+   */
+  failures: Array<[number, number, 'loading' | 'loaded' | 'error']>;
 }
 
 export interface DemoState {

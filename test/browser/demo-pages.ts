@@ -45,6 +45,8 @@ export interface FragmentRecord {
   requested: number[];
   loaded: number[];
   nonFatalErrors: Record<string, number>;
+  /** `[msSincePageStart, sn, event]` of fragments that failed at least once (demo/web/state.ts). */
+  failures: Array<[number, number, 'loading' | 'loaded' | 'error']>;
 }
 
 export interface PageReport {

@@ -8,6 +8,8 @@ export interface PageRow {
   run: string;
   label: string;
   report: PageReport;
+  /** The page's `performance.now()` when a fault began, if one did: the zero of `retryTimeline`. */
+  outageAtPageMs?: number;
 }
 
 /**
@@ -78,5 +80,30 @@ export function faultTable(faultFree: readonly PageRow[], faults: readonly PageR
     `# Shoal pages, faults vs fault-free: mean P2P share ${percent(free.share)} → ${percent(faulty.share)} (${ratio(faulty.share, free.share)}), ` +
       `stalls ${free.stalls} → ${faulty.stalls} (${ratio(faulty.stalls, free.stalls)}), stalled ${seconds(free.stalledMs)} s → ${seconds(faulty.stalledMs)} s`,
   );
+  return lines;
+}
+
+const EVENT_MARK = { loading: 'L', loaded: 'OK', error: 'x' } as const;
+
+/**
+ * Each page's retries of the fragments that failed, one line per page: `sn: x+0.0 L+1.0 x+1.1 … OK+9.8`
+ * (x error, L loading, OK loaded), seconds from the fault's start (else the page's first failure). Read against the plain page's
+ * line, it shows whether a Shoal page failed later or retried on another schedule than hls.js alone.
+ */
+export function retryTimeline(rows: readonly PageRow[]): string[] {
+  const lines: string[] = [];
+  for (const { run, label, report, outageAtPageMs } of rows) {
+    const events = report.fragments.failures;
+    if (events.length === 0) continue;
+    const firstMs = outageAtPageMs ?? events[0]![0];
+    const bySn = new Map<number, string[]>();
+    for (const [atMs, sn, event] of events) {
+      const list = bySn.get(sn) ?? [];
+      list.push(`${EVENT_MARK[event]}+${seconds(atMs - firstMs)}`);
+      bySn.set(sn, list);
+    }
+    const cells = [...bySn].map(([sn, list]) => `${sn}: ${list.join(' ')}`);
+    lines.push(`# ${run}, ${label}, retries: ${cells.join(' | ')}`);
+  }
   return lines;
 }

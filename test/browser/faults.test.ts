@@ -31,7 +31,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertPeerBytesMatchOrigin, currentTime, readReport, useDemoFixture, type PageReport } from './demo-pages';
 import { TrackerProcess } from './tracker-process';
-import { faultTable, missedFragments, type PageRow } from './fault-table';
+import { faultTable, missedFragments, retryTimeline, type PageRow } from './fault-table';
 
 const RUN_MS = 60_000;
 const SHOAL_VIEWERS = 4;
@@ -82,6 +82,8 @@ async function runSwarm(run: RunName, tracker: TrackerProcess): Promise<RunResul
   const log: string[] = [];
   const note = (what: string) => log.push(`${((Date.now() - startedMs) / 1000).toFixed(1)} s: ${what}`);
   let crashed: { page: Page; report: PageReport } | undefined;
+  /** Each page's `performance.now()` when the origin outage began, to read its retries against. */
+  const outageAtPageMs = new Map<Page, number>();
 
   if (run === 'faults') {
     await at(FAULT_SCHEDULE.trackerKilledAtMs);
@@ -94,6 +96,7 @@ async function runSwarm(run: RunName, tracker: TrackerProcess): Promise<RunResul
     const failedBefore = demo.origin.stats().outage.failedRequests;
     demo.origin.failWith({ status: OUTAGE_STATUS, durationMs: FAULT_SCHEDULE.originOutageMs, scope: 'segments' });
     note(`origin answers ${OUTAGE_STATUS} to every media segment for ${FAULT_SCHEDULE.originOutageMs / 1000} s`);
+    for (const page of [plain, ...shoal]) outageAtPageMs.set(page, await page.evaluate(() => performance.now()));
     await at(FAULT_SCHEDULE.viewerCrashedAtMs);
     note(`origin outage over: ${demo.origin.stats().outage.failedRequests - failedBefore} requests answered ${OUTAGE_STATUS}`);
     const page = shoal[0]!;
@@ -111,8 +114,8 @@ async function runSwarm(run: RunName, tracker: TrackerProcess): Promise<RunResul
   await viewers.closeAll();
 
   const labelOf = (page: Page) => (page === plain ? 'plain hls.js' : `Shoal page ${shoal.indexOf(page)}`);
-  const rows: PageRow[] = running.map((page, i) => ({ run, label: labelOf(page), report: survivors[i]! }));
-  if (crashed) rows.splice(1, 0, { run, label: `${labelOf(crashed.page)} (crashed)`, report: crashed.report });
+  const rows: PageRow[] = running.map((page, i) => ({ run, label: labelOf(page), report: survivors[i]!, outageAtPageMs: outageAtPageMs.get(page) }));
+  if (crashed) rows.splice(1, 0, { run, label: `${labelOf(crashed.page)} (crashed)`, report: crashed.report, outageAtPageMs: outageAtPageMs.get(crashed.page) });
   return {
     rows,
     survivors,
@@ -147,7 +150,7 @@ test('live swarm under faults: tracker killed and restarted, origin 5xx for 10 s
     const faultFree = await runSwarm('fault-free', tracker);
     const faults = await runSwarm('faults', tracker);
     const logLines = [...faultFree.log.map((line) => `# fault-free run, ${line}`), ...faults.log.map((line) => `# faults run, ${line}`)];
-    console.log([...logLines, ...faultTable(faultFree.rows, faults.rows)].join('\n'));
+    console.log([...logLines, ...faultTable(faultFree.rows, faults.rows), ...retryTimeline(faults.rows)].join('\n'));
 
     assertRun('fault-free', faultFree);
     assertRun('faults', faults);

@@ -7,6 +7,9 @@ function mainSequence(frag: Fragment): number | undefined {
   return frag.type === 'main' && typeof frag.sn === 'number' ? frag.sn : undefined;
 }
 
+/** Events kept in `FragmentRecord.failures` (a page in a long outage stops recording there). */
+const MAX_FAILURE_EVENTS = 200;
+
 export function recordFragments(hls: Hls, record: FragmentRecord): void {
   const once = (list: number[], seen: Set<number>, frag: Fragment): void => {
     const sn = mainSequence(frag);
@@ -16,9 +19,24 @@ export function recordFragments(hls: Hls, record: FragmentRecord): void {
   };
   const requested = new Set<number>();
   const loaded = new Set<number>();
-  hls.on(Hls.Events.FRAG_LOADING, (_event, { frag }) => once(record.requested, requested, frag));
-  hls.on(Hls.Events.FRAG_LOADED, (_event, { frag }) => once(record.loaded, loaded, frag));
+  const failed = new Set<number>();
+  const track = (frag: Fragment, event: 'loading' | 'loaded' | 'error'): void => {
+    const sn = mainSequence(frag);
+    if (sn === undefined) return;
+    if (event === 'error') failed.add(sn);
+    if (failed.has(sn) && record.failures.length < MAX_FAILURE_EVENTS) record.failures.push([Math.round(performance.now()), sn, event]);
+  };
+  hls.on(Hls.Events.FRAG_LOADING, (_event, { frag }) => {
+    once(record.requested, requested, frag);
+    track(frag, 'loading');
+  });
+  hls.on(Hls.Events.FRAG_LOADED, (_event, { frag }) => {
+    once(record.loaded, loaded, frag);
+    track(frag, 'loaded');
+  });
   hls.on(Hls.Events.ERROR, (_event, data) => {
-    if (!data.fatal) record.nonFatalErrors[data.details] = (record.nonFatalErrors[data.details] ?? 0) + 1;
+    if (data.fatal) return;
+    record.nonFatalErrors[data.details] = (record.nonFatalErrors[data.details] ?? 0) + 1;
+    if (data.frag && (data.details === Hls.ErrorDetails.FRAG_LOAD_ERROR || data.details === Hls.ErrorDetails.FRAG_LOAD_TIMEOUT)) track(data.frag, 'error');
   });
 }

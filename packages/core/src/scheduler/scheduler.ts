@@ -19,6 +19,8 @@ import type { StreamRegistry } from './stream-registry';
 
 /** While downloads run, decide again at least this often (to catch a P2P download falling behind). */
 export const SCHEDULER_TICK_MS = 250;
+/** Segments whose origin failure is remembered for the player's retry (policy rule 9); the oldest go first. */
+export const MAX_REMEMBERED_ORIGIN_FAILURES = 64;
 
 export interface SchedulerHooks {
   onLoaded(key: SegmentKey, result: LoadSegmentResult): void;
@@ -50,6 +52,8 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly options: SchedulerOptions;
   private readonly tasks = new Map<string, SegmentTask>();
+  /** Segments whose last origin request failed here, oldest first: the player's next request is a retry. */
+  private readonly originFailures = new Set<string>();
   private playback: PlaybackState | undefined;
   /** Media start of the segment the player asked for last: where it loads before anything is buffered. */
   private lastRequestedStartSec: number | undefined;
@@ -214,6 +218,7 @@ export class Scheduler {
       originLottery: lotteryDraw(this.options.peerId, segment),
       createdAtMs: this.options.clock.now(),
       download,
+      originFailed: this.originFailures.has(segmentKeyString(segment)),
     });
     this.tasks.set(segmentKeyString(segment), task);
     return task;
@@ -277,10 +282,19 @@ export class Scheduler {
     }
   }
 
+  /** Whether the segment's last origin request failed, for the player's retry (bounded: oldest forgotten). */
+  private rememberOriginFailure(id: string, failed: boolean): void {
+    this.originFailures.delete(id);
+    if (!failed) return;
+    this.originFailures.add(id);
+    if (this.originFailures.size > MAX_REMEMBERED_ORIGIN_FAILURES) this.originFailures.delete(this.originFailures.values().next().value!);
+  }
+
   /** A download settled: the player's waiters get its bytes (or its error), and the task is done. */
   private settled(task: SegmentTask, settlement: DownloadSettlement): void {
     const id = segmentKeyString(task.key);
     if (this.tasks.get(id) === task) this.tasks.delete(id);
+    this.rememberOriginFailure(id, !settlement.ok && settlement.error.source === 'http');
     if (settlement.ok) {
       const { bytes, source, p2pBytes, peerIds } = settlement.segment;
       const durationMs = this.options.clock.now() - task.createdAtMs;

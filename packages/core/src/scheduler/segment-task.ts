@@ -25,12 +25,15 @@ export class SegmentTask {
   requestedAtMs: number | undefined;
   /** Replaced by a fresh HTTP download when a step of this one threw (`Scheduler.recover`). */
   download: SegmentDownload;
+  /** This viewer's last origin request for the segment failed (an earlier task's): this one is a retry. */
+  readonly originFailed: boolean;
 
-  constructor(segment: Segment, options: { originLottery: number; createdAtMs: number; download: SegmentDownload }) {
+  constructor(segment: Segment, options: { originLottery: number; createdAtMs: number; download: SegmentDownload; originFailed?: boolean }) {
     this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };
     this.segment = segment;
     this.originLottery = options.originLottery;
     this.createdAtMs = options.createdAtMs;
+    this.originFailed = options.originFailed ?? false;
     this.requestedAtMs = undefined;
     this.download = options.download;
   }

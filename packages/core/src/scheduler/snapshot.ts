@@ -42,6 +42,8 @@ export interface TaskView {
   readonly originLottery: number;
   readonly createdAtMs: number;
   readonly requestedAtMs?: number | undefined;
+  /** This viewer's last origin request for the segment failed: the player's request is its retry. */
+  readonly originFailed?: boolean;
 }
 
 /** What the snapshot reads of the stream's segments. */
@@ -153,6 +155,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       originLottery: task.originLottery,
       wantedSinceAtMs: task.createdAtMs,
       ...(task.requestedByPlayer && task.requestedAtMs !== undefined ? { requestedSinceAtMs: task.requestedAtMs } : {}),
+      ...(task.originFailed ? { originFailed: true } : {}),
     });
   }
   return {

@@ -571,6 +571,38 @@ const CASES: Case[] = [
       { action: 'wait', key: key(1), reason: 'p2p-slots-full', untilAtMs: Infinity },
     ],
   },
+
+  // Rule 9: the player's retry after this viewer's origin request for the segment failed waits for nothing.
+  {
+    name: 'origin failed, live segment nobody holds, turn far off → HTTP at once (the retry is the player’s)',
+    snapshot: snapshot([segment(1, { originFailed: true })]),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-retry' }],
+  },
+  {
+    name: 'origin failed, another viewer fetching it (no byte yet) → HTTP at once, not a wait for its fetch',
+    snapshot: snapshot([segment(1, { originFailed: true, fetchingHolders: 2 })]),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-retry' }],
+  },
+  {
+    name: 'origin failed, VOD, inside the stagger window → HTTP at once',
+    snapshot: snapshot([segment(1, { originFailed: true })], { live: false }),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-retry' }],
+  },
+  {
+    name: 'origin failed, first peer on its way → HTTP at once, no first-peer wait',
+    snapshot: snapshot([segment(1, { originFailed: true, deadlineAtMs: NOW + 3_000 })], { swarmSize: 1, awaitingFirstPeer: true }),
+    expected: [{ action: 'http', key: key(1), reason: 'origin-retry' }],
+  },
+  {
+    name: 'origin failed, held by peers with time to spare → P2P still',
+    snapshot: snapshot([segment(1, { originFailed: true, deadlineAtMs: NOW + 10_000, holders: ['a'] })]),
+    expected: [{ action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a'] }],
+  },
+  {
+    name: 'origin failed, a prefetch (the player has not asked again) → waits as any prefetch',
+    snapshot: snapshot([segment(1, { originFailed: true, requestedByPlayer: false })]),
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: NOW + 16_110 }],
+  },
 ];
 
 describe('scheduler policy: decide()', () => {
