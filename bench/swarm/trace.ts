@@ -1,11 +1,12 @@
 /**
- * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME] [--integrity 0]`
+ * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME] [--integrity 0] [--outage AT_S,FOR_S]`
  *
  * A diagnostic, not a benchmark: N Shoal viewers of the demo (throttled like the swarm benchmark), and
  * for each one a timestamped log of what hls.js did (Shaka: the engine's side only) (manifest, playlists, level switches, fragment loads
  * with their stats) and what the engine decided (every decision it acted on, with its reason) and loaded
  * (source, peers). Writes `.bench/trace-<timestamp>.json` and prints, for every segment, its life across
- * viewers: who fetched it from the origin, when and why, and who relayed it from whom.
+ * viewers: who fetched it from the origin, when and why, and who relayed it from whom. `--outage 20,10`:
+ * the origin answers 503 to every media segment from 20 s after the first viewer joined, for 10 s.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,7 @@ const player = flag('--player', 'hlsjs');
 const integrity = flag('--integrity', '1');
 /** A demo stream by name (`liveTsByteRange`); default the player's plain live or VOD stream. */
 const stream = flag('--stream', `${vod ? 'vod' : 'live'}${player === 'shaka' ? 'Dash' : 'Ts'}`);
+const [outageAtSec, outageForSec] = flag('--outage', '').split(',').map(Number);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- installTrace runs in the page and patches untyped
    internals (RTCPeerConnection's prototype, the engine's private scheduler, hls.js event payloads) for a
@@ -83,6 +85,7 @@ function installTrace(): void {
           push('decision', { action: d.action, reason: d.reason, key: `${d.key.renditionId}#${d.key.segmentId}`, peers: d.peerIds?.length, nowMs });
       }
       engine.on('segment:loaded', (e: any) => push('loaded', { key: `${e.key.renditionId}#${e.key.segmentId}`, source: e.source, p2pBytes: e.p2pBytes, sizeBytes: e.sizeBytes, durationMs: Math.round(e.durationMs), peers: e.peerIds.map((p: string) => p.slice(-6)) }));
+      engine.on('segment:failed', (e: any) => push('failed', { key: `${e.key.renditionId}#${e.key.segmentId}`, code: e.error?.code }));
       engine.on('peer:connected', (e: any) => push('peer-connected', { peer: e.peerId.slice(-6) }));
       engine.on('peer:closed', (e: any) => push('peer-closed', { peer: e.peerId.slice(-6) }));
       push('peer-id', { peer: engine.peerId.slice(-6) });
@@ -147,6 +150,11 @@ async function main(): Promise<void> {
       const start = vod && vodStepSec > 0 ? `&start=${(i * vodStepSec) % VOD_START_WRAP_SEC}` : '';
       void page.goto(`${demo.url}/?player=${player}&stream=${stream}&test=1&p2p=${p2p}&integrity=${integrity}${start}`);
     }
+    if (outageAtSec !== undefined && outageForSec !== undefined && Number.isFinite(outageAtSec)) {
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + outageAtSec * 1000 - Date.now())));
+      demo.origin.failWith({ status: 503, durationMs: outageForSec * 1000, scope: 'segments' });
+      console.log(`origin outage: 503 for every media segment from ${outageAtSec} s for ${outageForSec} s`);
+    }
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + seconds * 1000 - Date.now())));
     const traces = await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as unknown as { shoalTrace: TraceEvent[] }).shoalTrace)));
     const outDir = fileURLToPath(new URL('../../.bench', import.meta.url));
@@ -170,7 +178,7 @@ function printSummary(t0: number, traces: TraceEvent[][]): void {
     const start = trace[0]?.t ?? t0;
     console.log(`\nviewer ${viewer} (joined ${s(start)} s)`);
     for (const e of trace) {
-      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking' || e.kind.startsWith('rtc-')) {
+      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'failed' || e.kind === 'hls-error' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking' || e.kind.startsWith('rtc-')) {
         const { t, kind, ...rest } = e;
         console.log(`  ${s(t)} +${String(t - start).padStart(5)} ${kind} ${JSON.stringify(rest)}`);
       }

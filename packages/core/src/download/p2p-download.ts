@@ -3,13 +3,13 @@
  * peer that holds the segment (so one segment is assembled from several peers at once), at most
  * `pipelineBlocks` outstanding per peer. A peer that closes, answers `absent` or times out loses only its
  * outstanding blocks, which go to the other peers. When no usable peer is left, or `stop()` is called,
- * the download ends incomplete and `missingRanges()` says exactly which bytes HTTP must still fetch.
+ * the download ends incomplete; the partial segment it fills says which bytes HTTP must still fetch.
  * A block is handed on whole, once all of it arrived; the receiver may take it, or refuse it as proven
  * wrong (integrity check): the block is then asked of another peer and its sender set aside.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
 import { ShoalError } from '../errors';
-import type { ByteRange, SegmentKey } from '../types';
+import type { SegmentKey } from '../types';
 import { BLOCK_BYTES } from '../wire/messages';
 import type { Peer } from '../swarm/peer';
 
@@ -27,6 +27,8 @@ export interface P2PDownloadOptions {
    * it took them — at once, or after an asynchronous check — false meaning the bytes are proven wrong.
    */
   onBlock: (peerId: string, offsetBytes: number, payload: Uint8Array) => boolean | Promise<boolean>;
+  /** Blocks held already (an earlier attempt's): never asked for. */
+  heldBlock?: (index: number) => boolean;
 }
 
 export interface P2PDownloadOutcome {
@@ -73,9 +75,15 @@ export class P2PDownload {
   constructor(options: P2PDownloadOptions) {
     this.options = options;
     this.state = new Array<BlockState>(Math.ceil(options.sizeBytes / BLOCK_BYTES)).fill(BlockState.Missing);
+    for (let block = 0; block < this.state.length; block++) {
+      if (options.heldBlock?.(block)) {
+        this.state[block] = BlockState.Done;
+        this.doneBlocks++;
+      }
+    }
     this.finished = new Promise((resolve) => (this.resolve = resolve));
     this.startedAtMs = options.clock.now();
-    if (this.state.length === 0) this.end('complete');
+    if (this.doneBlocks === this.state.length) this.end('complete');
   }
 
   /** Peer ids that delivered at least one block. */
@@ -107,20 +115,6 @@ export class P2PDownload {
   /** End now, cancelling outstanding requests; received blocks are kept. */
   stop(): void {
     this.end('incomplete');
-  }
-
-  /** Byte ranges (inclusive, within the segment) not received, merged. */
-  missingRanges(): ByteRange[] {
-    const ranges: ByteRange[] = [];
-    for (let block = 0; block < this.state.length; block++) {
-      if (this.state[block] === BlockState.Done) continue;
-      const startByte = block * BLOCK_BYTES;
-      const endByte = Math.min(startByte + BLOCK_BYTES, this.options.sizeBytes) - 1;
-      const last = ranges[ranges.length - 1];
-      if (last && last.endByte + 1 === startByte) last.endByte = endByte;
-      else ranges.push({ startByte, endByte });
-    }
-    return ranges;
   }
 
   /** Bytes received per second so far; undefined before the first byte. */

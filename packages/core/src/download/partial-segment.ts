@@ -4,7 +4,7 @@
  * and lets the Uploader wait for later bytes.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
-import type { SegmentKey } from '../types';
+import type { ByteRange, SegmentKey } from '../types';
 import { BLOCK_BYTES } from '../wire/messages';
 
 interface Waiter {
@@ -53,6 +53,20 @@ export class PartialSegment implements ServableSegment {
 
   get isFailed(): boolean {
     return this.failed;
+  }
+
+  /** Byte ranges (inclusive, within the segment) of the blocks not arrived yet, merged. */
+  missingRanges(): ByteRange[] {
+    const ranges: ByteRange[] = [];
+    for (let block = 0; block < this.blockDone.length; block++) {
+      if (this.blockDone[block]) continue;
+      const startByte = block * BLOCK_BYTES;
+      const endByte = Math.min(startByte + BLOCK_BYTES, this.sizeBytes) - 1;
+      const last = ranges[ranges.length - 1];
+      if (last && last.endByte + 1 === startByte) last.endByte = endByte;
+      else ranges.push({ startByte, endByte });
+    }
+    return ranges;
   }
 
   /** Whether block `index` has arrived (and, with an integrity manifest, was verified). */

@@ -45,6 +45,20 @@ export interface IntegrityViolation {
   blockIndex: number;
 }
 
+/**
+ * Whether the bytes peers did not deliver come over HTTP at once (the player waits for the segment), or
+ * the download goes back to idle, its bytes kept, for the scheduler to decide again: a prefetch has no
+ * right to the origin of its own (policy rules 3, 4 and 9 say when it has).
+ */
+export type HttpAfterPeers = () => boolean;
+
+/**
+ * A prefetch peers could not finish asks peers again no sooner than this: they were gone, busy (their
+ * uplink's queue full) or without the bytes yet, and asking at once only asks again (measured at the end
+ * of an origin outage: a viewer restarted one prefetch 74 times in 140 ms from its one busy holder).
+ */
+export const PREFETCH_P2P_RETRY_MS = 500;
+
 /** What every download of an engine shares. */
 export interface DownloadContext {
   clock: Clock;
@@ -134,11 +148,16 @@ export class SegmentDownload {
   /** The peers' copy failed the commitment check: this is the origin's, which settles who lied. */
   private refetchedAfterCommitments = false;
 
-  constructor(segment: Segment, context: DownloadContext, onSettled: (settlement: DownloadSettlement) => void) {
+  private readonly httpAfterPeers: HttpAfterPeers;
+  /** Clock ms before which a prefetch peers could not finish does not ask peers again (`PREFETCH_P2P_RETRY_MS`). */
+  private retryP2PAtMs: number | undefined;
+
+  constructor(segment: Segment, context: DownloadContext, onSettled: (settlement: DownloadSettlement) => void, httpAfterPeers: HttpAfterPeers = () => true) {
     this.key = { renditionId: segment.renditionId, segmentId: segment.segmentId };
     this.segment = segment;
     this.context = context;
     this.onSettled = onSettled;
+    this.httpAfterPeers = httpAfterPeers;
   }
 
   get state(): DownloadState {
@@ -158,6 +177,11 @@ export class SegmentDownload {
   /** Clock ms when the running P2P download started; undefined when none runs. */
   get p2pStartedAtMs(): number | undefined {
     return this.currentState === 'p2p' ? this.p2p?.startedAtMs : undefined;
+  }
+
+  /** Clock ms before which this prefetch does not ask peers again, after peers could not finish it. */
+  get p2pRetryAtMs(): number | undefined {
+    return this.retryP2PAtMs;
   }
 
   /** The running P2P download's rate; undefined when none runs or before its first byte. */
@@ -189,7 +213,7 @@ export class SegmentDownload {
     const { sizeBytes } = size;
     this.sizeIsHint = !size.fromOrigin;
     this.hintedBy = size.fromOrigin ? [] : usable.map(({ peer }) => peer);
-    this.partialOfSize(sizeBytes);
+    const partial = this.partialOfSize(sizeBytes);
     const { clock } = this.context;
     const download = new P2PDownload({
       key: this.key,
@@ -198,6 +222,7 @@ export class SegmentDownload {
       pipelineBlocks: this.context.pipelineBlocks,
       requestTimeoutMs: this.context.peerRequestTimeoutMs,
       onBlock: (peerId, offsetBytes, bytes) => this.receive({ source: 'p2p', peerId, offsetBytes, bytes }),
+      heldBlock: (index) => partial.hasBlock(index),
     });
     this.p2p = download;
     this.currentState = 'p2p';
@@ -212,8 +237,9 @@ export class SegmentDownload {
         return this.complete('p2p');
       }
       if (this.stopped) return;
+      if (!this.httpAfterPeers()) return this.backToIdle();
       // Peers could not finish it (gone, too slow): the rest over HTTP, only the missing bytes.
-      await this.runHttp(download.missingRanges());
+      await this.runHttp(partial.missingRanges());
     });
   }
 
@@ -232,9 +258,23 @@ export class SegmentDownload {
     }
   }
 
-  /** Fetch the whole segment over HTTP. */
+  /**
+   * Peers could not finish a prefetch: idle again, for the scheduler to decide. Bytes received stay (and
+   * stay announced); with none, peers hear it is not being fetched any more (else they would wait for it).
+   */
+  private backToIdle(): void {
+    this.currentState = 'idle';
+    this.retryP2PAtMs = this.context.clock.now() + PREFETCH_P2P_RETRY_MS;
+    if (this.partial && this.partial.availableBytes > 0) return;
+    this.partial?.fail();
+    this.partial = undefined;
+    this.context.holdings.abandoned(this.key);
+  }
+
+  /** Fetch the segment over HTTP: the whole, or what an earlier, unfinished peer download left missing. */
   startHttp(): void {
-    void this.runHttp(undefined);
+    const partial = this.partial;
+    void this.runHttp(partial && partial.availableBytes > 0 ? partial.missingRanges() : undefined);
   }
 
   /** Stop the P2P download; the bytes it did not deliver come over HTTP. */
@@ -313,6 +353,7 @@ export class SegmentDownload {
   /** Bytes that are good (verified, or no manifest applies): into the partial segment and the counters. */
   private accept(block: ReceivedBlock): void {
     this.partial?.received(block.offsetBytes, block.bytes);
+    this.announcePartial();
     const length = block.bytes.byteLength;
     if (block.source === 'p2p') {
       this.p2pBytes += length;
@@ -334,7 +375,6 @@ export class SegmentDownload {
   private async runHttp(ranges: ByteRange[] | undefined): Promise<void> {
     const verifier = this.verifierOf();
     if (verifier) {
-      this.partialOfSize(verifier.sizeBytes);
       for (const range of ranges ?? [{ startByte: 0, endByte: verifier.sizeBytes - 1 }]) {
         verifier.restartHttpBlocks(Math.floor(range.startByte / BLOCK_BYTES), Math.floor(range.endByte / BLOCK_BYTES));
       }
@@ -367,9 +407,11 @@ export class SegmentDownload {
     });
     this.http = http;
     this.currentState = 'http';
+    if (verifier) this.partialOfSize(verifier.sizeBytes);
     // Tell peers at once that we are fetching it (size 0 while unknown), so nobody else's origin turn
     // comes before they hear of it: the announce delay is one peer latency, not the origin's first byte.
-    if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: sizeBytes ?? 0 });
+    if (this.partial) this.announcePartial();
+    else if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: sizeBytes ?? 0 });
     let wholeBody: Uint8Array | undefined;
     try {
       wholeBody = await http.run();
@@ -480,8 +522,23 @@ export class SegmentDownload {
     this.partial?.fail(); // a partial of another size (a wrong hint): peers relaying from it look elsewhere
     const partial = new PartialSegment(this.key, sizeBytes, this.context.clock);
     this.partial = partial;
-    this.context.holdings.downloading(this.key, { sizeBytes, partial });
+    this.announcePartial();
     return partial;
+  }
+
+  /**
+   * Peers hear the partial's size once it has a source of bytes: the origin (HTTP runs) or a first byte
+   * received; until then size 0 ("fetching, no byte yet": they wait for it, and do not ask it for bytes).
+   * A relay with nothing yet is no source: relays of each other with no origin behind them (the fetcher
+   * they relayed failed) would otherwise ask each other for bytes none of them will get, until their
+   * timeouts (measured in an origin outage: three viewers in such a cycle for 2 s, the player's retry
+   * waiting on it).
+   */
+  private announcePartial(): void {
+    const partial = this.partial;
+    if (!partial) return;
+    const hasSource = this.http !== undefined || partial.availableBytes > 0;
+    this.context.holdings.downloading(this.key, { sizeBytes: hasSource ? partial.sizeBytes : 0, partial });
   }
 
   /**

@@ -11,7 +11,8 @@
  *    only a few viewers (k / N of them, by the segment's lottery draw) fetch from the origin at once; the
  *    others wait for it to appear in the swarm until HTTP plus the margin would no longer fit, then use HTTP.
  * 4. Look-ahead segments the player has not asked for come from peers, or from the origin only when this
- *    viewer is one of the rare segment's fetchers (so the swarm gets it); never from HTTP otherwise.
+ *    viewer is one of the rare segment's fetchers (so the swarm gets it); never from HTTP otherwise. One
+ *    that peers could not finish waits until `p2pRetryAtMs` before asking peers again.
  * 5. A peer download projected to miss its deadline is completed over HTTP (Range for the missing bytes),
  *    when HTTP would finish sooner and the segment may use HTTP (rule 3 or 4) — at the last moment HTTP
  *    for the missing bytes still makes the deadline with the margin, not before: until then peers go on.
@@ -31,7 +32,9 @@
  *    faster, else HTTP at once. The player's own retry schedule (hls.js backs off 1, 2, 4, 8 s) is then
  *    the plain player's: during an origin outage every viewer's fetches fail alike, and a wait for the
  *    swarm only delays the failure, pushing each retry later (measured: the fourth retry of a fragment
- *    came 1.6 s after a plain page's, past the fragment's time in the live window).
+ *    came 1.6 s after a plain page's, past the fragment's time in the live window). Such a segment is
+ *    never fetched ahead from the origin (no origin turn): only the player's retry asks it again, else a
+ *    failing origin would be asked in a loop, a failed prefetch making a new one.
  */
 import { DEFAULT_FIRST_PEER_WAIT_MS, DEFAULT_VOD_ORIGIN_STAGGER_MS, type ShoalConfig } from '../config';
 import type { SegmentKey } from '../types';
@@ -84,6 +87,8 @@ export interface SegmentSnapshot {
   requestedSinceAtMs?: number;
   /** This viewer's last origin request for it failed: the player's request is its retry (rule 9). */
   originFailed?: boolean;
+  /** Clock ms before which a prefetch peers could not finish waits before asking peers again (rule 4). */
+  p2pRetryAtMs?: number;
 }
 
 export interface SchedulerPolicyConfig {
@@ -288,6 +293,7 @@ function isRareFetcher(segment: SegmentSnapshot, context: Context): boolean {
   const { snapshot } = context;
   if (!snapshot.live || segment.holders.length > 0 || segment.partialHolders.length > 0) return false;
   if ((segment.fetchingHolders ?? 0) > 0) return false; // someone's turn came first: relay from it
+  if (segment.originFailed) return false; // rule 9: only the player's retry asks the origin again
   // Alone (or before the first peer connects) there is nobody to wait for: what the player asks for goes
   // to the origin at once, and nothing is fetched ahead for a swarm that is not there.
   if (snapshot.swarmSize <= 1) return segment.requestedByPlayer;
@@ -376,6 +382,9 @@ function p2pSource(segment: SegmentSnapshot, { snapshot }: Context): P2PSource |
 /** What to do with a segment nobody is downloading yet (rules 2–4), before slot limits. */
 function planIdle(segment: SegmentSnapshot, context: Context): Intent {
   const { nowMs, httpEstimate, live } = context.snapshot;
+  if (!segment.requestedByPlayer && segment.p2pRetryAtMs !== undefined && nowMs < segment.p2pRetryAtMs) {
+    return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilAtMs: segment.p2pRetryAtMs };
+  }
   const source = p2pSource(segment, context);
   if (source?.fits) {
     return { action: 'p2p', reason: source.viaPartial ? 'partial-fits' : 'p2p-fits', peerIds: source.peerIds };
@@ -393,7 +402,8 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
   if (isRareFetcher(segment, context)) return { action: 'http', reason: 'origin-fetcher' };
   if (!segment.requestedByPlayer) {
     if (source) return { action: 'p2p', reason: 'p2p-prefetch', peerIds: source.peerIds };
-    const turnMs = live && !anyoneFetching(segment) && context.snapshot.swarmSize > 1 ? originTurnMs(segment, context) : Infinity;
+    const hasTurn = live && !anyoneFetching(segment) && !segment.originFailed && context.snapshot.swarmSize > 1;
+    const turnMs = hasTurn ? originTurnMs(segment, context) : Infinity;
     return { action: 'wait', reason: 'prefetch-waiting-for-peers', untilAtMs: turnMs > nowMs ? turnMs : Infinity };
   }
   if (source) return { action: 'http', reason: 'p2p-too-slow' };

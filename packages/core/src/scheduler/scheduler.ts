@@ -165,10 +165,12 @@ export class Scheduler {
         this.act(task, decision);
       }
     }
-    // Tasks nobody wants and nothing runs for (seeked past, aborted prefetch) are dropped.
+    // Tasks nobody wants and nothing runs for (seeked past, aborted prefetch) are dropped, with any bytes
+    // an unfinished prefetch kept (peers hear they are not held).
     for (const task of this.tasks.values()) {
       if (task.state === 'idle' && !task.requestedByPlayer && !snapshot.segments.some((s) => segmentKeyString(s.key) === segmentKeyString(task.key))) {
         this.tasks.delete(segmentKeyString(task.key));
+        task.download.cancel();
       }
     }
     if (Number.isFinite(nextMs)) this.schedule(Math.max(nextMs, clock.now() + 20));
@@ -226,9 +228,19 @@ export class Scheduler {
 
   /** A download whose settlement counts only while it is its task's current one. */
   private newDownload(segment: Segment, task: () => SegmentTask): SegmentDownload {
-    const download: SegmentDownload = new SegmentDownload(segment, this.options.downloads, (settlement) => {
-      if (task().download === download) this.settled(task(), settlement);
-    });
+    const download: SegmentDownload = new SegmentDownload(
+      segment,
+      this.options.downloads,
+      (settlement) => {
+        if (task().download === download) this.settled(task(), settlement);
+      },
+      () => {
+        // Peers could not finish it: the rest over HTTP if the player waits, else the policy decides again.
+        if (task().requestedByPlayer) return true;
+        this.soon();
+        return false;
+      },
+    );
     return download;
   }
 

@@ -62,6 +62,10 @@ export class SegmentTask {
   get p2pStartedAtMs(): number | undefined {
     return this.download.p2pStartedAtMs;
   }
+
+  get p2pRetryAtMs(): number | undefined {
+    return this.download.p2pRetryAtMs;
+  }
 }
 
 /** A stable pseudo-random number in [0, 1) for (peer, segment): FNV-1a, so a viewer's draw never changes. */

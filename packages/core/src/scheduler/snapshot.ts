@@ -44,6 +44,8 @@ export interface TaskView {
   readonly requestedAtMs?: number | undefined;
   /** This viewer's last origin request for the segment failed: the player's request is its retry. */
   readonly originFailed?: boolean;
+  /** Clock ms before which a prefetch peers could not finish does not ask peers again. */
+  readonly p2pRetryAtMs?: number | undefined;
 }
 
 /** What the snapshot reads of the stream's segments. */
@@ -156,6 +158,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       wantedSinceAtMs: task.createdAtMs,
       ...(task.requestedByPlayer && task.requestedAtMs !== undefined ? { requestedSinceAtMs: task.requestedAtMs } : {}),
       ...(task.originFailed ? { originFailed: true } : {}),
+      ...(task.p2pRetryAtMs !== undefined && task.p2pRetryAtMs > nowMs ? { p2pRetryAtMs: task.p2pRetryAtMs } : {}),
     });
   }
   return {

@@ -599,9 +599,24 @@ const CASES: Case[] = [
     expected: [{ action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a'] }],
   },
   {
-    name: 'origin failed, a prefetch (the player has not asked again) → waits as any prefetch',
+    name: 'origin failed, a prefetch (the player has not asked again) → waits for peers, no origin turn',
     snapshot: snapshot([segment(1, { originFailed: true, requestedByPlayer: false })]),
-    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: NOW + 16_110 }],
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: Infinity }],
+  },
+  {
+    name: 'a prefetch peers could not finish, held by peers → waits until its retry time before asking them again',
+    snapshot: snapshot([segment(1, { requestedByPlayer: false, p2pRetryAtMs: NOW + 500, holders: ['a'] })]),
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: NOW + 500 }],
+  },
+  {
+    name: 'a segment peers could not finish, the player asks → no retry wait: peers at once',
+    snapshot: snapshot([segment(1, { p2pRetryAtMs: NOW + 500, holders: ['a'] })]),
+    expected: [{ action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a'] }],
+  },
+  {
+    name: 'origin failed, a prefetch whose turn has come (draw 0) → still no origin fetch',
+    snapshot: snapshot([segment(1, { originFailed: true, requestedByPlayer: false, originLottery: 0 })]),
+    expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: Infinity }],
   },
 ];
 

@@ -3,7 +3,8 @@
  * refuses every segment for a while. A viewer's first request for a new segment nobody holds waits for its
  * origin turn (another viewer may fetch it first); once its origin request failed, the player's retry is
  * the player's to time (policy rule 9): it goes to the origin at once, so the player sees each failure
- * when a plain player would, its backoff unchanged, and the retry after the outage gets the bytes.
+ * when a plain player would, its backoff unchanged, and the retry after the outage gets the bytes. The
+ * failing origin is asked once per player request, never by a prefetch.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +21,9 @@ const OUTAGE_MS = 20_000;
 const VIEWERS = 3;
 /** A request is "at once" when the origin sees it within this many virtual ms (one decision, no turn). */
 const AT_ONCE_MS = 5;
+const START_POSITION_SEC = 8;
+const BUFFERED_UNTIL_SEC = 20;
+const PLAYBACK_TICK_MS = 250;
 
 test('origin outage: the player’s retry of a failed segment goes to the origin at once, and after the outage gets it', { timeout: 60_000 }, async () => {
   const clock = new VirtualClock();
@@ -28,14 +32,21 @@ test('origin outage: the player’s retry of a failed segment goes to the origin
   const hub = new MemoryTrackerHub({ clock, link: { latencyMs: 10, bandwidthBytesPerSec: 4_000_000 } });
   const stop = clock.autoAdvance({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
   const renditionId = 'r';
-  // The live edge: 12 s of buffer before it plays, so a first request's origin turn falls seconds away.
+  // The live edge, 12 s of buffer ahead of the playhead: a first request's origin turn falls seconds away.
   const segment: Segment = { renditionId, segmentId: 10, url: 'sim://origin/live/10.ts', durationSec: 2, startTimeSec: 20 };
   const engines = Array.from({ length: VIEWERS }, () => {
     const engine = new ShoalEngine({ trackerUrls: ['sim://tracker'] }, { clock, fetch: origin.fetch, createTrackerClient: hub.createClient });
     engine.setStreams({ manifestUrl: 'sim://origin/live/master.m3u8', live: true, renditions: [{ id: renditionId, metadata: {}, segments: [{ ...segment, durationSec: 2, startTimeSec: 20 }] }] });
-    engine.setPlayback({ positionSec: 8, rate: 1, bufferedUntilSec: 20, activeRenditions: [renditionId] });
     return engine;
   });
+  // The players play on (their playhead reaches the segment 12 s from now, then they stall there).
+  const startedAtMs = clock.now();
+  const play = (): void => {
+    const positionSec = Math.min(BUFFERED_UNTIL_SEC, START_POSITION_SEC + (clock.now() - startedAtMs) / 1000);
+    for (const engine of engines) engine.setPlayback({ positionSec, rate: 1, bufferedUntilSec: BUFFERED_UNTIL_SEC, activeRenditions: [renditionId] });
+    playing = clock.setTimeout(play, PLAYBACK_TICK_MS);
+  };
+  let playing = clock.setTimeout(play, 0);
   const originTimes = () => origin.requestTimes.get(segment.url) ?? [];
   try {
     await waitVirtual(clock, () => engines.every((engine) => engine.stats().peerCount === VIEWERS - 1));
@@ -52,6 +63,9 @@ test('origin outage: the player’s retry of a failed segment goes to the origin
     }
     // After the outage, the retry gets the segment from the origin, at once, and peers can share it again.
     await waitVirtual(clock, () => clock.now() >= outageEndsAtMs, OUTAGE_MS);
+    // The failing origin was asked once per player request, as plain players would ask it: no prefetch of
+    // a failed segment, no peer download falling back to it.
+    assert.equal(originTimes().length, 2 * VIEWERS, `the origin saw one request per player request during the outage (${originTimes().length})`);
     const askedAtMs = clock.now();
     const before = originTimes().length;
     const loaded = await engines[0]!.loadSegment(segment);
@@ -65,6 +79,7 @@ test('origin outage: the player’s retry of a failed segment goes to the origin
     assert.equal(originTimes().length, originRequests, 'the origin served it once after the outage');
     assert.deepEqual(relayed.bytes, loaded.bytes);
   } finally {
+    clock.clearTimeout(playing);
     for (const engine of engines) engine.destroy();
     stop();
   }
