@@ -5,114 +5,38 @@
  * segment and settles once, with the bytes or with an error. The scheduler decides: it calls
  * `startP2P`, `startHttp`, `finishOverHttp` and `cancel`, and hears the outcome through `onSettled`.
  */
-import type { Clock } from '../clock/clock';
-import type { CommitmentContext } from '../commitments/commitment-context';
-import { commitmentVerdict, contradictedByOrigin } from '../commitments/commitment-verdict';
+import { judgeCommitments } from '../commitments/segment-commitments';
 import { ShoalError } from '../errors';
-import type { Holdings } from '../holdings/holdings';
-import type { HttpFetcher } from '../http/http-fetcher';
-import type { HttpEstimator, P2PEstimator } from '../scheduler/bandwidth-estimator';
-import type { OriginSizes } from '../sizes/origin-sizes';
 import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
 import { dropForWrongSize } from '../sizes/size-guard';
-import type { SegmentStorage } from '../storage/segment-storage';
 import { storageFailure } from '../storage/storage-failure';
 import type { Peer } from '../swarm/peer';
 import type { ByteRange, Segment, SegmentKey } from '../types';
 import { HttpDownload, type HttpChunk, type HttpSegmentSize } from './http-download';
-import type { IntegrityEntry } from '../integrity/integrity-manifest';
-import type { Sha256Base64 } from '../integrity/sha256';
 import { BLOCK_BYTES } from '../wire/messages';
 import { BlockVerifier } from './block-verifier';
 import { P2PDownload } from './p2p-download';
 import { PartialSegment } from './partial-segment';
+import {
+  PREFETCH_P2P_RETRY_MS,
+  type DownloadContext,
+  type DownloadSettlement,
+  type DownloadState,
+  type HttpAfterPeers,
+  type SegmentHolder,
+} from './download-context';
 
-/** The integrity manifest as a download asks it (`SegmentIntegrity`). */
-export interface IntegritySource {
-  entryFor(segment: Pick<Segment, 'url' | 'byteRange'>): IntegrityEntry | undefined;
-  /**
-   * No entry yet, but a manifest fetch that may bring it is running or scheduled (a live segment listed
-   * before this viewer's manifest caught up): its holders are worth waiting for, not bypassed over HTTP.
-   */
-  entryPending?(segment: Pick<Segment, 'url' | 'byteRange'>): boolean;
-  readonly sha256: Sha256Base64;
-}
-
-/** A block a peer sent that does not match the integrity manifest. */
-export interface IntegrityViolation {
-  peerId: string;
-  key: SegmentKey;
-  blockIndex: number;
-}
-
-/**
- * Whether the bytes peers did not deliver come over HTTP at once (the player waits for the segment), or
- * the download goes back to idle, its bytes kept, for the scheduler to decide again: a prefetch has no
- * right to the origin of its own (policy rules 3, 4 and 9 say when it has).
- */
-export type HttpAfterPeers = () => boolean;
-
-/**
- * A prefetch peers could not finish asks peers again no sooner than this: they were gone, busy (their
- * uplink's queue full) or without the bytes yet, and asking at once only asks again (measured at the end
- * of an origin outage: a viewer restarted one prefetch 74 times in 140 ms from its one busy holder).
- */
-export const PREFETCH_P2P_RETRY_MS = 500;
-
-/** What every download of an engine shares. */
-export interface DownloadContext {
-  clock: Clock;
-  fetcher: HttpFetcher;
-  httpTimeoutMs: number;
-  httpEstimator: HttpEstimator;
-  p2pEstimator: P2PEstimator;
-  /** Most blocks outstanding per peer. */
-  pipelineBlocks: number;
-  peerRequestTimeoutMs: number;
-  storage: SegmentStorage;
-  holdings: Holdings;
-  /** Segment sizes the origin stated (byte ranges, earlier responses); downloads add what responses say. */
-  sizes: OriginSizes;
-  /** Largest segment a peer's announced size may make us allocate (`ShoalConfig.maxSegmentBytes`). */
-  maxSegmentBytes: number;
-  /** Every received byte, once, by source: the engine's totals and `bytes:downloaded`. */
-  onDownloaded(source: 'http' | 'p2p', sizeBytes: number, peerId?: string): void;
-  /** The store refused a downloaded segment (`storage:warning`): it is delivered, only not held. */
-  onStorageWarning(error: ShoalError): void;
-  /**
-   * The stream's integrity manifest, when `integrityManifestUrl` is set: then every block is verified, and
-   * a segment it has no entry for is fetched over HTTP only.
-   */
-  integrity?: IntegritySource;
-  /** A peer sent a block proven wrong: the engine drops it and never takes it back. */
-  onIntegrityViolation(violation: IntegrityViolation): void;
-  /**
-   * Without a manifest entry: segments assembled from peer bytes are checked against their holders'
-   * commitments, and every stored segment is hashed for our own. Undefined when this page cannot hash:
-   * peer bytes are then unverified and our announcements uncommitted.
-   */
-  commitments?: CommitmentContext;
-}
-
-/** `idle`: nothing runs; `p2p`/`http`: that download runs; `done`: every byte is here (being stored). */
-export type DownloadState = 'idle' | 'p2p' | 'http' | 'done';
-
-export interface DownloadedSegment {
-  bytes: Uint8Array;
-  /** `p2p` when peers delivered any of it (HTTP may have completed it). */
-  source: 'http' | 'p2p';
-  p2pBytes: number;
-  /** Peer ids that delivered at least one block. */
-  peerIds: string[];
-}
-
-export type DownloadSettlement = { ok: true; segment: DownloadedSegment } | { ok: false; error: ShoalError };
-
-/** A peer that announced the segment, with the size it announced (0: it has no byte yet). */
-export interface SegmentHolder {
-  peer: Peer;
-  held: { sizeBytes: number };
-}
+export {
+  PREFETCH_P2P_RETRY_MS,
+  type DownloadContext,
+  type DownloadedSegment,
+  type DownloadSettlement,
+  type DownloadState,
+  type HttpAfterPeers,
+  type IntegritySource,
+  type IntegrityViolation,
+  type SegmentHolder,
+} from './download-context';
 
 /** Bytes received for the segment, from a peer or from the origin. */
 type ReceivedBlock =
@@ -423,7 +347,7 @@ export class SegmentDownload {
     }
     if (this.http !== http) return;
     this.http = undefined;
-    if (verifier) return this.afterVerifiedHttp(verifier);
+    if (verifier) return this.afterVerifiedHttp();
     if (!this.partial && wholeBody) {
       // No Content-Length: its chunks passed `receive` with no partial to go to; the whole body is the segment.
       this.context.sizes.learned(this.key, wholeBody.byteLength, 'http-body');
@@ -481,28 +405,14 @@ export class SegmentDownload {
    * verified. Blocks that failed are the origin's bytes contradicting the origin's manifest (a cache
    * serving a stale or damaged copy): fetched once more, then the load fails with `integrity-mismatch`.
    */
-  private async afterVerifiedHttp(verifier: BlockVerifier): Promise<void> {
+  private async afterVerifiedHttp(): Promise<void> {
     while (this.httpChecks.size > 0) await Promise.all([...this.httpChecks]);
     if (this.stopped || !this.partial) return;
-    const missing = this.missingBlockRanges(verifier);
+    const missing = this.partial.missingRanges();
     if (missing.length === 0) return this.complete(this.p2pBytes > 0 ? 'p2p' : 'http');
     if (this.httpRefetched) return this.fail(mismatch(`${this.segment.url}: origin bytes do not match the integrity manifest`));
     this.httpRefetched = true;
     await this.runHttp(missing);
-  }
-
-  /** Ranges (inclusive, within the segment) of blocks not verified yet, merged. */
-  private missingBlockRanges(verifier: BlockVerifier): ByteRange[] {
-    const ranges: ByteRange[] = [];
-    for (let block = 0; block < verifier.blockCount; block++) {
-      if (this.partial?.hasBlock(block)) continue;
-      const startByte = block * BLOCK_BYTES;
-      const endByte = startByte + verifier.blockLengthBytes(block) - 1;
-      const last = ranges[ranges.length - 1];
-      if (last && last.endByte + 1 === startByte) last.endByte = endByte;
-      else ranges.push({ startByte, endByte });
-    }
-    return ranges;
   }
 
   /** The segment's verifier, made once its integrity entry is known (undefined without a manifest or entry). */
@@ -580,20 +490,9 @@ export class SegmentDownload {
     if (!commitments) return { digest: undefined };
     const digest = await commitments.sha256(bytes).catch(() => undefined);
     if (digest === undefined || this.stopped) return { digest };
-    const holders = commitments.holdersOf(this.key);
-    if (this.p2pBytes === 0) {
-      if (this.refetchedAfterCommitments) for (const peerId of contradictedByOrigin(digest, holders)) commitments.onProven(peerId, this.key);
-      return { digest };
-    }
-    const senders = [...this.peerIds].map((peerId) => ({ peerId, sha256Base64: holders.find((holder) => holder.peerId === peerId)?.sha256Base64 }));
-    const soleSender = senders.length === 1 && this.originBytes === 0;
-    const holderCommitments = holders.flatMap(({ sha256Base64 }) => (sha256Base64 === undefined ? [] : [sha256Base64]));
-    const verdict = commitmentVerdict({ digestBase64: digest, senders, holderCommitments, soleSender });
-    if (verdict.kind === 'verified') commitments.trust.verified([...this.peerIds], soleSender);
-    if (verdict.kind !== 'rejected') return { digest };
-    commitments.trust.blame(verdict.blamedPeerIds);
-    for (const peerId of verdict.provenPeerIds) commitments.onProven(peerId, this.key);
-    commitments.onSuspect(this.key, verdict.blamedPeerIds, verdict.reason === 'conflict' ? 'commitment-conflict' : 'commitment-mismatch');
+    const { p2pBytes, originBytes } = this;
+    const assembled = { key: this.key, digestBase64: digest, p2pBytes, peerIds: [...this.peerIds], originBytes, refetchedAfterRejection: this.refetchedAfterCommitments };
+    if (judgeCommitments(commitments, assembled) === 'accept') return { digest };
     this.refetchedAfterCommitments = true;
     this.wholeOverHttp();
     return 'refetching';
