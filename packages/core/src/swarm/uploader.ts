@@ -14,6 +14,13 @@
  * (`UplinkEstimator`) and answers `absent` (`busy`) to a request that would wait behind more than
  * `MAX_UPLOAD_BACKLOG_MS` of bytes already promised: the requester takes those bytes from another peer or
  * the origin at once, instead of timing out on them seconds later.
+ *
+ * Held back, not pushed (issue 18): bytes handed to a transport are committed — a `cancel` can no longer
+ * take them back — so all connections together hold at most `SEND_AHEAD_MS` of the measured uplink
+ * (`sendBudgetBytes`); the rest of the backlog waits in the request queues, where a cancel removes it
+ * unsent. With one 1 MiB buffer per connection on one shared home uplink, a block asked of a busy peer and
+ * then asked elsewhere was sent twice: in the simulator 40% of all uploaded bytes arrived for requests
+ * their receiver had already cancelled.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
 import { ShoalError } from '../errors';
@@ -41,6 +48,18 @@ export const UPLOAD_HIGH_WATER_MARK_BYTES = 1024 * 1024;
  */
 export const MAX_UPLOAD_BACKLOG_MS = 2_500;
 
+/**
+ * All connections together hold at most this much of the measured uplink in their send buffers: enough
+ * to keep the line busy between two looks, little enough that a cancelled request's bytes were not sent.
+ */
+export const SEND_AHEAD_MS = 200;
+/** The send budget before the uplink is measured (and its floor): four blocks. */
+export const MIN_SEND_BUDGET_BYTES = 4 * BLOCK_BYTES;
+/** Longest sleep before looking at the buffers again when over budget. */
+const MAX_TURN_WAIT_MS = 250;
+/** The sleep when over budget before the uplink is measured. */
+const UNMEASURED_TURN_WAIT_MS = 10;
+
 /** What this viewer may serve (the engine's `Holdings`). */
 export interface ServableSource {
   /** A held segment, complete or still arriving; undefined when not held. */
@@ -61,6 +80,8 @@ export interface UploaderOptions {
 interface PeerQueue {
   /** Requests not finished yet, in arrival order (the one being served included). */
   outstanding: Map<number, RequestMessage>;
+  /** Each outstanding request's place in the arrival order of every peer's requests. */
+  arrival: Map<number, number>;
   outstandingBytes: number;
   serving: boolean;
   bucket: TokenBucket;
@@ -72,6 +93,12 @@ interface PeerQueue {
   detach: () => void;
 }
 
+interface SendWaiter {
+  arrival: number;
+  queue: PeerQueue;
+  resolve: () => void;
+}
+
 export class Uploader {
   private readonly options: UploaderOptions;
   private readonly queues = new Map<Peer, PeerQueue>();
@@ -79,6 +106,10 @@ export class Uploader {
   private readonly uplink = new UplinkEstimator();
   /** Payload bytes handed to transports since the start (the uplink estimator's counter). */
   private sentBytes = 0;
+  private nextArrival = 0;
+  /** Blocks waiting for their turn on the uplink, earliest-asked first (`sendTurn`). */
+  private readonly waiters: SendWaiter[] = [];
+  private turnTimer: TimerHandle | undefined;
 
   constructor(options: UploaderOptions) {
     this.options = options;
@@ -91,6 +122,7 @@ export class Uploader {
       if (!this.admit(peer, queue, request)) return;
       if (this.backlogTooLong(request.lengthBytes)) return peer.sendAbsent(request.requestId, 'busy');
       queue.outstanding.set(request.requestId, request);
+      queue.arrival.set(request.requestId, this.nextArrival++);
       queue.outstandingBytes += request.lengthBytes;
       void this.serve(peer, queue);
     };
@@ -99,6 +131,7 @@ export class Uploader {
     const onClosed = (): void => this.detach(peer);
     const queue: PeerQueue = {
       outstanding: new Map(),
+      arrival: new Map(),
       outstandingBytes: 0,
       headSentBytes: 0,
       serving: false,
@@ -123,6 +156,7 @@ export class Uploader {
     queue.detach();
     queue.detached = true;
     queue.outstanding.clear();
+    queue.arrival.clear();
     queue.outstandingBytes = 0;
     this.queues.delete(peer);
     queue.wake?.();
@@ -130,6 +164,8 @@ export class Uploader {
 
   destroy(): void {
     for (const peer of [...this.queues.keys()]) this.detach(peer);
+    this.options.clock.clearTimeout(this.turnTimer);
+    this.turnTimer = undefined;
   }
 
   /** Requests not finished for `peer` (tests and the README's bound): count and bytes. */
@@ -181,6 +217,7 @@ export class Uploader {
     if (!request) return;
     if (queue.outstanding.keys().next().value === requestId) queue.headSentBytes = 0;
     queue.outstanding.delete(requestId);
+    queue.arrival.delete(requestId);
     queue.outstandingBytes -= request.lengthBytes;
   }
 
@@ -220,6 +257,8 @@ export class Uploader {
       const blockBytes = blockEndExclusive - offset;
       await this.tokens(queue, blockBytes);
       if (!live()) return;
+      await this.sendTurn(queue, queue.arrival.get(request.requestId) ?? Infinity);
+      if (!live()) return this.grantTurns();
       queue.bucket.take(blockBytes);
       this.totalBucket.take(blockBytes);
       const payload = segment.bytes.subarray(offset, blockEndExclusive);
@@ -228,7 +267,59 @@ export class Uploader {
       this.sentBytes += payload.byteLength;
       this.observeUplink();
       this.options.onUploaded(peer.id, payload.byteLength);
+      this.grantTurns();
     }
+  }
+
+  /** The most bytes all connections' send buffers may hold together before another block is handed over. */
+  private sendBudgetBytes(): number {
+    const rate = this.uplink.bytesPerSec;
+    return rate === undefined ? MIN_SEND_BUDGET_BYTES : Math.max(MIN_SEND_BUDGET_BYTES, (rate * SEND_AHEAD_MS) / 1000);
+  }
+
+  /**
+   * Waits for this block's turn on the uplink: the connections' send buffers together under the send
+   * budget, and no block waiting that was asked for earlier (by any peer). Requests are served in the
+   * order they arrived, across peers: the first requester of a segment gets it whole at the line's full
+   * rate (and can relay it on) before the next, rather than every requester getting a share of the line
+   * and all of them finishing last.
+   */
+  private sendTurn(queue: PeerQueue, arrival: number): Promise<void> {
+    if (queue.detached) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter: SendWaiter = { arrival, queue, resolve };
+      let at = this.waiters.length;
+      while (at > 0 && this.waiters[at - 1]!.arrival > arrival) at--;
+      this.waiters.splice(at, 0, waiter);
+      queue.wake = () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        queue.wake = undefined;
+        resolve();
+      };
+      this.grantTurns();
+    });
+  }
+
+  /** Wakes the earliest waiting block if the send buffers have room; else looks again once they drained some. */
+  private grantTurns(): void {
+    if (this.waiters.length === 0) return;
+    const overBytes = this.observeUplink() - this.sendBudgetBytes();
+    if (overBytes < 0) {
+      const first = this.waiters.shift()!;
+      first.queue.wake = undefined;
+      first.resolve();
+      return;
+    }
+    if (this.turnTimer !== undefined) return;
+    // Until the line is measured, look often: a long sleep would let it run dry, and a line that runs
+    // dry is never measured (the estimator takes only busy intervals).
+    const rate = this.uplink.bytesPerSec;
+    const waitMs = rate === undefined ? UNMEASURED_TURN_WAIT_MS : Math.min(MAX_TURN_WAIT_MS, Math.max(1, (overBytes / Math.max(rate, 1)) * 1000));
+    this.turnTimer = this.options.clock.setTimeout(() => {
+      this.turnTimer = undefined;
+      this.grantTurns();
+    }, waitMs);
   }
 
   /** Waits until both the peer's and the total bucket hold `sizeBytes` (or the peer goes). */
