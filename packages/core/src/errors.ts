@@ -12,6 +12,8 @@ export type ShoalErrorCode =
   | 'peer-timeout'
   | 'peer-closed'
   | 'peer-absent'
+  /** A peer refused a request for now (`absent`, reason `busy`): its uplink is full; what it accepted still comes. */
+  | 'peer-busy'
   /** A peer announced a segment size the origin contradicts (byte range, Content-Length/-Range, manifest). */
   | 'peer-wrong-size'
   /** A peer went past one of its caps (`limit` says which, `limits/peer-limits.ts`): it is dropped. */

@@ -5,13 +5,17 @@
  * outstanding blocks, which go to the other peers. When no usable peer is left, or `stop()` is called,
  * the download ends incomplete; the partial segment it fills says which bytes HTTP must still fetch.
  * A block is handed on whole, once all of it arrived; the receiver may take it, or refuse it as proven
- * wrong (integrity check): the block is then asked of another peer and its sender set aside.
+ * wrong (integrity check): the block is then asked of another peer and its sender set aside. A peer that
+ * answers `busy` is asked for nothing more, but what it accepted still comes.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
 import { ShoalError } from '../errors';
 import type { SegmentKey } from '../types';
 import { BLOCK_BYTES } from '../wire/messages';
 import type { Peer } from '../swarm/peer';
+
+/** A holder's next unstarted blocks that may already be on the wire: never moved to another peer. */
+export const IN_FLIGHT_GUESS_BLOCKS = 2;
 
 export interface P2PDownloadOptions {
   key: SegmentKey;
@@ -142,11 +146,22 @@ export class P2PDownload {
   /**
    * A peer joining a running download takes its share of the blocks asked of the others that have not
    * started arriving (the last ones: a busy holder's queue serves them last), so a holder that appeared
-   * late is not left idle while the first ones queue every block.
+   * late is not left idle while the first ones queue every block. Each holder keeps its next
+   * `IN_FLIGHT_GUESS_BLOCKS` unstarted blocks: it serves a peer's requests in order, so those may be on
+   * the wire already, and a cancel cannot take back bytes sent (they would cross the uplink twice).
    */
   private shareUnstartedBlocks(peer: Peer): void {
     if (!this.canRequestFrom(peer)) return;
-    const unstarted = [...this.inFlight].filter(([, flight]) => !flight.started).map(([block]) => block).sort((a, b) => a - b);
+    const kept = new Map<Peer, number>();
+    const unstarted = [...this.inFlight]
+      .filter(([, flight]) => !flight.started)
+      .sort(([a], [b]) => a - b)
+      .filter(([, flight]) => {
+        const keptBlocks = kept.get(flight.peer) ?? 0;
+        kept.set(flight.peer, keptBlocks + 1);
+        return keptBlocks >= IN_FLIGHT_GUESS_BLOCKS;
+      })
+      .map(([block]) => block);
     const share = Math.min(this.options.pipelineBlocks, Math.floor(unstarted.length / this.peers.length));
     for (const block of unstarted.slice(unstarted.length - share)) {
       const flight = this.inFlight.get(block)!;
@@ -193,7 +208,10 @@ export class P2PDownload {
         if (!isCurrent()) return;
         this.settle(block);
         this.state[block] = BlockState.Missing;
-        this.setAside(peer, error);
+        // Busy: its uplink is full for now. What it accepted before still comes (cancelling those would
+        // waste bytes it may have sent already); it is only asked for nothing more.
+        if (error.code === 'peer-busy') this.retire(peer, error);
+        else this.setAside(peer, error);
       },
     });
     const timer = this.options.clock.setTimeout(() => {
@@ -233,19 +251,24 @@ export class P2PDownload {
     this.outstandingPerPeer.set(flight.peer.id, Math.max(0, (this.outstandingPerPeer.get(flight.peer.id) ?? 1) - 1));
   }
 
-  /** Stop using a peer for this segment: cancel its other blocks and hand them to the rest. */
-  private setAside(peer: Peer, error: ShoalError | undefined): void {
+  /** Ask a peer for no more blocks of this segment, leaving the ones it accepted running. */
+  private retire(peer: Peer, error: ShoalError | undefined): void {
     if (error) this.lastError = error;
     this.setAsideIds.add(peer.id);
     const index = this.peers.indexOf(peer);
     if (index >= 0) this.peers.splice(index, 1);
+    this.pump();
+  }
+
+  /** Stop using a peer for this segment: cancel its other blocks and hand them to the rest. */
+  private setAside(peer: Peer, error: ShoalError | undefined): void {
     for (const [block, flight] of [...this.inFlight]) {
       if (flight.peer !== peer) continue;
       peer.cancel(flight.requestId);
       this.settle(block);
       this.state[block] = BlockState.Missing;
     }
-    this.pump();
+    this.retire(peer, error);
   }
 
   private end(how: 'complete' | 'incomplete'): void {

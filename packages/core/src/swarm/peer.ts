@@ -310,7 +310,8 @@ export class Peer extends EventEmitter<PeerEvents> {
         const request = this.pending.get(message.requestId);
         if (!request) return; // answered a request we already cancelled
         this.pending.delete(message.requestId);
-        request.handlers.onFail(new ShoalError('peer-absent', `Peer cannot serve: ${message.reason}`, { source: 'p2p' }));
+        const code = message.reason === 'busy' ? 'peer-busy' : 'peer-absent';
+        request.handlers.onFail(new ShoalError(code, `Peer cannot serve: ${message.reason}`, { source: 'p2p' }));
         return;
       }
       case 'choke':
