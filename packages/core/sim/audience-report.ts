@@ -31,6 +31,12 @@ export interface ViewerRecord {
   errorMessages: string[];
 }
 
+/** `--reasons`: decisions acted on, and origin bytes, by `action:reason`. */
+export interface ReasonTally {
+  decisions: Record<string, number>;
+  originBytes: Record<string, number>;
+}
+
 export interface OriginTally {
   requests: number;
   bytes: number;
@@ -66,6 +72,7 @@ export interface AudienceResult {
   neverPlayed: number;
   wallSec: number;
   peakRssMB: number;
+  reasons?: ReasonTally;
 }
 
 export interface SummaryInput {
@@ -77,6 +84,7 @@ export interface SummaryInput {
   simulatedSec: number;
   wallSec: number;
   peakRssBytes: number;
+  reasons?: ReasonTally;
 }
 
 function quantile(values: number[], q: number): number {
@@ -128,6 +136,7 @@ export function summarise(input: SummaryInput): AudienceResult {
     neverPlayed: records.length - startups.length,
     wallSec: input.wallSec,
     peakRssMB: input.peakRssBytes / 2 ** 20,
+    ...(input.reasons ? { reasons: input.reasons } : {}),
   };
 }
 
@@ -161,6 +170,18 @@ export function formatResult(r: AudienceResult): string {
       : []),
     `errors           ${r.errors}${r.errorSamples.length > 0 ? ` (${r.errorSamples.join('; ')})` : ''}`,
     `simulator        ${r.wallSec.toFixed(1)} s wall, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
+    ...(r.reasons ? formatReasons(r.reasons) : []),
   ];
   return lines.join('\n');
+}
+
+function formatReasons(reasons: ReasonTally): string[] {
+  const byCount = (table: Record<string, number>): Array<[string, number]> => Object.entries(table).sort((a, b) => b[1] - a[1]);
+  const originTotal = Object.values(reasons.originBytes).reduce((a, b) => a + b, 0);
+  return [
+    'decisions acted on (action:reason)',
+    ...byCount(reasons.decisions).map(([why, n]) => `  ${String(n).padStart(8)}  ${why}`),
+    'origin bytes by the segment\'s last decision',
+    ...byCount(reasons.originBytes).map(([why, bytes]) => `  ${mb(bytes).padStart(10)}  ${((100 * bytes) / Math.max(1, originTotal)).toFixed(1).padStart(5)}%  ${why}`),
+  ];
 }

@@ -13,7 +13,8 @@ import type { ShoalConfig } from '../src/config';
 import { ShoalEngine } from '../src/engine';
 import type { SegmentDescription } from '../src/scheduler/stream-registry';
 import { MemoryAccessLink } from '../src/transport/memory-transport';
-import { summarise, type AudienceResult, type ViewerRecord } from './audience-report';
+import type { Decision } from '../src/scheduler/policy';
+import { summarise, type AudienceResult, type ReasonTally, type ViewerRecord } from './audience-report';
 import { MemoryTrackerHub, type TrackerModel } from './memory-tracker';
 import { NetworkModel, type NetworkModelOptions, type ViewerNetwork } from './network-model';
 import { sharedNodeSha256 } from './node-sha256';
@@ -43,6 +44,11 @@ export interface AudienceOptions {
   tracker: TrackerModel;
   trackerUrls: string[];
   config: Partial<ShoalConfig>;
+  /**
+   * Tally the engines' decisions by action and reason, and the origin's bytes by the reason of the last
+   * decision on that segment before the request (`--reasons`): where the origin's bytes go, and why.
+   */
+  reasons: boolean;
 }
 
 /** Seconds: a flash crowd arrives within a minute. */
@@ -77,6 +83,7 @@ export const DEFAULT_AUDIENCE: Readonly<AudienceOptions> = Object.freeze({
   tracker: Object.freeze({ announceIntervalMs: 120_000, maxNumwant: 50, peerTtlMs: 240_000, reportSwarmSize: false }),
   trackerUrls: ['sim://tracker-a'],
   config: {},
+  reasons: false,
 });
 
 export async function runAudience(partial: Partial<AudienceOptions> = {}): Promise<AudienceResult> {
@@ -129,6 +136,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
   }));
 
   const records: ViewerRecord[] = [];
+  const reasons: ReasonTally = { decisions: {}, originBytes: {} };
   // One copy of each segment's bytes for every viewer's origin (they are a function of the URL).
   const originContent = new OriginContent();
   // Every viewer hashes the segments it completes: each digest is computed once for all of them.
@@ -173,6 +181,14 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
           isAvailable: (url) => parse(url)[1] <= producedUpTo(),
           content: originContent,
         });
+        // `--reasons`: the last decision the engine acted on per segment (a viewer plays one rendition).
+        const lastReason = options.reasons ? new Map<number, string>() : undefined;
+        const onDecision = (decision: Decision): void => {
+          if (decision.action === 'wait' || !lastReason) return;
+          const why = `${decision.action}:${decision.reason}`;
+          lastReason.set(decision.key.segmentId, why);
+          reasons.decisions[why] = (reasons.decisions[why] ?? 0) + 1;
+        };
         const fetch: typeof viewerOrigin.fetch = (url, init) => {
           const [r, n] = parse(url);
           origin.requests++;
@@ -181,12 +197,16 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
           const range = /^bytes=(\d+)-(\d+)$/.exec(init.headers['Range'] ?? '');
           const bytes = range ? Number(range[2]) - Number(range[1]) + 1 : renditionSizes[r]!;
           origin.bytes += bytes;
+          if (lastReason) {
+            const why = afterPeers(lastReason.get(n));
+            reasons.originBytes[why] = (reasons.originBytes[why] ?? 0) + bytes;
+          }
           origin.bytesByWindow.set(window, (origin.bytesByWindow.get(window) ?? 0) + bytes);
           return viewerOrigin.fetch(url, init);
         };
         const engine = new ShoalEngine(
           { trackerUrls: options.trackerUrls, p2pEnabled: options.p2p, ...options.config },
-          { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256, shareSegmentBytes: segmentBytes.share },
+          { clock, peerId, fetch, createTrackerClient: hub.createClient, sha256, shareSegmentBytes: segmentBytes.share, ...(lastReason ? { onDecision } : {}) },
         );
         engine.on('segment:failed', ({ error }) => {
           record.errors++;
@@ -223,5 +243,15 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
     simulatedSec: options.durationSec,
     wallSec: (performance.now() - wallStartMs) / 1000,
     peakRssBytes,
+    ...(options.reasons ? { reasons } : {}),
   });
+}
+
+/**
+ * An origin request whose segment's last decision was a peer download: the peers could not finish it
+ * (all busy, gone, or without the bytes) and the download took the rest from the origin on its own.
+ */
+function afterPeers(why: string | undefined): string {
+  if (why === undefined) return 'none';
+  return why.startsWith('p2p:') ? `peers-could-not-finish (${why})` : why;
 }

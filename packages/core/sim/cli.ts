@@ -5,7 +5,11 @@
  *   --viewers N  --duration SEC  --seed N  --mode live|vod  --flash  --arrival-window SEC  --watch-mean SEC
  *   --renditions 800,1600,3000 (kbit/s)  --segment-duration SEC (2)  --no-p2p  --trackers url,url  --partitions N
  *   --mobile-share X  --uplink-share X  --unconnectable X (share of pairs)  --json
+ *   --reasons (the engines' decisions, and the origin's bytes by the decision behind each request)
+ *   --help
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatResult } from './audience-report';
 import { DEFAULT_AUDIENCE, runAudience, type AudienceOptions } from './audience-simulation';
@@ -28,8 +32,17 @@ const { values } = parseArgs({
     'uplink-share': { type: 'string' },
     unconnectable: { type: 'string' },
     json: { type: 'boolean' },
+    reasons: { type: 'boolean' },
+    help: { type: 'boolean' },
   },
 });
+
+if (values.help) {
+  // The flag list is this file's header.
+  const header = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]!;
+  console.log(header.replace(/^\/\*\*\n/, '').replace(/^ \* ?/gm, '').trim());
+  process.exit(0);
+}
 
 const num = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
 const options: Partial<AudienceOptions> = { network: {} };
@@ -47,6 +60,7 @@ if (values.trackers) options.trackerUrls = values.trackers.split(',');
 if (values.partitions) options.config = { partitionCount: Number(values.partitions) };
 if (values['mobile-share']) options.network!.mobileShare = num(values['mobile-share']);
 if (values['uplink-share']) options.network!.uplinkUsableShare = num(values['uplink-share']);
+if (values.reasons) options.reasons = true;
 if (values.unconnectable) options.network!.restrictiveNatShare = Math.sqrt(Number(values.unconnectable));
 
 const result = await runAudience({ ...DEFAULT_AUDIENCE, ...options });

@@ -1,6 +1,6 @@
 /**
  * The audience simulator (`npm run sim`): the same seed gives the same figures, and a CI-sized audience
- * completes without an engine error. Sized so the run takes well under a minute on a loaded 2-core
+ * completes without an engine error (and, with `reasons`, puts every origin byte down to a decision). Sized so the run takes well under a minute on a loaded 2-core
  * machine (the cost is per viewer-second simulated; see README "Scale").
  */
 import assert from 'node:assert/strict';
@@ -27,6 +27,7 @@ test('a CI-sized audience (60 viewers, 40 simulated seconds, 3 partitions on 4 t
     arrivalWindowSec: 15,
     trackerUrls: ['sim://t1', 'sim://t2', 'sim://t3', 'sim://t4'],
     config: { partitionCount: 3 },
+    reasons: true,
   });
   console.log(formatResult(result));
   assert.equal(result.viewers, 60);
@@ -36,4 +37,8 @@ test('a CI-sized audience (60 viewers, 40 simulated seconds, 3 partitions on 4 t
   assert.equal(result.partitions.length, 3);
   for (const partition of result.partitions) assert.ok(partition.viewers > 0);
   assert.ok(result.p2pShare <= result.bound + 1e-9, 'no run beats the bound');
+  // `--reasons`: every origin byte is put down to the decision behind its request.
+  const originBytes = Object.values(result.reasons!.originBytes).reduce((a, b) => a + b, 0);
+  assert.ok(originBytes > 0 && result.reasons!.decisions['http:origin-fetcher']! > 0);
+  assert.equal(result.reasons!.originBytes['none'], undefined, 'no origin request without a decision before it');
 });
