@@ -38,6 +38,8 @@ export interface AudienceOptions {
   watchMeanSec: number;
   renditionsKbps: number[];
   segmentDurationSec: number;
+  /** Segments behind the live edge a viewer starts at (hls.js `liveSyncDurationCount`): its latency budget. */
+  liveSyncSegments: number;
   /** Whether viewers use peers (false: the plain-HTTP audience, for comparison). */
   p2p: boolean;
   network: Partial<NetworkModelOptions>;
@@ -77,6 +79,7 @@ export const DEFAULT_AUDIENCE: Readonly<AudienceOptions> = Object.freeze({
   /** Kbit/s: a small 480p / 720p / 1080p ladder. */
   renditionsKbps: [800, 1600, 3000],
   segmentDurationSec: 2,
+  liveSyncSegments: 3,
   p2p: true,
   network: {},
   /** bittorrent-tracker's WebSocket server announces every 2 min here (its default is 10), numwant ≤ 50, peers expire after 2 intervals. */
@@ -214,7 +217,7 @@ export async function runAudience(partial: Partial<AudienceOptions> = {}): Promi
         });
         const ordered = [renditions[chosen]!, ...renditions.filter((_, r) => r !== chosen)];
         const manifest: ManifestSource = { url: `sim://origin/${options.mode}/master.m3u8`, load: () => answer(() => ordered) };
-        const player = new PlayerModel({ engine, clock, manifest, live, liveSyncSegments: 3 });
+        const player = new PlayerModel({ engine, clock, manifest, live, liveSyncSegments: options.liveSyncSegments });
         player.start();
         clock.setTimeout(() => {
           player.stop();

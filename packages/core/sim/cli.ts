@@ -3,7 +3,7 @@
  * Prints the run's figures, or JSON with `--json`. Flags (defaults in `DEFAULT_AUDIENCE`,
  * `DEFAULT_NETWORK_MODEL`):
  *   --viewers N  --duration SEC  --seed N  --mode live|vod  --flash  --arrival-window SEC  --watch-mean SEC
- *   --renditions 800,1600,3000 (kbit/s)  --segment-duration SEC (2)  --no-p2p  --trackers url,url  --partitions N
+ *   --renditions 800,1600,3000 (kbit/s)  --segment-duration SEC (2)  --live-sync SEGMENTS (3)  --no-p2p  --trackers url,url  --partitions N
  *   --mobile-share X  --uplink-share X  --unconnectable X (share of pairs)  --json
  *   --reasons (the engines' decisions, and the origin's bytes by the decision behind each request)
  *   --help
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     'watch-mean': { type: 'string' },
     renditions: { type: 'string' },
     'segment-duration': { type: 'string' },
+    'live-sync': { type: 'string' },
     'no-p2p': { type: 'boolean' },
     trackers: { type: 'string' },
     partitions: { type: 'string' },
@@ -55,6 +56,7 @@ if (values['arrival-window']) options.arrivalWindowSec = num(values['arrival-win
 if (values['watch-mean']) options.watchMeanSec = num(values['watch-mean']);
 if (values.renditions) options.renditionsKbps = values.renditions.split(',').map(Number);
 if (values['segment-duration']) options.segmentDurationSec = num(values['segment-duration']);
+if (values['live-sync']) options.liveSyncSegments = num(values['live-sync']);
 if (values['no-p2p']) options.p2p = false;
 if (values.trackers) options.trackerUrls = values.trackers.split(',');
 if (values.partitions) options.config = { partitionCount: Number(values.partitions) };
