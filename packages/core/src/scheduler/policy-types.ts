@@ -106,6 +106,8 @@ export interface SchedulerSnapshot {
   swarmSize: number;
   /** No peer has been ready yet, and the tracker counts other viewers (rule 7). */
   awaitingFirstPeer?: boolean;
+  /** This viewer's measured uplink (bytes/s), once measured: a fast uploader takes its origin turns early. */
+  uplinkBytesPerSec?: number;
   /** `HttpEstimator.estimate()`. */
   httpEstimate: TransferEstimate;
   /** `P2PEstimator.estimate()`. */

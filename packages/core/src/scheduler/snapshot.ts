@@ -166,6 +166,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     live: registry.live,
     swarmSize: (swarm?.peerCount ?? 0) + 1,
     awaitingFirstPeer: swarm?.awaitingFirstPeer ?? false,
+    ...(swarm?.uplinkBytesPerSec !== undefined ? { uplinkBytesPerSec: swarm.uplinkBytesPerSec } : {}),
     httpEstimate: input.httpEstimate,
     p2pEstimate: input.p2pEstimate,
     segments,

@@ -25,6 +25,8 @@ export interface SwarmView {
    * False once any peer has been ready, even if all left.
    */
   readonly awaitingFirstPeer: boolean;
+  /** This viewer's measured uplink (bytes/s); undefined until measured. */
+  readonly uplinkBytesPerSec?: number | undefined;
   /** Ready peers that announced this segment, with what they said of it. */
   peersHolding(key: SegmentKey): ReadonlyArray<PeerHolding>;
 }

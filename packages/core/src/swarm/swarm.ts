@@ -155,6 +155,11 @@ export class Swarm extends EventEmitter<SwarmEvents> implements SwarmView {
     return this.uploader.outstandingOf(peer);
   }
 
+  /** This viewer's measured uplink (bytes/s); undefined until it was busy long enough to measure. */
+  get uplinkBytesPerSec(): number | undefined {
+    return this.uploader.uplinkBytesPerSec;
+  }
+
   /** Close a peer's session (ready or not) for a reason, e.g. `corrupt-data`; `peer:closed` follows. */
   dropPeer(peerId: string, reason: ShoalError): void {
     this.sessions.get(peerId)?.drop(reason);

@@ -168,6 +168,11 @@ export class Uploader {
     this.turnTimer = undefined;
   }
 
+  /** The measured uplink (bytes/s), once it was busy long enough to measure. */
+  get uplinkBytesPerSec(): number | undefined {
+    return this.uplink.bytesPerSec;
+  }
+
   /** Requests not finished for `peer` (tests and the README's bound): count and bytes. */
   outstandingOf(peer: Peer): { requests: number; bytes: number } {
     const queue = this.queues.get(peer);

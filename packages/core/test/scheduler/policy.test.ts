@@ -178,6 +178,18 @@ const CASES: Case[] = [
     expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 16_110 }],
   },
   {
+    name: 'nobody holds it, a fast uploader (8 copies fit its slack) → its turn from the first tenth of the slack',
+    // 8 × 1,000,000 bytes at 1,000,000 B/s = 8,000 ms < 17,900; turn = NOW + 0.9 × 0.1 × 17,900 = NOW + 1,611.
+    snapshot: snapshot([segment(1)], { uplinkBytesPerSec: 1_000_000 }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 1_611 }],
+  },
+  {
+    name: 'nobody holds it, an uplink too slow for 8 copies in the slack → its turn over the whole slack',
+    // 8 × 1,000,000 bytes at 400,000 B/s = 20,000 ms > 17,900: turn NOW + 16,110, as with no uplink measured.
+    snapshot: snapshot([segment(1)], { uplinkBytesPerSec: 400_000 }),
+    expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 16_110 }],
+  },
+  {
     name: 'nobody holds it, wanted earlier, turn not yet come → wait until its turn',
     // since = NOW − 2,000, window (NOW + 17,900) − (NOW − 2,000) = 19,900; turn = NOW − 2,000 + 0.5 × 19,900
     // = NOW + 7,950.
