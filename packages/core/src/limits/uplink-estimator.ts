@@ -7,8 +7,9 @@
  * (`sentBytes`) and the bytes still queued in them (`bufferedBytes`, the sum of their `bufferedAmount`).
  * What left the queues between two reports, over the time between them, is a rate sample — but only when
  * the queues held bytes at both reports: a queue that ran empty drained everything it had and says nothing
- * about how much more the line could have carried. Samples of at least `MIN_SAMPLE_MS` feed an
- * exponentially weighted mean. Pure and clock-free: the caller passes the time.
+ * about how much more the line could have carried. Samples of at least `MIN_SAMPLE_MS`, each ending
+ * when bytes have left since the last (a queue drains in whole frames: an interval that ends mid-frame
+ * would read 0, the next one too much), feed an exponentially weighted mean. Pure and clock-free: the caller passes the time.
  */
 
 /** Shorter intervals are merged into the next sample (timer and event jitter would dominate them). */
@@ -38,6 +39,9 @@ export class UplinkEstimator {
     }
     const elapsedMs = nowMs - this.last.atMs;
     if (elapsedMs < MIN_SAMPLE_MS) return;
+    // Nothing left the queues yet: a frame is still on the line (transports count a frame as buffered
+    // until all of it is out). The interval is merged into the next sample rather than sampled as 0.
+    if (drainedBytes <= this.last.drainedBytes) return;
     const sample = ((drainedBytes - this.last.drainedBytes) / elapsedMs) * 1000;
     this.rate = this.rate === undefined ? sample : this.rate + SAMPLE_WEIGHT * (sample - this.rate);
     this.last = { atMs: nowMs, drainedBytes };

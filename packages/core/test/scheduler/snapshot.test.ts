@@ -78,3 +78,30 @@ describe('buildSnapshot: holders of a segment whose integrity entry is on its wa
     }
   });
 });
+
+describe('buildSnapshot: the measured uplink (policy rule 3, fast uploaders)', () => {
+  function uplinkSeen(uplinkBytesPerSec: number | undefined): number | undefined {
+    const swarm: SwarmView = { peerCount: 2, awaitingFirstPeer: false, peersHolding: () => [], ...(uplinkBytesPerSec === undefined ? {} : { uplinkBytesPerSec }) };
+    const estimate = { bytesPerSec: 1e6, ttfbMs: 50 };
+    return buildSnapshot({
+      nowMs: 1000,
+      tasks: [],
+      registry: { live: true, segment: () => undefined, typicalDurationSec: () => 2 },
+      swarm,
+      playback: playback({}),
+      stored: { storedSizesBytes: () => [] },
+      sizes: { sizeOf: () => undefined },
+      maxSegmentBytes: 64 * 1024 * 1024,
+      httpEstimate: estimate,
+      p2pEstimate: estimate,
+      policy: policyConfigOf(DEFAULT_CONFIG),
+      prefetchLookaheadSec: 10,
+      lastRequestedStartSec: undefined,
+    }).uplinkBytesPerSec;
+  }
+
+  test('the swarm\'s measured uplink reaches the policy; none before it is measured', () => {
+    assert.equal(uplinkSeen(750_000), 750_000);
+    assert.equal(uplinkSeen(undefined), undefined);
+  });
+});

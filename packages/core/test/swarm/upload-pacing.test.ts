@@ -29,6 +29,17 @@ test('UplinkEstimator: a rate only from intervals the queues stayed busy through
   assert.equal(uplink.bytesPerSec, 200_000 + 0.3 * (100_000 - 200_000));
 });
 
+test('UplinkEstimator: an interval in which no frame finished leaving is merged into the next, not read as 0', () => {
+  const uplink = new UplinkEstimator();
+  uplink.observe(0, 64_000, 64_000);
+  // 200 ms later the 64 kB frame is still on a 200 kB/s line (320 ms): nothing drained, no sample.
+  uplink.observe(200, 128_000, 128_000);
+  assert.equal(uplink.bytesPerSec, undefined);
+  // At 320 ms the first frame is out: one sample over the whole 320 ms, the line's rate.
+  uplink.observe(320, 128_000, 64_000);
+  assert.equal(uplink.bytesPerSec, 200_000);
+});
+
 test('a slow uplink answers busy past MAX_UPLOAD_BACKLOG_MS of promised bytes, and serves every request it accepted', T, async () => {
   const linkBytesPerSec = 200_000;
   const sim = hostileSetup();

@@ -48,6 +48,10 @@ test('a cancelled request costs at most the send budget of upload, not the rest 
     const ids = requestSegment(peer, 0, 1);
     await sleepVirtual(sim.clock, 1_000);
     const beforeCancelBytes = seen.bytes;
+    // The line it measured while busy (what the send budget and the policy's fast-uploader rule read).
+    const measured = (sim.victim as unknown as { swarm: { uplinkBytesPerSec: number | undefined } }).swarm.uplinkBytesPerSec;
+    console.log(`# link ${linkBytesPerSec} B/s measured as ${Math.round(measured ?? 0)} B/s after 1 s`);
+    assert.ok(measured !== undefined && Math.abs(measured - linkBytesPerSec) < linkBytesPerSec / 2, `uplink measured ${measured} B/s`);
     assert.ok(beforeCancelBytes > 0 && beforeCancelBytes < SEGMENT_BYTES, `${beforeCancelBytes} bytes in the first second`);
     for (const requestId of ids) peer.send({ type: 'cancel', requestId });
     await sleepVirtual(sim.clock, 10_000);
