@@ -122,3 +122,27 @@ test('a holder that answers busy to later requests still delivers the ones it ac
     sim.destroy();
   }
 });
+
+test('hostile: a holder that answers busy and never sends what it accepted cannot stall the load', T, async () => {
+  const sim = hostileSetup({ peerRequestTimeoutMs: 1_000 });
+  try {
+    const held = [{ segmentId: SEGMENT.segmentId, sizeBytes: SEGMENT_BYTES, partial: false }];
+    const liar = await sim.connect({ holdings: held });
+    let accepted = 0;
+    liar.transport.on('frame', () => {
+      for (const message of liar.received.splice(0) as WireMessage[]) {
+        if (message.type !== 'request') continue;
+        // Accepts the first three (and sends nothing for them), refuses the rest as busy.
+        if (accepted++ >= 3) liar.send({ type: 'absent', requestId: message.requestId, reason: 'busy' });
+      }
+    });
+    const result = await sim.victim.loadSegment(SEGMENT);
+    assert.ok(accepted > 3, 'it was asked, and refused as busy');
+    assert.equal(result.p2pBytes, 0, 'nothing came from it');
+    assert.ok(Buffer.from(result.bytes).equals(Buffer.from(sim.origin.bytesOf(SEGMENT.url))), 'the origin’s bytes, in time');
+    assert.deepEqual(sim.failures, []);
+    assert.deepEqual(sim.engineErrors, []);
+  } finally {
+    sim.destroy();
+  }
+});
