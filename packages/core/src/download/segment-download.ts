@@ -8,15 +8,14 @@
 import { judgeCommitments } from '../commitments/segment-commitments';
 import { ShoalError } from '../errors';
 import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
-import { dropForWrongSize } from '../sizes/size-guard';
+import { isSizeEvidence, SizeHint } from '../sizes/size-hint';
 import { storageFailure } from '../storage/storage-failure';
-import type { Peer } from '../swarm/peer';
 import type { ByteRange, Segment, SegmentKey } from '../types';
 import { HttpDownload, type HttpChunk, type HttpSegmentSize } from './http-download';
-import { BLOCK_BYTES } from '../wire/messages';
 import { BlockVerifier } from './block-verifier';
 import { P2PDownload } from './p2p-download';
 import { PartialSegment } from './partial-segment';
+import { VerifiedIntake } from './verified-intake';
 import {
   PREFETCH_P2P_RETRY_MS,
   type DownloadContext,
@@ -55,16 +54,12 @@ export class SegmentDownload {
   private readonly peerIds = new Set<string>();
   private p2pBytes = 0;
   private stopped = false;
-  /** The partial's size is a peer's claim the origin has not confirmed (see `sizes/size-claims.ts`). */
-  private sizeIsHint = false;
-  /** The holders whose claim gave the partial its size, while it is a hint: dropped if it proves wrong. */
-  private hintedBy: Peer[] = [];
+  /** Whether the partial's size is a peer's claim the origin has not confirmed, and whose. */
+  private readonly sizeHint = new SizeHint();
   /** The running P2P download may take holders that appear later (`addHolders`): not while a peer on probation serves it alone. */
   private p2pTakesNewHolders = false;
   /** Set while the segment's integrity entry is known: every block is then checked before it is used. */
-  private verifier: BlockVerifier | undefined;
-  /** Hash checks of HTTP blocks still running (the download completes only after them). */
-  private readonly httpChecks = new Set<Promise<void>>();
+  private intake: VerifiedIntake | undefined;
   /** HTTP blocks that failed their check were fetched once more already (a second failure fails the load). */
   private httpRefetched = false;
   /** Origin bytes accepted (no manifest): a peer delivered a segment alone only if none. */
@@ -123,7 +118,7 @@ export class SegmentDownload {
     const trust = this.context.commitments?.trust;
     // The player rejected peer bytes of this segment: this load is the origin's.
     if (trust?.takeHttpOnly(this.key)) return this.startHttp();
-    const verifier = this.verifierOf();
+    const verifier = this.intakeOf()?.verifier;
     // Strong mode: peer bytes only for a segment whose hashes are known; without them it is HTTP-only.
     if (this.context.integrity && !verifier) return this.startHttp();
     // The size is the manifest's or the origin's when known; else the holders' agreed hint (`p2pSizeOf`).
@@ -135,8 +130,7 @@ export class SegmentDownload {
     const usable = verifier || !trust ? claimed : trust.choose(claimed);
     if (!size || usable.length === 0) return;
     const { sizeBytes } = size;
-    this.sizeIsHint = !size.fromOrigin;
-    this.hintedBy = size.fromOrigin ? [] : usable.map(({ peer }) => peer);
+    this.sizeHint.sizedBy(size.fromOrigin ? undefined : usable.map(({ peer }) => peer));
     const partial = this.partialOfSize(sizeBytes);
     const { clock } = this.context;
     const download = new P2PDownload({
@@ -175,10 +169,10 @@ export class SegmentDownload {
   addHolders(holders: readonly SegmentHolder[]): void {
     const download = this.p2p;
     if (!download || this.currentState !== 'p2p' || !this.p2pTakesNewHolders || !this.partial) return;
-    const trust = this.verifier ? undefined : this.context.commitments?.trust;
+    const trust = this.intake ? undefined : this.context.commitments?.trust;
     for (const { peer, held } of holders) {
       if (held.sizeBytes !== this.partial.sizeBytes || trust?.isOnProbation(peer.id) || !download.addPeer(peer)) continue;
-      if (this.sizeIsHint) this.hintedBy.push(peer);
+      this.sizeHint.joined(peer);
     }
   }
 
@@ -220,58 +214,31 @@ export class SegmentDownload {
   /**
    * Every received block passes here, from peers and the origin alike, on its way to the partial segment
    * (from which it is relayed to peers and, once complete, stored) and to the byte counters. With an
-   * integrity entry, no byte goes on before its block's hash matched: a peer's block is checked whole
-   * (true: taken; false: proven wrong, its peer reported), an HTTP chunk is held until its blocks are whole
-   * and checked. Without one, bytes go on at once (true).
+   * integrity entry, no byte goes on before its block's hash matched (`VerifiedIntake`): a peer's block is
+   * checked whole (true: taken; false: proven wrong, its peer reported), an HTTP chunk is held until its
+   * blocks are whole and checked. Without one, bytes go on at once (true).
    */
   private receive(block: ReceivedBlock): boolean | Promise<boolean> {
-    const verifier = this.verifier;
-    if (!verifier) {
+    const intake = this.intake;
+    if (!intake) {
       this.accept(block);
       return true;
     }
-    if (block.source === 'http') {
-      this.receiveHttpVerified(verifier, block.offsetBytes, block.bytes);
-      return true;
-    }
-    return this.receiveP2PVerified(verifier, block);
+    if (block.source === 'p2p') return this.receiveP2PVerified(intake, block);
+    const partial = this.partial;
+    if (!partial) return true;
+    this.context.onDownloaded('http', block.bytes.byteLength);
+    intake.placeOriginBytes(partial, block.offsetBytes, block.bytes, () => !this.stopped && this.partial === partial);
+    return true;
   }
 
   /** A peer's whole block, checked against its hash before it is placed, counted or relayed. */
-  private async receiveP2PVerified(verifier: BlockVerifier, block: Extract<ReceivedBlock, { source: 'p2p' }>): Promise<boolean> {
-    const blockIndex = verifier.wholeBlockAt(block.offsetBytes, block.bytes.byteLength);
-    const ok = blockIndex !== undefined && (await verifier.verifyBlock(blockIndex, block.bytes));
-    if (this.stopped || this.verifier !== verifier) return ok;
-    if (ok) this.accept(block);
-    else this.context.onIntegrityViolation({ peerId: block.peerId, key: this.key, blockIndex: blockIndex ?? Math.floor(block.offsetBytes / BLOCK_BYTES) });
-    return ok;
-  }
-
-  /**
-   * Origin bytes: placed in the buffer unannounced, each block checked once whole and only then made
-   * available (relayed, counted complete). A block failing its check stays missing (see `runHttp`).
-   */
-  private receiveHttpVerified(verifier: BlockVerifier, offsetBytes: number, bytes: Uint8Array): void {
-    const partial = this.partial;
-    if (!partial) return;
-    this.context.onDownloaded('http', bytes.byteLength);
-    // Bytes past the size the manifest gives are not the segment's: dropped.
-    const usable = bytes.subarray(0, Math.max(0, Math.min(bytes.byteLength, verifier.sizeBytes - offsetBytes)));
-    for (let block = Math.floor(offsetBytes / BLOCK_BYTES); block * BLOCK_BYTES < offsetBytes + usable.byteLength; block++) {
-      if (partial.hasBlock(block)) continue;
-      const fromBytes = Math.max(offsetBytes, block * BLOCK_BYTES);
-      const toBytesExclusive = Math.min(offsetBytes + usable.byteLength, (block + 1) * BLOCK_BYTES);
-      partial.place(fromBytes, usable.subarray(fromBytes - offsetBytes, toBytesExclusive - offsetBytes));
-    }
-    for (const block of verifier.httpBytesArrived(offsetBytes, usable.byteLength, (b) => partial.hasBlock(b))) {
-      const startBytes = block * BLOCK_BYTES;
-      const view = partial.bytes.subarray(startBytes, startBytes + verifier.blockLengthBytes(block));
-      const check: Promise<void> = verifier.verifyBlock(block, view).then((ok) => {
-        this.httpChecks.delete(check);
-        if (ok && !this.stopped && this.partial === partial) partial.received(startBytes, view);
-      });
-      this.httpChecks.add(check);
-    }
+  private async receiveP2PVerified(intake: VerifiedIntake, block: Extract<ReceivedBlock, { source: 'p2p' }>): Promise<boolean> {
+    const { matched, blockIndex } = await intake.checkPeerBlock(block.offsetBytes, block.bytes);
+    if (this.stopped || this.intake !== intake) return matched;
+    if (matched) this.accept(block);
+    else this.context.onIntegrityViolation({ peerId: block.peerId, key: this.key, blockIndex });
+    return matched;
   }
 
   /** Bytes that are good (verified, or no manifest applies): into the partial segment and the counters. */
@@ -297,12 +264,9 @@ export class SegmentDownload {
    * peer's claim can fail the load.
    */
   private async runHttp(ranges: ByteRange[] | undefined): Promise<void> {
-    const verifier = this.verifierOf();
-    if (verifier) {
-      for (const range of ranges ?? [{ startByte: 0, endByte: verifier.sizeBytes - 1 }]) {
-        verifier.restartHttpBlocks(Math.floor(range.startByte / BLOCK_BYTES), Math.floor(range.endByte / BLOCK_BYTES));
-      }
-    }
+    const intake = this.intakeOf();
+    const verifier = intake?.verifier;
+    intake?.restartOrigin(ranges ?? [{ startByte: 0, endByte: intake.verifier.sizeBytes - 1 }]);
     let sizeBytes = verifier?.sizeBytes ?? (ranges ? this.partial?.sizeBytes : this.context.sizes.sizeOf(this.segment));
     const { fetcher, clock, httpTimeoutMs, httpEstimator } = this.context;
     const http: HttpDownload = new HttpDownload({
@@ -342,12 +306,12 @@ export class SegmentDownload {
     } catch (error) {
       if (this.http !== http) return;
       this.http = undefined;
-      if (ranges && this.sizeIsHint && isSizeEvidence(error)) return this.restartOverHttp(undefined, (error as ShoalError).message);
+      if (ranges && this.sizeHint.isHint && isSizeEvidence(error)) return this.restartOverHttp(undefined, (error as ShoalError).message);
       return this.fail(error as ShoalError);
     }
     if (this.http !== http) return;
     this.http = undefined;
-    if (verifier) return this.afterVerifiedHttp();
+    if (intake) return this.afterVerifiedHttp(intake);
     if (!this.partial && wholeBody) {
       // No Content-Length: its chunks passed `receive` with no partial to go to; the whole body is the segment.
       this.context.sizes.learned(this.key, wholeBody.byteLength, 'http-body');
@@ -364,11 +328,7 @@ export class SegmentDownload {
    */
   private originSaid({ sizeBytes, source }: HttpSegmentSize, http: HttpDownload, completingRanges: boolean): void {
     this.context.sizes.learned(this.key, sizeBytes, source);
-    if (!this.partial || this.partial.sizeBytes === sizeBytes) {
-      this.sizeIsHint = false;
-      this.hintedBy = [];
-      return;
-    }
+    if (!this.partial || this.partial.sizeBytes === sizeBytes) return this.sizeHint.settle();
     if (completingRanges && this.http === http) return this.restartOverHttp(http, `the origin says ${sizeBytes} (${source})`);
     this.partialOfSize(sizeBytes);
   }
@@ -383,17 +343,15 @@ export class SegmentDownload {
       this.http = undefined;
       superseded.abort();
     }
-    const hintBytes = this.partial?.sizeBytes ?? 0;
-    for (const peer of this.hintedBy) dropForWrongSize(peer, this.key, hintBytes, evidence);
+    this.sizeHint.disprove(this.key, this.partial?.sizeBytes ?? 0, evidence);
     this.wholeOverHttp();
   }
 
   /** Forget every byte received (peers relaying from us look elsewhere) and fetch the whole segment over HTTP. */
   private wholeOverHttp(): void {
-    this.hintedBy = [];
+    this.sizeHint.settle();
     this.partial?.fail();
     this.partial = undefined;
-    this.sizeIsHint = false;
     this.p2pBytes = 0;
     this.originBytes = 0;
     this.peerIds.clear();
@@ -405,8 +363,8 @@ export class SegmentDownload {
    * verified. Blocks that failed are the origin's bytes contradicting the origin's manifest (a cache
    * serving a stale or damaged copy): fetched once more, then the load fails with `integrity-mismatch`.
    */
-  private async afterVerifiedHttp(): Promise<void> {
-    while (this.httpChecks.size > 0) await Promise.all([...this.httpChecks]);
+  private async afterVerifiedHttp(intake: VerifiedIntake): Promise<void> {
+    await intake.originChecksDone();
     if (this.stopped || !this.partial) return;
     const missing = this.partial.missingRanges();
     if (missing.length === 0) return this.complete(this.p2pBytes > 0 ? 'p2p' : 'http');
@@ -415,15 +373,15 @@ export class SegmentDownload {
     await this.runHttp(missing);
   }
 
-  /** The segment's verifier, made once its integrity entry is known (undefined without a manifest or entry). */
-  private verifierOf(): BlockVerifier | undefined {
-    if (this.verifier) return this.verifier;
+  /** The segment's verified intake, made once its integrity entry is known (undefined without a manifest or entry). */
+  private intakeOf(): VerifiedIntake | undefined {
+    if (this.intake) return this.intake;
     const integrity = this.context.integrity;
     const entry = integrity?.entryFor(this.segment);
     if (!integrity || !entry) return undefined;
     // The manifest states the origin's size: peers announcing another are dropped (`SizeGuard`).
     this.context.sizes.learned(this.key, entry.sizeBytes, 'manifest');
-    return (this.verifier = new BlockVerifier(entry, integrity.sha256));
+    return (this.intake = new VerifiedIntake(new BlockVerifier(entry, integrity.sha256)));
   }
 
   /** The partial segment of that size (a new one, announced, when none of that size exists yet). */
@@ -461,11 +419,12 @@ export class SegmentDownload {
     this.currentState = 'done';
     const bytes = partial.bytes;
     // Every block matched already; the whole hash checks the manifest's own consistency.
-    const whole = this.verifier ? await this.verifier.verifyWhole(bytes) : true;
+    const verifier = this.intake?.verifier;
+    const whole = verifier ? await verifier.verifyWhole(bytes) : true;
     if (this.stopped) return;
     if (!whole) return this.fail(mismatch(`${this.segment.url}: the whole segment does not match the integrity manifest`));
     // Our commitment: the manifest's digest (just matched), else the one hash of the commitment check.
-    const checked = this.verifier ? { digest: this.verifier.entry.sha256 } : await this.checkCommitments(bytes);
+    const checked = verifier ? { digest: verifier.entry.sha256 } : await this.checkCommitments(bytes);
     if (this.stopped || checked === 'refetching') return;
     partial.markComplete();
     const { storage, holdings } = this.context;
@@ -518,9 +477,4 @@ export class SegmentDownload {
 
 function mismatch(message: string): ShoalError {
   return new ShoalError('integrity-mismatch', message, { source: 'http', fatal: true });
-}
-
-/** A range completion's failure that says the segment is not the size we asked by (a 416, a short range). */
-function isSizeEvidence(error: unknown): boolean {
-  return error instanceof ShoalError && (error.code === 'http-length-mismatch' || (error.code === 'http-status' && error.status === 416));
 }
