@@ -1,5 +1,5 @@
 /**
- * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME] [--integrity 0] [--outage AT_S,FOR_S]`
+ * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME] [--integrity 0] [--outage AT_S,FOR_S] [--throttle delayMs,bytesPerSec]`
  *
  * A diagnostic, not a benchmark: N Shoal viewers of the demo (throttled like the swarm benchmark), and
  * for each one a timestamped log of what hls.js did (Shaka: the engine's side only) (manifest, playlists, level switches, fragment loads
@@ -42,6 +42,9 @@ const integrity = flag('--integrity', '1');
 /** A demo stream by name (`liveTsByteRange`); default the player's plain live or VOD stream. */
 const stream = flag('--stream', `${vod ? 'vod' : 'live'}${player === 'shaka' ? 'Dash' : 'Ts'}`);
 const [outageAtSec, outageForSec] = flag('--outage', '').split(',').map(Number);
+/** The origin's first-byte delay and rate per response, as the benchmark's `--throttle` (default its default). */
+const [throttleDelayMs, throttleBytesPerSec] = flag('--throttle', `${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`).split(',').map(Number);
+if (!(throttleDelayMs! >= 0 && throttleBytesPerSec! > 0)) throw new Error('--throttle needs delayMs,bytesPerSec (e.g. 40,1000000)');
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- installTrace runs in the page and patches untyped
    internals (RTCPeerConnection's prototype, the engine's private scheduler, hls.js event payloads) for a
@@ -128,7 +131,7 @@ function installTrace(): void {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 async function main(): Promise<void> {
-  const demo = await startDemo({ port: 0, trackerPort: 0, throttle: { ...DEFAULT_THROTTLE } });
+  const demo = await startDemo({ port: 0, trackerPort: 0, throttle: { firstByteDelayMs: throttleDelayMs!, bytesPerSec: throttleBytesPerSec! } });
   const contexts: Array<{ context: BrowserContext; dir: string }> = [];
   const pages: Array<Awaited<ReturnType<BrowserContext['newPage']>>> = [];
   let t0 = Date.now();
