@@ -112,8 +112,11 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       // is needed when playback reaches its start, and not before the buffer in front of it runs dry.
       const bufferSec = Math.max(0, playback.bufferedUntilSec - playback.positionSec);
       // Nothing buffered yet (starting, after a seek): of the segments the player asked for, the earliest
-      // plays first and the others after it.
-      const requestedAheadSec = bufferSec === 0 && firstRequestedSec !== undefined ? startTimeSec - firstRequestedSec : 0;
+      // plays first and the others after it — from the playhead, when the player has put it past that
+      // segment's start (Shaka fetches the segment before its live start point, then seeks into the next:
+      // counted from the first segment's start, the one after the start point looked 2 s further away than
+      // it was, and waited for peers until playback ran dry).
+      const requestedAheadSec = bufferSec === 0 && firstRequestedSec !== undefined ? startTimeSec - Math.max(firstRequestedSec, playback.positionSec) : 0;
       const untilNeededSec = task.requestedByPlayer ? Math.max(bufferSec, requestedAheadSec) : Math.max(aheadSec, bufferSec);
       deadlineAtMs = nowMs + (untilNeededSec / rate) * 1000;
     } else if (playback) {

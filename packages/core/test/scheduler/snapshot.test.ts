@@ -105,3 +105,50 @@ describe('buildSnapshot: the measured uplink (policy rule 3, fast uploaders)', (
     assert.equal(uplinkSeen(undefined), undefined);
   });
 });
+
+describe('buildSnapshot: deadlines of what the player asked for before anything is buffered at the playhead', () => {
+  const estimate = { bytesPerSec: 1e6, ttfbMs: 50 };
+  function task(renditionId: string, startTimeSec: number, state: TaskView['state']): TaskView {
+    return {
+      key: { renditionId, segmentId: startTimeSec * 1000 },
+      segment: { url: `https://origin.test/${renditionId}/${startTimeSec}.m4s`, startTimeSec, durationSec: 2 },
+      state,
+      requestedByPlayer: true,
+      sizeBytes: undefined,
+      receivedBytes: 0,
+      p2pBytesPerSecNow: () => undefined,
+      originLottery: 0.5,
+      createdAtMs: 0,
+    };
+  }
+  function deadlinesMs(tasks: TaskView[], state: PlaybackState): number[] {
+    return buildSnapshot({
+      nowMs: 1000,
+      tasks,
+      registry: { live: true, segment: () => undefined, typicalDurationSec: () => 2 },
+      swarm: { peerCount: 1, awaitingFirstPeer: false, peersHolding: () => [] },
+      playback: state,
+      stored: { storedSizesBytes: () => [] },
+      sizes: { sizeOf: () => undefined },
+      maxSegmentBytes: 64 * 1024 * 1024,
+      httpEstimate: estimate,
+      p2pEstimate: estimate,
+      policy: policyConfigOf(DEFAULT_CONFIG),
+      prefetchLookaheadSec: 10,
+      lastRequestedStartSec: 248,
+    }).segments.map((segment) => segment.deadlineAtMs - 1000);
+  }
+
+  test('Shaka live start: the playhead seeked past the first segment asked for counts, not that segment (the audio after the start point is needed in under a second)', () => {
+    // Video 246 still loading, audio 248 asked for; Shaka put the playhead at 247.04, nothing buffered there yet.
+    const [video246, audio248] = deadlinesMs([task('video', 246, 'http'), task('audio', 248, 'idle')], playback({ positionSec: 247.04, bufferedUntilSec: 0, activeRenditions: ['video', 'audio'] }));
+    assert.equal(video246, 0);
+    assert.ok(Math.abs(audio248! - 960) < 1, `audio 248 needed in ${audio248} ms`);
+  });
+
+  test('hls.js live start (playhead still at 0): counted from the first segment asked for', () => {
+    const [first, second] = deadlinesMs([task('video', 246, 'http'), task('video', 248, 'idle')], playback({ positionSec: 0, bufferedUntilSec: 0, activeRenditions: ['video'] }));
+    assert.equal(first, 0);
+    assert.equal(second, 2000);
+  });
+});
