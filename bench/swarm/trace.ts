@@ -1,5 +1,5 @@
 /**
- * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME] [--integrity 0] [--outage AT_S,FOR_S] [--throttle delayMs,bytesPerSec]`
+ * `sh scripts/netns-run.sh tsx bench/swarm/trace.ts [--viewers N] [--seconds T] [--vod [--vod-step S]] [--p2p 0] [--player shaka] [--stream NAME] [--integrity 0] [--outage AT_S,FOR_S] [--throttle delayMs,bytesPerSec] [--age S]`
  *
  * A diagnostic, not a benchmark: N Shoal viewers of the demo (throttled like the swarm benchmark), and
  * for each one a timestamped log of what hls.js did (Shaka: the engine's side only) (manifest, playlists, level switches, fragment loads
@@ -44,6 +44,8 @@ const stream = flag('--stream', `${vod ? 'vod' : 'live'}${player === 'shaka' ? '
 const [outageAtSec, outageForSec] = flag('--outage', '').split(',').map(Number);
 /** The origin's first-byte delay and rate per response, as the benchmark's `--throttle` (default its default). */
 const [throttleDelayMs, throttleBytesPerSec] = flag('--throttle', `${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}`).split(',').map(Number);
+/** Seconds the demo runs before the first viewer joins: a live stream that old (the benchmark's later phases). */
+const ageSec = Number(flag('--age', '0'));
 if (!(throttleDelayMs! >= 0 && throttleBytesPerSec! > 0)) throw new Error('--throttle needs delayMs,bytesPerSec (e.g. 40,1000000)');
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- installTrace runs in the page and patches untyped
@@ -92,16 +94,34 @@ function installTrace(): void {
       engine.on('peer:connected', (e: any) => push('peer-connected', { peer: e.peerId.slice(-6) }));
       engine.on('peer:closed', (e: any) => push('peer-closed', { peer: e.peerId.slice(-6) }));
       push('peer-id', { peer: engine.peerId.slice(-6) });
-      // The page sets `hls` once its player module has loaded: hook it then.
+      // The page sets `hls` once its player module has loaded: hook it then (another player: its video only).
       const waitForHls = setInterval(() => {
         if (value.hls) {
           clearInterval(waitForHls);
           hookHls(value.hls);
         }
       }, 5);
+      const waitForVideo = setInterval(() => {
+        const video = (globalThis as any).document?.querySelector('video');
+        if (value.hls) clearInterval(waitForVideo);
+        else if (video && w.shoalTrace.some((e) => e.kind === 'engine-created')) {
+          clearInterval(waitForVideo);
+          setTimeout(() => value.hls || hookVideo(video), 50);
+        }
+      }, 5);
     },
   });
-  // Runs in the page: no named inner functions (see viewer.ts), hence a const arrow.
+  // Runs in the page: no named inner functions (see viewer.ts), hence const arrows.
+  const hookVideo = (video: any): void => {
+    video.addEventListener('playing', () => push('playing', { currentTime: video.currentTime }));
+    video.addEventListener('waiting', () => push('waiting', { currentTime: video.currentTime }));
+    video.addEventListener('seeking', () => push('seeking', { currentTime: video.currentTime }));
+    setInterval(() => {
+      const b = video.buffered;
+      const end = b.length ? b.end(b.length - 1) : 0;
+      push('tick', { currentTime: +video.currentTime.toFixed(2), ahead: +(end - video.currentTime).toFixed(2), readyState: video.readyState });
+    }, 250);
+  };
   const hookHls = (hls: any): void => {
     const E = (hls.constructor as any).Events;
     hls.on(E.MANIFEST_LOADED, () => push('manifest-loaded'));
@@ -136,6 +156,10 @@ async function main(): Promise<void> {
   const pages: Array<Awaited<ReturnType<BrowserContext['newPage']>>> = [];
   let t0 = Date.now();
   try {
+    if (ageSec > 0) {
+      console.log(`waiting ${ageSec} s: the live stream ages first`);
+      await new Promise((r) => setTimeout(r, ageSec * 1000));
+    }
     // Every browser is launched before the first viewer joins, as in the benchmark (see viewer.ts).
     for (let i = 0; i < viewers; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'shoal-trace-'));
