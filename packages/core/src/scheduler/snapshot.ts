@@ -115,7 +115,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       // plays first and the others after it — from the playhead, when the player has put it past that
       // segment's start (Shaka fetches the segment before its live start point, then seeks into the next:
       // counted from the first segment's start, the one after the start point looked 2 s further away than
-      // it was, and waited for peers until playback ran dry).
+      // it was, so a wait for peers or an origin turn could run past the moment playback needs it).
       const requestedAheadSec = bufferSec === 0 && firstRequestedSec !== undefined ? startTimeSec - Math.max(firstRequestedSec, playback.positionSec) : 0;
       const untilNeededSec = task.requestedByPlayer ? Math.max(bufferSec, requestedAheadSec) : Math.max(aheadSec, bufferSec);
       deadlineAtMs = nowMs + (untilNeededSec / rate) * 1000;
