@@ -2,11 +2,32 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG } from '../../src/config';
 import { policyConfigOf, type SegmentSnapshot } from '../../src/scheduler/policy';
-import { buildSnapshot, playbackAnchorSec, type PlaybackState, type TaskView } from '../../src/scheduler/snapshot';
+import { buildSnapshot, playbackAnchorSec, type PlaybackState, type SnapshotInput, type TaskView } from '../../src/scheduler/snapshot';
 import type { PeerHolding, SwarmView } from '../../src/swarm/swarm-view';
 
 function playback(fields: Partial<PlaybackState>): PlaybackState {
   return { positionSec: 0, rate: 1, bufferedUntilSec: 0, activeRenditions: ['v0'], ...fields };
+}
+
+/** A snapshot input with neutral defaults (one live 2 s stream, 1 MB/s estimates, no holders): tests set what they need. */
+function snapshotInput(fields: Partial<SnapshotInput>): SnapshotInput {
+  const estimate = { bytesPerSec: 1e6, ttfbMs: 50 };
+  return {
+    nowMs: 1000,
+    tasks: [],
+    registry: { live: true, segment: () => undefined, typicalDurationSec: () => 2 },
+    swarm: { peerCount: 2, awaitingFirstPeer: false, peersHolding: () => [] },
+    playback: playback({}),
+    stored: { storedSizesBytes: () => [] },
+    sizes: { sizeOf: () => undefined },
+    maxSegmentBytes: 64 * 1024 * 1024,
+    httpEstimate: estimate,
+    p2pEstimate: estimate,
+    policy: policyConfigOf(DEFAULT_CONFIG),
+    prefetchLookaheadSec: 10,
+    lastRequestedStartSec: undefined,
+    ...fields,
+  };
 }
 
 describe('playbackAnchorSec: where the prefetch look-ahead starts', () => {
@@ -41,24 +62,16 @@ describe('buildSnapshot: holders of a segment whose integrity entry is on its wa
     { peer: { id: 'relaying', remoteUploadEnabled: true }, held: { sizeBytes: 1000, partial: true, announcedAtMs: 0 } },
   ];
   const swarm: SwarmView = { peerCount: 2, awaitingFirstPeer: false, peersHolding: () => holding };
-  const estimate = { bytesPerSec: 1e6, ttfbMs: 50 };
   function snapshotWith(entryPending: boolean | undefined): SegmentSnapshot {
-    const snapshot = buildSnapshot({
-      nowMs: 1000,
-      tasks: [task],
-      registry: { live: true, segment: () => undefined, typicalDurationSec: () => 2 },
-      swarm,
-      playback: playback({ positionSec: 10, bufferedUntilSec: 14 }),
-      stored: { storedSizesBytes: () => [] },
-      sizes: { sizeOf: () => undefined },
-      ...(entryPending === undefined ? {} : { integrity: { entryPending: () => entryPending } }),
-      maxSegmentBytes: 64 * 1024 * 1024,
-      httpEstimate: estimate,
-      p2pEstimate: estimate,
-      policy: policyConfigOf(DEFAULT_CONFIG),
-      prefetchLookaheadSec: 10,
-      lastRequestedStartSec: 14,
-    });
+    const snapshot = buildSnapshot(
+      snapshotInput({
+        tasks: [task],
+        swarm,
+        playback: playback({ positionSec: 10, bufferedUntilSec: 14 }),
+        ...(entryPending === undefined ? {} : { integrity: { entryPending: () => entryPending } }),
+        lastRequestedStartSec: 14,
+      }),
+    );
     return snapshot.segments[0]!;
   }
 
@@ -82,22 +95,7 @@ describe('buildSnapshot: holders of a segment whose integrity entry is on its wa
 describe('buildSnapshot: the measured uplink (policy rule 3, fast uploaders)', () => {
   function uplinkSeen(uplinkBytesPerSec: number | undefined): number | undefined {
     const swarm: SwarmView = { peerCount: 2, awaitingFirstPeer: false, peersHolding: () => [], ...(uplinkBytesPerSec === undefined ? {} : { uplinkBytesPerSec }) };
-    const estimate = { bytesPerSec: 1e6, ttfbMs: 50 };
-    return buildSnapshot({
-      nowMs: 1000,
-      tasks: [],
-      registry: { live: true, segment: () => undefined, typicalDurationSec: () => 2 },
-      swarm,
-      playback: playback({}),
-      stored: { storedSizesBytes: () => [] },
-      sizes: { sizeOf: () => undefined },
-      maxSegmentBytes: 64 * 1024 * 1024,
-      httpEstimate: estimate,
-      p2pEstimate: estimate,
-      policy: policyConfigOf(DEFAULT_CONFIG),
-      prefetchLookaheadSec: 10,
-      lastRequestedStartSec: undefined,
-    }).uplinkBytesPerSec;
+    return buildSnapshot(snapshotInput({ swarm })).uplinkBytesPerSec;
   }
 
   test('the swarm\'s measured uplink reaches the policy; none before it is measured', () => {
@@ -107,7 +105,6 @@ describe('buildSnapshot: the measured uplink (policy rule 3, fast uploaders)', (
 });
 
 describe('buildSnapshot: deadlines of what the player asked for before anything is buffered at the playhead', () => {
-  const estimate = { bytesPerSec: 1e6, ttfbMs: 50 };
   function task(renditionId: string, startTimeSec: number, state: TaskView['state']): TaskView {
     return {
       key: { renditionId, segmentId: startTimeSec * 1000 },
@@ -122,21 +119,8 @@ describe('buildSnapshot: deadlines of what the player asked for before anything 
     };
   }
   function deadlinesMs(tasks: TaskView[], state: PlaybackState): number[] {
-    return buildSnapshot({
-      nowMs: 1000,
-      tasks,
-      registry: { live: true, segment: () => undefined, typicalDurationSec: () => 2 },
-      swarm: { peerCount: 1, awaitingFirstPeer: false, peersHolding: () => [] },
-      playback: state,
-      stored: { storedSizesBytes: () => [] },
-      sizes: { sizeOf: () => undefined },
-      maxSegmentBytes: 64 * 1024 * 1024,
-      httpEstimate: estimate,
-      p2pEstimate: estimate,
-      policy: policyConfigOf(DEFAULT_CONFIG),
-      prefetchLookaheadSec: 10,
-      lastRequestedStartSec: 248,
-    }).segments.map((segment) => segment.deadlineAtMs - 1000);
+    const swarm: SwarmView = { peerCount: 1, awaitingFirstPeer: false, peersHolding: () => [] };
+    return buildSnapshot(snapshotInput({ tasks, swarm, playback: state, lastRequestedStartSec: 248 })).segments.map((segment) => segment.deadlineAtMs - 1000);
   }
 
   test('Shaka live start: the playhead seeked past the first segment asked for counts, not that segment (the audio after the start point is needed in under a second)', () => {
