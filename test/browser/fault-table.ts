@@ -31,6 +31,11 @@ export function skippedFragments(fragments: FragmentRecord): number[] {
   return skipped;
 }
 
+/** When, on the page's clock, hls.js reported each failed main-fragment load (its retries included). */
+export function fragmentErrorsAtMs(fragments: FragmentRecord): number[] {
+  return fragments.failures.filter(([, , event]) => event === 'error').map(([atMs]) => atMs);
+}
+
 /** Fragments a page did not play from a load: lost and skipped, in order. */
 export function missedFragments(fragments: FragmentRecord): number[] {
   return [...lostFragments(fragments), ...skippedFragments(fragments)].sort((a, b) => a - b);

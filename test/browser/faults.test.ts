@@ -14,25 +14,32 @@
  * No segment loader can keep a player whose playlists are gone, so that case shows only parity; the
  * segment outage is the one where Shoal could fail or lose a fragment, and it is the one asserted.
  *
- * Asserted, on every Shoal page still running: no player error (fatal hls.js error or video element
- * error); playback went on after the last fault; no more fragments missed than the plain page of the same
- * run missed (lost: started loading, never loaded, older than the newest loaded; skipped: never asked for,
- * between the first and the newest loaded), and none in the fault-free run; peer bytes identical to the
- * origin's (SHA-256); the restarted tracker knows the Shoal pages at the end (they announced again). The
- * plain page must keep playing without a player error too. The origin is not hammered: in the outage it
- * refuses no more requests than twice the plain page's (its retries) for every page. Why "no more than the plain page": a fragment
- * failing for the whole outage can leave the 12 s live window before hls.js's backoff retries it, and
- * hls.js then jumps into the window (measured: the plain page lost one fragment and skipped two; the Shoal
- * pages none in one run, the same three on two of them in another): the player's policy, which Shoal must
- * not make worse. Printed: per page P2P share, stalls, stalled seconds, missed fragments and hls.js's
- * non-fatal errors (its retries); the faults run against the fault-free one.
+ * Asserted: no player error on any page still running (fatal hls.js error or video element error);
+ * playback went on after the last fault; no fragment missed in the fault-free run; in the faults run, every
+ * fragment failure of every Shoal page (the crashed one's too) falls inside the origin outage: none before
+ * it, none from the tracker's death, none after the origin came back or from the crashed peer (Shoal
+ * neither adds failures nor prolongs the outage: each load its player starts once the origin is back
+ * succeeds, from peers or the origin). Peer bytes are identical to the origin's (SHA-256); the restarted
+ * tracker knows the Shoal pages at the end (they announced again). The origin is not hammered: in the
+ * outage it refuses no more requests than twice the plain page's (its retries) for every page.
+ *
+ * Not asserted, printed: how many fragments each page missed against the plain page. A fragment failing
+ * for the whole outage can leave the 12 s live window before hls.js's backoff (1, 2, 4, 8 s after its
+ * first failure) retries it, and hls.js then jumps into the window: how many a page misses depends on when
+ * its first failure came, which differs from page to page by up to ~3.5 s (when its playlist refresh
+ * showed the fragment; whether it was waiting for a peer's origin fetch). Measured over six runs of the
+ * same code (five here, one in CI), the plain page missing 3 in each: every Shoal page 0 in one run, three
+ * of four 0 in another, the same 3 in three runs, and one page 6 in the CI run — a lottery in both
+ * directions, which an assertion on the count turned into a flaky test. Printed: per page P2P share, stalls, stalled seconds, missed fragments and hls.js's
+ * non-fatal errors (its retries), each failed fragment's loads and failures from the outage's start; the
+ * faults run against the fault-free one.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertPeerBytesMatchOrigin, currentTime, readReport, useDemoFixture, type PageReport } from './demo-pages';
 import { TrackerProcess } from './tracker-process';
-import { faultTable, missedFragments, retryTimeline, type PageRow } from './fault-table';
+import { faultTable, fragmentErrorsAtMs, missedFragments, retryTimeline, type PageRow } from './fault-table';
 
 const RUN_MS = 60_000;
 const SHOAL_VIEWERS = 4;
@@ -51,6 +58,12 @@ const OUTAGE_STATUS = 503;
  * retry may fetch two fragments where the plain one fetches one (a prefetch it started just before).
  */
 const OUTAGE_ASKS_SLACK = 2;
+/**
+ * How long after the outage's end, on a page's clock, a fragment failure still counts as the outage's: the
+ * pages' clocks are read one after another before it begins (a few ms each), and a 503 sent in its last
+ * moment arrives after it.
+ */
+const OUTAGE_END_MARGIN_MS = 1_000;
 /** Played media seconds, after the last fault, that show a page kept playing (not a frame's jitter). */
 const PLAYED_ON_SEC = 1;
 
@@ -102,10 +115,11 @@ async function runSwarm(run: RunName, tracker: TrackerProcess): Promise<RunResul
     await tracker.restart();
     note(`tracker restarted on port ${tracker.port}`);
     await at(FAULT_SCHEDULE.originOutageAtMs);
+    // Each page's clock is read just before the outage begins: no failure of it can come earlier.
+    for (const page of [plain, ...shoal]) outageAtPageMs.set(page, await page.evaluate(() => performance.now()));
     const failedBefore = demo.origin.stats().outage.failedRequests;
     demo.origin.failWith({ status: OUTAGE_STATUS, durationMs: FAULT_SCHEDULE.originOutageMs, scope: 'segments' });
     note(`origin answers ${OUTAGE_STATUS} to every media segment for ${FAULT_SCHEDULE.originOutageMs / 1000} s`);
-    for (const page of [plain, ...shoal]) outageAtPageMs.set(page, await page.evaluate(() => performance.now()));
     await at(FAULT_SCHEDULE.viewerCrashedAtMs);
     outageRefusals = demo.origin.stats().outage.failedRequests - failedBefore;
     note(`origin outage over: ${outageRefusals} requests answered ${OUTAGE_STATUS}`);
@@ -138,15 +152,20 @@ async function runSwarm(run: RunName, tracker: TrackerProcess): Promise<RunResul
 }
 
 function assertRun(name: RunName, result: RunResult): void {
-  const plain = result.survivors[0];
-  const plainMissed = missedFragments(plain!.fragments);
-  if (name === 'fault-free') assert.deepEqual(plainMissed, [], 'fault-free: the plain page missed no fragment');
   for (const [i, r] of result.survivors.entries()) {
     const label = result.played[i]!.label;
     assert.deepEqual(r.errors, [], `${name}: ${label} had no player error`);
-    if (r === plain) continue;
-    const missed = missedFragments(r.fragments);
-    assert.ok(missed.length <= plainMissed.length, `${name}: ${label} missed fragments ${JSON.stringify(missed)}, the plain page ${JSON.stringify(plainMissed)}`);
+    if (name === 'fault-free') assert.deepEqual(missedFragments(r.fragments), [], `fault-free: ${label} missed no fragment`);
+  }
+  if (name === 'faults') {
+    // Every Shoal page's fragment failures, the crashed page's included, fall inside the outage: none
+    // after the origin came back (Shoal did not prolong the outage: each load its player started then
+    // succeeded, from peers or the origin), none before it or from the tracker's death.
+    for (const row of result.rows.filter((row) => row.report.p2p)) {
+      const outageAtMs = row.outageAtPageMs!;
+      const outside = fragmentErrorsAtMs(row.report.fragments).filter((atMs) => atMs < outageAtMs || atMs > outageAtMs + FAULT_SCHEDULE.originOutageMs + OUTAGE_END_MARGIN_MS);
+      assert.deepEqual(outside.map((atMs) => `${((atMs - outageAtMs) / 1000).toFixed(1)} s`), [], `faults: ${row.label}'s fragment failures, in seconds from the outage's start (it lasted ${FAULT_SCHEDULE.originOutageMs / 1000} s)`);
+    }
   }
   for (const { label, fromSec, toSec } of result.played) {
     assert.ok(toSec > fromSec + PLAYED_ON_SEC, `${name}: ${label} kept playing (${fromSec.toFixed(1)} → ${toSec.toFixed(1)} s)`);
@@ -154,6 +173,7 @@ function assertRun(name: RunName, result: RunResult): void {
   if (result.outageRefusals !== undefined) {
     // Each page asks the failing origin about as often as the plain page does (once per player retry):
     // no prefetch loop, no peer download falling back to it (measured before the fix: ~1,100 in 10 s).
+    const plain = result.survivors[0];
     const plainAsks = (plain!.fragments.nonFatalErrors.fragLoadError ?? 0) + 1;
     const pages = result.rows.length;
     assert.ok(result.outageRefusals <= OUTAGE_ASKS_SLACK * pages * plainAsks, `${name}: the origin refused ${result.outageRefusals} requests in the outage; ${pages} pages at the plain page's ${plainAsks} would be ${pages * plainAsks}`);
@@ -162,7 +182,7 @@ function assertRun(name: RunName, result: RunResult): void {
   assert.ok(result.trackerPeersAtEnd >= shoalSurvivors, `${name}: the ${shoalSurvivors} Shoal pages announced to the tracker (it knows ${result.trackerPeersAtEnd} peers at the end)`);
 }
 
-test('live swarm under faults: tracker killed and restarted, origin 5xx for 10 s, a viewer crashed; no player error, no more fragments missed than plain hls.js', { timeout: 360_000 }, async () => {
+test('live swarm under faults: tracker killed and restarted, origin 5xx for 10 s, a viewer crashed; no player error, no fragment failure outside the outage', { timeout: 360_000 }, async () => {
   const tracker = await TrackerProcess.start();
   try {
     const faultFree = await runSwarm('fault-free', tracker);

@@ -9,6 +9,8 @@ function mainSequence(frag: Fragment): number | undefined {
 
 /** Events kept in `FragmentRecord.failures` (a page in a long outage stops recording there). */
 const MAX_FAILURE_EVENTS = 200;
+/** Fragments whose loading start is kept, to record it if they fail. */
+const MAX_LOADING_KEPT = 16;
 
 export function recordFragments(hls: Hls, record: FragmentRecord): void {
   const once = (list: number[], seen: Set<number>, frag: Fragment): void => {
@@ -20,11 +22,25 @@ export function recordFragments(hls: Hls, record: FragmentRecord): void {
   const requested = new Set<number>();
   const loaded = new Set<number>();
   const failed = new Set<number>();
+  /** When hls.js last started loading each recent fragment: a first failure is recorded with its start. */
+  const loadingAtMs = new Map<number, number>();
+  const push = (atMs: number, sn: number, event: 'loading' | 'loaded' | 'error'): void => {
+    if (record.failures.length < MAX_FAILURE_EVENTS) record.failures.push([Math.round(atMs), sn, event]);
+  };
   const track = (frag: Fragment, event: 'loading' | 'loaded' | 'error'): void => {
     const sn = mainSequence(frag);
     if (sn === undefined) return;
-    if (event === 'error') failed.add(sn);
-    if (failed.has(sn) && record.failures.length < MAX_FAILURE_EVENTS) record.failures.push([Math.round(performance.now()), sn, event]);
+    const nowMs = performance.now();
+    if (event === 'loading') {
+      loadingAtMs.set(sn, nowMs);
+      if (loadingAtMs.size > MAX_LOADING_KEPT) loadingAtMs.delete(loadingAtMs.keys().next().value!);
+    }
+    if (event === 'error' && !failed.has(sn)) {
+      failed.add(sn);
+      const startedMs = loadingAtMs.get(sn);
+      if (startedMs !== undefined) push(startedMs, sn, 'loading');
+    }
+    if (failed.has(sn)) push(nowMs, sn, event);
   };
   hls.on(Hls.Events.FRAG_LOADING, (_event, { frag }) => {
     once(record.requested, requested, frag);
