@@ -1,7 +1,8 @@
 // Runs every test file (`*.test.ts` under packages/*/test, demo/test and test/) with Node's test runner and tsx.
 // Usage: node scripts/run-tests.mjs [filter-substring...] [--exclude=substring...] [--tier=unit|network]
 // `--tier` keeps one tier (scripts/test-tiers.mjs); `--tier=unit` also loads scripts/unit-tier-guard.mjs into
-// every process, so a unit-tier test that reaches for the network fails.
+// every process, so a unit-tier test that reaches for the network fails; other runs load
+// scripts/blocking-report-pipe.mjs (see --test-force-exit below).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -50,20 +51,23 @@ const unitOnly = tiers.length === 1 && tiers[0] === 'unit';
 // files share nothing (virtual clocks, loopback ports chosen by the OS), so they run one per core.
 const concurrency = unitOnly ? availableParallelism() : 1;
 // --test-force-exit (network tier): a test file whose tests are done exits even if a native WebRTC handle
-// (a rare node-datachannel close stall) would keep it alive. Not for the unit tier: run concurrently on a
-// busy machine, Node 20 then sometimes ended a file before its last suites ran, and reported no failure
-// (scheduler/policy.test.ts: 77 or 82 of 84 tests in 3 of 11 runs). Unit tests hold no native handles.
+// (a rare node-datachannel close stall) would keep it alive. That exit used to drop the file's last test
+// reports still queued in its stdout pipe, and the runner reported fewer tests and no failure
+// (nodejs/node#64833): scripts/blocking-report-pipe.mjs, preloaded with it, makes those writes blocking
+// (measured: 4 of 8 runs of three scheduler and wire files lost 2–10 of their 183 tests without it, none
+// of 8 with it). The unit tier does without the flag: its tests hold no native handles.
 // --test-timeout bounds any single test (5 min).
 const forceExit = unitOnly ? [] : ['--test-force-exit'];
+const preloads = unitOnly ? ['unit-tier-guard.mjs'] : ['blocking-report-pipe.mjs'];
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...forceExit, '--test-timeout=300000', '--test-reporter=spec', ...files],
-  { cwd: root, stdio: 'inherit', env: unitOnly ? guardedEnv() : process.env },
+  { cwd: root, stdio: 'inherit', env: withPreloads(preloads) },
 );
 process.exit(result.status ?? 1);
 
-/** The environment with the unit-tier guard preloaded into this run's processes and their children. */
-function guardedEnv() {
-  const guard = pathToFileURL(join(root, 'scripts', 'unit-tier-guard.mjs')).href;
-  return { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${guard}`.trim() };
+/** The environment with scripts/<preloads> loaded into this run's processes and their children. */
+function withPreloads(names) {
+  const imports = names.map((name) => `--import=${pathToFileURL(join(root, 'scripts', name)).href}`);
+  return { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...imports].join(' ').trim() };
 }
