@@ -31,7 +31,7 @@ import { createPeerId, swarmIdFromManifestUrl } from './swarm/swarm-identity';
 import { WebTorrentTrackerClient } from './tracker/webtorrent-tracker-client';
 import type { Segment, SegmentKey } from './types';
 import { playbackContextFor } from './scheduler/playback-context';
-import type { DownloadContext } from './download/segment-download';
+import type { DownloadContext } from './download/download-context';
 import { byteRangesOverlap, fetchRangeOverHttp, loadRange, pieceMatching } from './download/range-request';
 import type { SegmentIntegrity } from './integrity/segment-integrity';
 import { webCryptoSha256 } from './integrity/sha256';

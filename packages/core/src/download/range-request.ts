@@ -13,7 +13,7 @@ import { ShoalError } from '../errors';
 import { byteRangeLength } from '../segment-key';
 import type { ByteRange, Segment, SegmentKey } from '../types';
 import { HttpDownload } from './http-download';
-import type { DownloadContext } from './segment-download';
+import type { DownloadContext } from './download-context';
 
 /** Where one slice of a requested range comes from. Offsets are inclusive, in the resource's bytes. */
 export type RangePart =

@@ -5,7 +5,6 @@
  * segment and settles once, with the bytes or with an error. The scheduler decides: it calls
  * `startP2P`, `startHttp`, `finishOverHttp` and `cancel`, and hears the outcome through `onSettled`.
  */
-import { judgeCommitments } from '../commitments/segment-commitments';
 import { ShoalError } from '../errors';
 import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
 import { isSizeEvidence, SizeHint } from '../sizes/size-hint';
@@ -15,6 +14,7 @@ import { HttpDownload, type HttpChunk, type HttpSegmentSize } from './http-downl
 import { BlockVerifier } from './block-verifier';
 import { P2PDownload } from './p2p-download';
 import { PartialSegment } from './partial-segment';
+import { checkCompletedSegment, integrityMismatch } from './segment-completion';
 import { VerifiedIntake } from './verified-intake';
 import {
   PREFETCH_P2P_RETRY_MS,
@@ -22,18 +22,6 @@ import {
   type DownloadSettlement,
   type DownloadState,
   type HttpAfterPeers,
-  type SegmentHolder,
-} from './download-context';
-
-export {
-  PREFETCH_P2P_RETRY_MS,
-  type DownloadContext,
-  type DownloadedSegment,
-  type DownloadSettlement,
-  type DownloadState,
-  type HttpAfterPeers,
-  type IntegritySource,
-  type IntegrityViolation,
   type SegmentHolder,
 } from './download-context';
 
@@ -368,7 +356,7 @@ export class SegmentDownload {
     if (this.stopped || !this.partial) return;
     const missing = this.partial.missingRanges();
     if (missing.length === 0) return this.complete(this.p2pBytes > 0 ? 'p2p' : 'http');
-    if (this.httpRefetched) return this.fail(mismatch(`${this.segment.url}: origin bytes do not match the integrity manifest`));
+    if (this.httpRefetched) return this.fail(integrityMismatch(`${this.segment.url}: origin bytes do not match the integrity manifest`));
     this.httpRefetched = true;
     await this.runHttp(missing);
   }
@@ -410,51 +398,34 @@ export class SegmentDownload {
   }
 
   /**
-   * Every byte is here: store the segment and settle with it. A store that fails (rejects) still delivers
-   * the bytes, fetched already; the failure is a warning and peers do not hear the segment is held.
+   * Every byte is here: checked (`checkCompletedSegment`), store the segment and settle with it. A store
+   * that fails (rejects) still delivers the bytes, fetched already; the failure is a warning and peers do
+   * not hear the segment is held.
    */
   private async complete(source: 'http' | 'p2p'): Promise<void> {
     const partial = this.partial;
     if (!partial) return this.fail(new ShoalError('http-network', 'Download ended without bytes', { source: 'http', fatal: true }));
     this.currentState = 'done';
     const bytes = partial.bytes;
-    // Every block matched already; the whole hash checks the manifest's own consistency.
-    const verifier = this.intake?.verifier;
-    const whole = verifier ? await verifier.verifyWhole(bytes) : true;
-    if (this.stopped) return;
-    if (!whole) return this.fail(mismatch(`${this.segment.url}: the whole segment does not match the integrity manifest`));
-    // Our commitment: the manifest's digest (just matched), else the one hash of the commitment check.
-    const checked = verifier ? { digest: verifier.entry.sha256 } : await this.checkCommitments(bytes);
-    if (this.stopped || checked === 'refetching') return;
+    const { p2pBytes, originBytes } = this;
+    const completed = { key: this.key, url: this.segment.url, bytes, p2pBytes, peerIds: [...this.peerIds], originBytes, refetchedAfterRejection: this.refetchedAfterCommitments };
+    const verdict = await checkCompletedSegment(completed, this.intake?.verifier, this.context.commitments, () => this.stopped);
+    if (!verdict) return;
+    if (verdict.kind === 'fail') return this.fail(verdict.error);
+    if (verdict.kind === 'refetch') {
+      this.refetchedAfterCommitments = true;
+      return this.wholeOverHttp();
+    }
     partial.markComplete();
     const { storage, holdings } = this.context;
     try {
       await storage.put(this.key, bytes);
-      holdings.stored(this.key, bytes.byteLength, checked.digest);
+      holdings.stored(this.key, bytes.byteLength, verdict.digest);
     } catch (error) {
       holdings.abandoned(this.key);
       this.context.onStorageWarning(storageFailure(error, 'Storing a segment'));
     }
     this.onSettled({ ok: true, segment: { bytes, source, p2pBytes: this.p2pBytes, peerIds: [...this.peerIds] } });
-  }
-
-  /**
-   * No manifest: hash the assembled segment once (our commitment) and, if peers sent any of it, check it
-   * against the holders' commitments (`commitmentVerdict`). Rejected: proven liars are dropped, every
-   * sender is put on probation and the whole segment comes over HTTP ('refetching'). The origin's copy
-   * after such a rejection proves liars among the holders whose commitment contradicts it.
-   */
-  private async checkCommitments(bytes: Uint8Array): Promise<{ digest: string | undefined } | 'refetching'> {
-    const commitments = this.context.commitments;
-    if (!commitments) return { digest: undefined };
-    const digest = await commitments.sha256(bytes).catch(() => undefined);
-    if (digest === undefined || this.stopped) return { digest };
-    const { p2pBytes, originBytes } = this;
-    const assembled = { key: this.key, digestBase64: digest, p2pBytes, peerIds: [...this.peerIds], originBytes, refetchedAfterRejection: this.refetchedAfterCommitments };
-    if (judgeCommitments(commitments, assembled) === 'accept') return { digest };
-    this.refetchedAfterCommitments = true;
-    this.wholeOverHttp();
-    return 'refetching';
   }
 
   private fail(error: ShoalError): void {
@@ -473,8 +444,4 @@ export class SegmentDownload {
     this.partial?.fail();
     this.currentState = 'idle';
   }
-}
-
-function mismatch(message: string): ShoalError {
-  return new ShoalError('integrity-mismatch', message, { source: 'http', fatal: true });
 }

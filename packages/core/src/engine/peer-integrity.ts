@@ -6,7 +6,7 @@
 import type EventEmitter from 'eventemitter3';
 import type { CommitmentContext, SuspectReason } from '../commitments/commitment-context';
 import { PeerTrust } from '../commitments/peer-trust';
-import type { IntegrityViolation } from '../download/segment-download';
+import type { IntegrityViolation } from '../download/download-context';
 import { ShoalError } from '../errors';
 import type { ShoalEvents } from '../events';
 import type { Holdings } from '../holdings/holdings';

@@ -4,7 +4,7 @@
  */
 import type EventEmitter from 'eventemitter3';
 import type { Clock } from '../clock/clock';
-import type { DownloadContext } from '../download/segment-download';
+import type { DownloadContext } from '../download/download-context';
 import { ShoalError } from '../errors';
 import type { ShoalEvents } from '../events';
 import type { HttpFetcher } from '../http/http-fetcher';

@@ -5,7 +5,8 @@
  * names, and settles the player's waiters when a download settles. It holds no bytes: downloads do.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
-import { SegmentDownload, type DownloadContext, type DownloadSettlement } from '../download/segment-download';
+import type { DownloadContext, DownloadSettlement } from '../download/download-context';
+import { SegmentDownload } from '../download/segment-download';
 import { ShoalError } from '../errors';
 import type { Holdings } from '../holdings/holdings';
 import { segmentKeyString } from '../segment-key';

@@ -4,7 +4,7 @@
  * (`StoredSizes`) and the estimates. A pure function of its inputs; the only place that turns media time
  * into clock time.
  */
-import type { IntegritySource } from '../download/segment-download';
+import type { IntegritySource } from '../download/download-context';
 import type { StoredSizes } from '../holdings/holdings';
 import type { OriginSizes } from '../sizes/origin-sizes';
 import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
