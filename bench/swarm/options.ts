@@ -49,6 +49,7 @@ export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
     checkPeerBytes: options.checkPeerBytes ?? false,
     integrity: options.integrity ?? true,
     rounds: options.rounds ?? 2,
+    firstRound: options.firstRound ?? 0,
     compare: options.compare ?? 'none',
   };
   if (resolved.player !== 'hlsjs' && resolved.player !== 'shaka') throw new Error(`player "${String(resolved.player)}": hlsjs or shaka`);
@@ -56,6 +57,7 @@ export function resolveOptions(options: SwarmScenarioOptions): ResolvedOptions {
   if (!Number.isInteger(resolved.viewers) || resolved.viewers < 1) throw new Error('viewers must be a positive integer');
   if (!(resolved.seconds > 0)) throw new Error('seconds must be positive');
   if (!Number.isInteger(resolved.rounds) || resolved.rounds < 1) throw new Error('rounds must be a positive integer');
+  if (!Number.isInteger(resolved.firstRound) || resolved.firstRound < 0) throw new Error('firstRound must be a whole number ≥ 0');
   if (resolved.churn && resolved.viewers < 2) throw new Error('churn needs at least 2 viewers');
   if ((resolved.viewers - 1) * resolved.staggerMs >= resolved.seconds * 1000) throw new Error(`the last viewer would join at ${((resolved.viewers - 1) * resolved.staggerMs) / 1000} s, after the ${resolved.seconds} s phase`);
   return resolved;

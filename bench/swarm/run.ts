@@ -1,6 +1,6 @@
 /**
  * `npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
- *                         [--stream NAME] [--vod-step S | --vod-apart] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--compare p2pml] [--no-check] [--no-integrity]`
+ *                         [--stream NAME] [--vod-step S | --vod-apart] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--first-round K] [--compare p2pml] [--no-check] [--no-integrity]`
  *
  * `--stream NAME` plays that demo stream, live or VOD as its name says (`liveTs`, `vodFmp4ByteRange`);
  * `--live`/`--vod` pick the default stream's kind (and must agree with a named one). VOD viewers join
@@ -26,7 +26,7 @@ import type { PlayerName, SwarmScenarioOptions } from './types';
 
 const OUT_DIR = fileURLToPath(new URL('../../.bench', import.meta.url));
 const USAGE = `usage: npm run bench:swarm -- [--viewers N] [--seconds T] [--live|--vod] [--player hlsjs|shaka]
-                           [--stream NAME] [--vod-step S | --vod-apart] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--compare p2pml] [--no-check] [--no-integrity]
+                           [--stream NAME] [--vod-step S | --vod-apart] [--throttle delayMs,bytesPerSec] [--churn] [--stagger ms] [--rounds R] [--first-round K] [--compare p2pml] [--no-check] [--no-integrity]
 defaults: 4 viewers, 60 s, live, hlsjs, 2 rounds, throttle ${DEFAULT_THROTTLE.firstByteDelayMs},${DEFAULT_THROTTLE.bytesPerSec}
 --stream NAME: live or VOD as the name says; --vod-apart: VOD viewers 20 s apart, each from 0 s, (N − 1) × 20 + 32 s`;
 
@@ -47,6 +47,7 @@ function parseArgs(argv: string[]): SwarmScenarioOptions {
       case '--seconds': options.seconds = positive(name, value()); break;
       case '--stagger': options.staggerMs = positive(name, value()); break;
       case '--rounds': options.rounds = positive(name, value()); break;
+      case '--first-round': options.firstRound = Number(value()); break;
       case '--live': case '--vod': {
         const kind = name === '--vod' ? 'vod' : 'live';
         if (options.stream && options.stream !== kind) throw new Error('--live and --vod: one or the other');

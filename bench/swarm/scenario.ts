@@ -266,7 +266,7 @@ export async function runSwarmScenario(options: SwarmScenarioOptions = {}): Prom
     await warmUp(demo, resolved);
     const rounds: Record<Arm, PhaseReport[]> = { shoal: [], p2pml: [], plain: [] };
     for (let round = 0; round < resolved.rounds; round++) {
-      for (const arm of armsOfRound(round, resolved.compare)) {
+      for (const arm of armsOfRound(resolved.firstRound + round, resolved.compare)) {
         const what = `${arm === 'plain' ? `plain ${resolved.player}` : arm} phase${resolved.rounds > 1 ? ` (round ${round + 1}/${resolved.rounds})` : ''}`;
         log(`${what}: ${resolved.viewers} ${resolved.player} viewers of ${resolved.streamName}, ${resolved.seconds} s${resolved.churn ? ', churn' : ''}`);
         rounds[arm].push(await runPhase(demo, resolved, arm, round, log));

@@ -61,6 +61,12 @@ export interface SwarmScenarioOptions {
    */
   rounds?: number;
   /**
+   * The arm order of the first round, as a rotation (0: Shoal first; with `p2pml`, 1: p2p-media-loader
+   * first, 2: the plain player first); later rounds rotate on from it. A sweep of one-round runs passes
+   * its row number, so no arm runs first in every row. @default 0
+   */
+  firstRound?: number;
+  /**
    * `p2pml`: a third arm, p2p-media-loader 2.x on the same pages (`&anchor=p2pml`: its hls.js or Shaka
    * integration with its documented defaults, our tracker, no ICE servers), in every round with Shoal and
    * the plain player, the order rotating. @default 'none'
