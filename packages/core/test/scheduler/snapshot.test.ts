@@ -30,6 +30,11 @@ function snapshotInput(fields: Partial<SnapshotInput>): SnapshotInput {
   };
 }
 
+/** A task the player asked for, nothing received yet: tests set its key, segment and state. */
+function playerTask(key: TaskView['key'], segment: TaskView['segment'], state: TaskView['state']): TaskView {
+  return { key, segment, state, requestedByPlayer: true, sizeBytes: undefined, receivedBytes: 0, p2pBytesPerSecNow: () => undefined, originLottery: 0.5, createdAtMs: 0 };
+}
+
 describe('playbackAnchorSec: where the prefetch look-ahead starts', () => {
   const cases: Array<{ name: string; playback: PlaybackState; lastRequestedStartSec: number | undefined; expected: number | undefined }> = [
     { name: 'playing with media buffered at the playhead: the playhead', playback: playback({ positionSec: 30, bufferedUntilSec: 36 }), lastRequestedStartSec: 36, expected: 30 },
@@ -46,17 +51,7 @@ describe('playbackAnchorSec: where the prefetch look-ahead starts', () => {
 describe('buildSnapshot: holders of a segment whose integrity entry is on its way', () => {
   const key = { renditionId: 'v0', segmentId: 7 };
   const segment = { url: 'https://origin.test/v0/7.ts', startTimeSec: 14, durationSec: 2 };
-  const task: TaskView = {
-    key,
-    segment,
-    state: 'idle',
-    requestedByPlayer: true,
-    sizeBytes: undefined,
-    receivedBytes: 0,
-    p2pBytesPerSecNow: () => undefined,
-    originLottery: 0.5,
-    createdAtMs: 0,
-  };
+  const task = playerTask(key, segment, 'idle');
   const holding: PeerHolding[] = [
     { peer: { id: 'complete', remoteUploadEnabled: true }, held: { sizeBytes: 1000, partial: false, announcedAtMs: 0 } },
     { peer: { id: 'relaying', remoteUploadEnabled: true }, held: { sizeBytes: 1000, partial: true, announcedAtMs: 0 } },
@@ -106,17 +101,8 @@ describe('buildSnapshot: the measured uplink (policy rule 3, fast uploaders)', (
 
 describe('buildSnapshot: deadlines of what the player asked for before anything is buffered at the playhead', () => {
   function task(renditionId: string, startTimeSec: number, state: TaskView['state']): TaskView {
-    return {
-      key: { renditionId, segmentId: startTimeSec * 1000 },
-      segment: { url: `https://origin.test/${renditionId}/${startTimeSec}.m4s`, startTimeSec, durationSec: 2 },
-      state,
-      requestedByPlayer: true,
-      sizeBytes: undefined,
-      receivedBytes: 0,
-      p2pBytesPerSecNow: () => undefined,
-      originLottery: 0.5,
-      createdAtMs: 0,
-    };
+    const segment = { url: `https://origin.test/${renditionId}/${startTimeSec}.m4s`, startTimeSec, durationSec: 2 };
+    return playerTask({ renditionId, segmentId: startTimeSec * 1000 }, segment, state);
   }
   function deadlinesMs(tasks: TaskView[], state: PlaybackState): number[] {
     const swarm: SwarmView = { peerCount: 1, awaitingFirstPeer: false, peersHolding: () => [] };
