@@ -189,6 +189,9 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     const segment = this.pieceOf(requested);
     if (!segment) return this.loadByteRange(requested, options);
     const key: SegmentKey = { renditionId: segment.renditionId, segmentId: segment.segmentId };
+    // A segment no list named yet (Shaka computes live DASH segments from the clock): without its hashes it
+    // would be HTTP-only, so the integrity manifest is fetched again now, and its holders are waited for.
+    this.integrity?.segmentsListed([segment]);
     this.scheduler.playerAsked(segment);
     const cached = await this.stores.read(key);
     if (cached) {
