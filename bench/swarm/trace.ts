@@ -76,6 +76,18 @@ function installTrace(): void {
       return setRemote.apply(this, a);
     };
   }
+  // Tracker sockets: when the page opened one (the swarm join) and when it connected.
+  const WS = (w as any).WebSocket;
+  if (WS) {
+    (w as any).WebSocket = function (this: unknown, url: string, ...rest: unknown[]) {
+      const socket = new WS(url, ...rest);
+      push('ws-open', { url: String(url).replace(/\?.*/, '') });
+      socket.addEventListener('open', () => push('ws-connected'));
+      return socket;
+    };
+    Object.assign((w as any).WebSocket, WS);
+    (w as any).WebSocket.prototype = WS.prototype;
+  }
   let state: unknown;
   Object.defineProperty(w, 'shoalDemo', {
     configurable: true,
@@ -205,7 +217,7 @@ function printSummary(t0: number, traces: TraceEvent[][]): void {
     const start = trace[0]?.t ?? t0;
     console.log(`\nviewer ${viewer} (joined ${s(start)} s)`);
     for (const e of trace) {
-      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'failed' || e.kind === 'hls-error' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking' || e.kind.startsWith('rtc-')) {
+      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'failed' || e.kind === 'hls-error' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking' || e.kind.startsWith('rtc-') || e.kind.startsWith('ws-')) {
         const { t, kind, ...rest } = e;
         console.log(`  ${s(t)} +${String(t - start).padStart(5)} ${kind} ${JSON.stringify(rest)}`);
       }
