@@ -57,6 +57,18 @@ describe('demo origin integrity manifests', () => {
     }
   });
 
+  it('live HLS: the manifest holds the window and 2 segments more per rendition, no more (each viewer fetches it per new segment)', async () => {
+    nowMs += 60_000; // long after the head start: many segments published and gone from the window
+    const master = await (await get('/live/hls-ts/master.m3u8')).text();
+    const renditions = master.split('\n').filter((l) => l && !l.startsWith('#')).length;
+    const playlist = await (await get('/live/hls-ts/v0/index.m3u8')).text();
+    const windowSegments = playlist.split('\n').filter((l) => l && !l.startsWith('#')).length;
+    const manifest = (await (await get('/live/hls-ts/master.m3u8.integrity.json')).json()) as IntegrityManifestJson;
+    assert.ok(renditions >= 2 && windowSegments >= 3, `${renditions} renditions, ${windowSegments}-segment window`);
+    assert.ok(manifest.segments.length >= renditions * windowSegments, `${manifest.segments.length} entries`);
+    assert.ok(manifest.segments.length <= renditions * (windowSegments + 2), `${manifest.segments.length} entries for ${renditions} × ${windowSegments}`);
+  });
+
   it('live DASH: every segment the live MPD names in its window has an entry matching the served bytes', async () => {
     const manifestPath = '/live/dash/manifest.mpd.integrity.json';
     const manifest = (await (await get(manifestPath)).json()) as IntegrityManifestJson;

@@ -4,7 +4,7 @@
  *   - VOD: made once per playlist from its files (`createIntegrityManifest`), as `npx shoal-integrity` would;
  *   - live HLS: the streaming mode (`LiveIntegrityManifest.addSegment`), extended with each segment as it is
  *     published on the live clock, before any playlist lists it (the window's segments are added when the
- *     manifest is asked for, so it always covers every segment a playlist served so far names);
+ *     manifest is asked for, so it covers every segment the playlists name now);
  *   - live DASH: the same, over the bytes the origin serves (media times moved on per loop).
  * Single-file DASH (SegmentList mediaRange, SegmentBase + sidx) has an entry per segment range as well.
  */
@@ -13,6 +13,14 @@ import { join, posix } from 'node:path';
 import { createIntegrityManifest, INTEGRITY_FILE_SUFFIX, LiveIntegrityManifest, type IntegrityManifestJson } from '@shoal/core/integrity';
 import { liveSegmentUri, vodIndexOfSequence, type LiveTimeline } from '../hls/live-timeline';
 import { fillTemplate, type DashVodTemplate } from '../dash/live-mpd';
+
+/**
+ * A live manifest keeps each rendition's window and this many segments more (a playlist fetched just
+ * before the window moved still finds its entries). No more: every viewer fetches the whole manifest once
+ * per new segment, so each entry kept is origin bytes per viewer per segment (measured with 4 windows
+ * kept: the integrity manifests were a third of Shoal's origin bytes on live DASH).
+ */
+const WINDOW_MARGIN_SEGMENTS = 2;
 
 export { INTEGRITY_FILE_SUFFIX };
 
@@ -53,11 +61,11 @@ export function createIntegrityManifests(options: IntegrityManifestsOptions): In
     const timelines = [...options.timelines].filter(([rel]) => posix.dirname(posix.dirname(rel)) === masterFolder);
     if (timelines.length === 0) return undefined;
     let manifest = live.get(masterRel);
-    if (!manifest) live.set(masterRel, (manifest = new LiveIntegrityManifest({ maxSegments: 4 * timelines.length * options.windowSegments })));
+    if (!manifest) live.set(masterRel, (manifest = new LiveIntegrityManifest({ maxSegments: timelines.length * (options.windowSegments + WINDOW_MARGIN_SEGMENTS) })));
     for (const [playlistRel, timeline] of timelines) {
       const playlistFolder = posix.dirname(playlistRel);
       const count = options.publishedCount(timeline);
-      for (let k = Math.max(0, count - 2 * options.windowSegments); k < count; k++) {
+      for (let k = Math.max(0, count - options.windowSegments); k < count; k++) {
         const segment = timeline.playlist.segments[vodIndexOfSequence(timeline, k)];
         if (!segment) continue;
         const uri = posix.relative(masterFolder, posix.join(playlistFolder, liveSegmentUri(timeline, k)));
@@ -76,9 +84,9 @@ export function createIntegrityManifests(options: IntegrityManifestsOptions): In
     if (!template) return undefined;
     const representationIds = [...template.text.matchAll(/<Representation\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]!);
     let manifest = live.get(mpdRel);
-    if (!manifest) live.set(mpdRel, (manifest = new LiveIntegrityManifest({ maxSegments: 4 * representationIds.length * options.windowSegments })));
+    if (!manifest) live.set(mpdRel, (manifest = new LiveIntegrityManifest({ maxSegments: representationIds.length * (options.windowSegments + WINDOW_MARGIN_SEGMENTS) })));
     const count = options.dashPublishedCount(template);
-    for (let index = Math.max(0, count - 2 * options.windowSegments); index < count; index++) {
+    for (let index = Math.max(0, count - options.windowSegments); index < count; index++) {
       for (const id of representationIds) {
         const uri = fillTemplate(template.mediaTemplate, id, template.startNumber + index);
         if (manifest.has(uri)) continue;

@@ -121,14 +121,16 @@ async function mediaFilesUnder(folder: string): Promise<string[]> {
 
 export interface LiveIntegrityManifestOptions {
   /**
-   * Entries kept, newest last: at least every rendition's live window (renditions × window segments),
-   * with room for viewers behind the edge. @default 256
+   * Entries kept, newest last: every rendition's live window and a segment or two more, renditions ×
+   * (window segments + 2). No more: every viewer fetches the whole manifest once per new segment, and an
+   * entry is ~150 bytes plus a 44-character hash per 63 KiB block of its segment (~0.07 %), so
+   * each entry kept costs the origin that much per viewer per segment. @default 64
    */
   maxSegments?: number;
 }
 
-/** Entries a live manifest keeps by default: 4 renditions × a 6-segment window, ten times over. */
-export const DEFAULT_LIVE_INTEGRITY_SEGMENTS = 256;
+/** Entries a live manifest keeps by default: 8 renditions × (a 6-segment window + 2). */
+export const DEFAULT_LIVE_INTEGRITY_SEGMENTS = 64;
 
 /**
  * The streaming mode for a live packager: `addSegment` for every new segment (before the playlist lists
