@@ -283,11 +283,14 @@ export class SegmentDownload {
     });
     this.http = http;
     this.currentState = 'http';
-    if (verifier) this.partialOfSize(verifier.sizeBytes);
-    // Tell peers at once that we are fetching it (size 0 while unknown), so nobody else's origin turn
-    // comes before they hear of it: the announce delay is one peer latency, not the origin's first byte.
+    // Tell peers at once that we are fetching it, so nobody else's origin turn comes before they hear of
+    // it: the announce delay is one peer latency, not the origin's first byte. With its size known (the
+    // manifest's, a byte range's), as the partial they may relay from; else as size 0 ("no byte yet": a
+    // size announced with no partial behind it had peers' requests answered `notHeld` at once, and every
+    // relay of a byte-range piece fell back to the origin).
+    if (sizeBytes !== undefined) this.partialOfSize(sizeBytes);
     if (this.partial) this.announcePartial();
-    else if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: sizeBytes ?? 0 });
+    else if (!ranges) this.context.holdings.downloading(this.key, { sizeBytes: 0 });
     let wholeBody: Uint8Array | undefined;
     try {
       wholeBody = await http.run();
