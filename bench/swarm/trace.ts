@@ -88,6 +88,22 @@ function installTrace(): void {
     Object.assign((w as any).WebSocket, WS);
     (w as any).WebSocket.prototype = WS.prototype;
   }
+  // Integrity manifest fetches: when each started and ended (strong mode waits on them for new segments).
+  const pageFetch = (w as any).fetch;
+  if (pageFetch) {
+    (w as any).fetch = function (this: unknown, input: unknown, ...rest: unknown[]) {
+      const url = String((input as any)?.url ?? input);
+      const result = pageFetch.call(this, input, ...rest);
+      if (url.includes('.integrity.json')) {
+        push('integrity-fetch');
+        void result.then((response: any) => response.clone().json()).then(
+          (json: any) => push('integrity-fetched', { entries: json?.segments?.length, last: json?.segments?.at(-1)?.uri, lastRange: json?.segments?.at(-1)?.byteRange?.startByte }),
+          () => push('integrity-fetched', { failed: true }),
+        );
+      }
+      return result;
+    };
+  }
   let state: unknown;
   Object.defineProperty(w, 'shoalDemo', {
     configurable: true,
@@ -106,6 +122,8 @@ function installTrace(): void {
       engine.on('peer:connected', (e: any) => push('peer-connected', { peer: e.peerId.slice(-6) }));
       engine.on('peer:closed', (e: any) => push('peer-closed', { peer: e.peerId.slice(-6) }));
       push('peer-id', { peer: engine.peerId.slice(-6) });
+      // The uplink the uploader measured (it answers `busy` past 2.5 s of backlog at that rate).
+      setInterval(() => push('uplink', { bytesPerSec: engine.swarm?.uplinkBytesPerSec === undefined ? undefined : Math.round(engine.swarm.uplinkBytesPerSec) }), 1000);
       // The page sets `hls` once its player module has loaded: hook it then (another player: its video only).
       const waitForHls = setInterval(() => {
         if (value.hls) {
@@ -217,7 +235,7 @@ function printSummary(t0: number, traces: TraceEvent[][]): void {
     const start = trace[0]?.t ?? t0;
     console.log(`\nviewer ${viewer} (joined ${s(start)} s)`);
     for (const e of trace) {
-      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'failed' || e.kind === 'hls-error' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking' || e.kind.startsWith('rtc-') || e.kind.startsWith('ws-')) {
+      if (e.kind === 'decision' || e.kind === 'loaded' || e.kind === 'failed' || e.kind === 'hls-error' || e.kind === 'frag-loaded' || e.kind === 'frag-loading' || e.kind === 'level-switching' || e.kind === 'playing' || e.kind === 'waiting' || e.kind === 'level-loaded' || e.kind === 'manifest-loaded' || e.kind === 'engine-created' || e.kind === 'peer-connected' || e.kind === 'peer-closed' || e.kind === 'frozen' || e.kind === 'seeking' || e.kind.startsWith('rtc-') || e.kind.startsWith('ws-') || e.kind.startsWith('integrity-')) {
         const { t, kind, ...rest } = e;
         console.log(`  ${s(t)} +${String(t - start).padStart(5)} ${kind} ${JSON.stringify(rest)}`);
       }

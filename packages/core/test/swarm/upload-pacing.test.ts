@@ -40,6 +40,19 @@ test('UplinkEstimator: an interval in which no frame finished leaving is merged 
   assert.equal(uplink.bytesPerSec, 200_000);
 });
 
+test('UplinkEstimator: a queue that ran empty between two sends is no sample, even when neither look saw it empty', () => {
+  const uplink = new UplinkEstimator();
+  // A fast line: each 64 kB block leaves within milliseconds of its send; the next send comes 2 s later.
+  uplink.observe(0, 64_000, 64_000);
+  uplink.observe(2_000, 128_000, 64_000);
+  uplink.observe(4_000, 192_000, 64_000);
+  assert.equal(uplink.bytesPerSec, undefined, 'not 32 kB/s: the line idled between the sends');
+  // Busy through: the second block was sent while the first was still queued; it drained 200 kB/s.
+  uplink.observe(4_050, 256_000, 118_000);
+  uplink.observe(4_370, 256_000, 54_000);
+  assert.equal(uplink.bytesPerSec, 200_000);
+});
+
 test('a slow uplink answers busy past MAX_UPLOAD_BACKLOG_MS of promised bytes, and serves every request it accepted', T, async () => {
   const linkBytesPerSec = 200_000;
   const sim = hostileSetup();
