@@ -14,6 +14,7 @@ import type { Segment } from '../../src/types';
 import { MemoryTrackerHub } from '../../sim/memory-tracker';
 import { SimOrigin } from '../../sim/sim-origin';
 import { flipOneByte, lyingTrackerClients, wrongBytes, type Corruption } from '../../sim/lying-peer';
+import { jsonResponse } from './json-response';
 import { sleepVirtual, waitVirtual } from './virtual-wait';
 
 const SEGMENT_BYTES = 1_000_000;
@@ -33,15 +34,7 @@ interface Events {
 function withManifest(origin: SimOrigin): FetchLike {
   return (url, init) => {
     if (!url.endsWith('.integrity.json')) return origin.fetch(url, init);
-    const manifest = integrityManifestOf(SEGMENTS.map((s) => integritySegmentOf(s.url.split('/').pop()!, origin.bytesOf(s.url))));
-    const body = new TextEncoder().encode(JSON.stringify(manifest));
-    return Promise.resolve({
-      ok: true,
-      status: 200,
-      body: null,
-      headers: { get: (name: string) => (name.toLowerCase() === 'content-length' ? String(body.byteLength) : null) },
-      arrayBuffer: async () => body.slice().buffer,
-    });
+    return jsonResponse(integrityManifestOf(SEGMENTS.map((s) => integritySegmentOf(s.url.split('/').pop()!, origin.bytesOf(s.url)))));
   };
 }
 

@@ -14,6 +14,7 @@ import { integrityManifestOf, integritySegmentOf } from '../../src/integrity/man
 import type { Segment } from '../../src/types';
 import { MemoryTrackerHub } from '../../sim/memory-tracker';
 import { SimOrigin } from '../../sim/sim-origin';
+import { jsonResponse } from './json-response';
 import { sleepVirtual, waitVirtual } from './virtual-wait';
 
 const SEGMENT_BYTES = 200_000;
@@ -39,15 +40,7 @@ test('strong mode: a segment asked before any list named it is fetched from its 
     const fetch: FetchLike = (url, init) => {
       if (!url.endsWith('.integrity.json')) return origin.fetch(url, init);
       manifestFetches.set(name, (manifestFetches.get(name) ?? 0) + 1);
-      const manifest = integrityManifestOf(published.map((id) => integritySegmentOf(`chunk-${id}.m4s`, origin.bytesOf(segmentAt(id).url))));
-      const body = new TextEncoder().encode(JSON.stringify(manifest));
-      return Promise.resolve({
-        ok: true,
-        status: 200,
-        body: null,
-        headers: { get: (header: string) => (header.toLowerCase() === 'content-length' ? String(body.byteLength) : null) },
-        arrayBuffer: async () => body.slice().buffer,
-      });
+      return jsonResponse(integrityManifestOf(published.map((id) => integritySegmentOf(`chunk-${id}.m4s`, origin.bytesOf(segmentAt(id).url)))));
     };
     const engine = new ShoalEngine(
       { trackerUrls: ['sim://tracker'], integrityManifestUrl: '{manifestUrl}.integrity.json' },
