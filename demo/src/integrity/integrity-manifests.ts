@@ -18,7 +18,7 @@ import { fillTemplate, type DashVodTemplate } from '../dash/live-mpd';
  * A live manifest keeps each rendition's window and this many segments more (a playlist fetched just
  * before the window moved still finds its entries). No more: every viewer fetches the whole manifest once
  * per new segment, so each entry kept is origin bytes per viewer per segment (measured with 4 windows
- * kept: the integrity manifests were a third of Shoal's origin bytes on live DASH).
+ * kept: the integrity manifests came to a third of the media bytes Shoal took from the origin on live DASH).
  */
 const WINDOW_MARGIN_SEGMENTS = 2;
 
