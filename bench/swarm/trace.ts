@@ -77,24 +77,23 @@ function installTrace(): void {
     };
   }
   // Tracker sockets: when the page opened one (the swarm join) and when it connected.
-  const WS = (w as any).WebSocket;
-  if (WS) {
-    (w as any).WebSocket = function (this: unknown, url: string, ...rest: unknown[]) {
-      const socket = new WS(url, ...rest);
+  const page = w as any;
+  const PageWebSocket = page.WebSocket;
+  if (PageWebSocket) {
+    const TracedWebSocket = function (url: string, ...rest: unknown[]) {
+      const socket = new PageWebSocket(url, ...rest);
       push('ws-open', { url: String(url).replace(/\?.*/, '') });
       socket.addEventListener('open', () => push('ws-connected'));
       return socket;
     };
-    Object.assign((w as any).WebSocket, WS);
-    (w as any).WebSocket.prototype = WS.prototype;
+    page.WebSocket = Object.assign(TracedWebSocket, PageWebSocket, { prototype: PageWebSocket.prototype });
   }
   // Integrity manifest fetches: when each started and ended (strong mode waits on them for new segments).
-  const pageFetch = (w as any).fetch;
+  const pageFetch = page.fetch;
   if (pageFetch) {
-    (w as any).fetch = function (this: unknown, input: unknown, ...rest: unknown[]) {
-      const url = String((input as any)?.url ?? input);
+    page.fetch = function (this: unknown, input: any, ...rest: unknown[]) {
       const result = pageFetch.call(this, input, ...rest);
-      if (url.includes('.integrity.json')) {
+      if (String(input?.url ?? input).includes('.integrity.json')) {
         push('integrity-fetch');
         void result.then((response: any) => response.clone().json()).then(
           (json: any) => push('integrity-fetched', { entries: json?.segments?.length, last: json?.segments?.at(-1)?.uri, lastRange: json?.segments?.at(-1)?.byteRange?.startByte }),

@@ -157,7 +157,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     if (streams.live !== undefined) this.registry.live = streams.live;
     const renditionIds = this.registry.setRenditions(streams.renditions ?? []);
     if (this.swarmId === undefined) this.join(streams.manifestUrl);
-    for (const rendition of streams.renditions ?? []) if (rendition.segments) this.integrity?.segmentsListed(rendition.segments);
+    for (const rendition of streams.renditions ?? []) if (rendition.segments) this.integrity?.segmentsNamed(rendition.segments);
     this.stores.openPersistentCache(this.swarmId, streams.live);
     this.scheduler.soon();
     return renditionIds;
@@ -168,7 +168,7 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     this.assertAlive();
     if (options.live !== undefined) this.registry.live = options.live;
     this.registry.updateSegments(renditionId, segments);
-    this.integrity?.segmentsListed(segments);
+    this.integrity?.segmentsNamed(segments);
     this.stores.openPersistentCache(this.swarmId, options.live);
     this.scheduler.soon();
   }
@@ -189,9 +189,9 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
     const segment = this.pieceOf(requested);
     if (!segment) return this.loadByteRange(requested, options);
     const key: SegmentKey = { renditionId: segment.renditionId, segmentId: segment.segmentId };
-    // A segment no list named yet (Shaka computes live DASH segments from the clock): without its hashes it
-    // would be HTTP-only, so the integrity manifest is fetched again now, and its holders are waited for.
-    this.integrity?.segmentsListed([segment]);
+    // Without its hashes a segment is HTTP-only: one no list named yet is waited for on its holders while
+    // the manifest is fetched again (before the scheduler hears of the ask, so it sees the fetch pending).
+    this.integrity?.segmentsNamed([segment]);
     this.scheduler.playerAsked(segment);
     const cached = await this.stores.read(key);
     if (cached) {

@@ -1,7 +1,7 @@
 /**
  * The engine's view of the stream's integrity manifest (`ShoalConfig.integrityManifestUrl`): fetched from the
- * origin when the stream is described, fetched again when a listed segment has no entry (a live window
- * moved on), and asked per segment for the hashes its blocks must match. While it has no entry for a
+ * origin when the stream is described, fetched again when a listed or asked-for segment has no entry (a
+ * live window moved on), and asked per segment for the hashes its blocks must match. While it has no entry for a
  * segment, that segment is fetched over HTTP only: no peer byte is taken that cannot be verified.
  */
 import type { Clock, TimerHandle } from '../clock/clock';
@@ -73,8 +73,11 @@ export class SegmentIntegrity {
     return !this.destroyed && (this.fetching || this.timer !== undefined) && !this.entryFor(segment);
   }
 
-  /** A playlist listed these segments: when one has no entry yet, the manifest is fetched again (throttled). */
-  segmentsListed(segments: ReadonlyArray<{ url: string; byteRange?: ByteRange | undefined }>): void {
+  /**
+   * A playlist listed these segments, or the player asked for one no list named yet (Shaka computes live
+   * DASH segments from the clock): when one has no entry yet, the manifest is fetched again (throttled).
+   */
+  segmentsNamed(segments: ReadonlyArray<{ url: string; byteRange?: ByteRange | undefined }>): void {
     if (segments.some((segment) => !this.entryFor(segment))) this.requestRefresh();
   }
 

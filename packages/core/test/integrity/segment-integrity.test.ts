@@ -51,7 +51,7 @@ test('entryPending: true while a fetch that may bring the entry runs or waits, f
   assert.equal(integrity.entryPending(one), false, 'in: nothing to wait for');
   assert.equal(integrity.entryPending(two), false, 'no fetch runs: waiting would only delay HTTP');
   published.push('2.ts');
-  integrity.segmentsListed([one, two]); // a playlist lists 2.ts: fetched again, after the throttle
+  integrity.segmentsNamed([one, two]); // a playlist lists 2.ts: fetched again, after the throttle
   assert.equal(integrity.entryPending(two), true, 'a fetch is scheduled');
   clock.advance(1_000);
   assert.equal(source.fetches, 2);
