@@ -8,7 +8,8 @@ import type { Clock, TimerHandle } from './clock';
 interface VirtualTimer {
   readonly id: number;
   readonly dueMs: number;
-  readonly callback: () => void;
+  /** Replaced by a no-op when the timer is cleared: a cleared timer waiting in the heap keeps nothing alive. */
+  callback: () => void;
 }
 
 export interface VirtualClockOptions {
@@ -44,8 +45,8 @@ export class VirtualClock implements Clock {
    * made each set and clear O(n).
    */
   private heap: VirtualTimer[] = [];
-  /** Ids of timers scheduled and neither run nor cleared. */
-  private readonly live = new Set<number>();
+  /** Timers scheduled and neither run nor cleared, by id. */
+  private readonly live = new Map<number, VirtualTimer>();
 
   constructor(options: VirtualClockOptions = {}) {
     this.nowMs = options.startMs ?? 0;
@@ -67,7 +68,10 @@ export class VirtualClock implements Clock {
   clearTimeout(handle: TimerHandle): void {
     if (typeof handle !== 'object' || handle === null || !('virtualTimerId' in handle)) return;
     const id = (handle as VirtualTimerHandle).virtualTimerId;
-    if (!this.live.delete(id)) return;
+    const timer = this.live.get(id);
+    if (timer === undefined) return;
+    this.live.delete(id);
+    timer.callback = noop;
     if (this.heap.length > 2 * this.live.size + COMPACT_SLACK_TIMERS) this.compact();
   }
 
@@ -151,7 +155,7 @@ export class VirtualClock implements Clock {
   }
 
   private insert(timer: VirtualTimer): void {
-    this.live.add(timer.id);
+    this.live.set(timer.id, timer);
     const heap = this.heap;
     heap.push(timer);
     let at = heap.length - 1;
@@ -199,6 +203,8 @@ export class VirtualClock implements Clock {
     timer.callback();
   }
 }
+
+function noop(): void {}
 
 /** Cleared timers the heap may hold beyond twice the live ones before it is compacted. */
 const COMPACT_SLACK_TIMERS = 1024;

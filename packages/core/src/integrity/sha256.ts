@@ -19,20 +19,24 @@ export function webCryptoSha256(): Sha256Base64 | undefined {
 }
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_CODES = Array.from(BASE64_ALPHABET, (char) => char.charCodeAt(0));
+const PAD_CODE = '='.charCodeAt(0);
 
 /** Standard base64 with `=` padding (RFC 4648 §4), as Node's `digest('base64')` writes it. */
 export function base64Of(bytes: Uint8Array): string {
-  let out = '';
+  // Character codes joined once: `out +=` per character left a rope of ConsStrings (~600 bytes for a
+  // 44-character digest), and every peer's announced commitment is kept.
+  const codes: number[] = [];
   for (let i = 0; i < bytes.length; i += 3) {
     const b0 = bytes[i]!;
     const b1 = bytes[i + 1];
     const b2 = bytes[i + 2];
     const triple = (b0 << 16) | ((b1 ?? 0) << 8) | (b2 ?? 0);
-    out += BASE64_ALPHABET[(triple >> 18) & 63]! + BASE64_ALPHABET[(triple >> 12) & 63]!;
-    out += b1 === undefined ? '=' : BASE64_ALPHABET[(triple >> 6) & 63]!;
-    out += b2 === undefined ? '=' : BASE64_ALPHABET[triple & 63]!;
+    codes.push(BASE64_CODES[(triple >> 18) & 63]!, BASE64_CODES[(triple >> 12) & 63]!);
+    codes.push(b1 === undefined ? PAD_CODE : BASE64_CODES[(triple >> 6) & 63]!);
+    codes.push(b2 === undefined ? PAD_CODE : BASE64_CODES[triple & 63]!);
   }
-  return out;
+  return String.fromCharCode(...codes);
 }
 
 /**

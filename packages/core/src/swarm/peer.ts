@@ -280,7 +280,10 @@ export class Peer extends EventEmitter<PeerEvents> {
             }
             if (!before) this.heldCount++;
             const announcedAtMs = before?.partial && segment.partial ? before.announcedAtMs : nowMs;
-            held.set(segment.segmentId, { ...segment, announcedAtMs });
+            // Written out, not spread: a spread of the decoder's two shapes (with and without a commitment)
+            // made each record a dictionary-mode object with a map of its own (~26,000 in a 146-viewer run).
+            const { segmentId, sizeBytes, partial, sha256Base64 } = segment;
+            held.set(segmentId, { segmentId, sizeBytes, partial, sha256Base64, announcedAtMs });
           }
           this.emit('holdings', renditionId, segments.map((s) => s.segmentId));
         }
