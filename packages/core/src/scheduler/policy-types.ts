@@ -53,6 +53,11 @@ export interface SegmentSnapshot {
   requestedSinceAtMs?: number;
   /** This viewer's last origin request for it failed: the player's request is its retry (rule 9). */
   originFailed?: boolean;
+  /**
+   * The player asked for it and, as its reported playback says, has nothing buffered ahead of it: it is
+   * starting or stalled and waits for this segment now (rule 10). Unset when playback is not reported.
+   */
+  playerWaiting?: boolean;
   /** Clock ms before which a prefetch peers could not finish waits before asking peers again (rule 4). */
   p2pRetryAtMs?: number;
 }

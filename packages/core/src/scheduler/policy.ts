@@ -36,6 +36,14 @@
  *    came 1.6 s after a plain page's, past the fragment's time in the live window). Such a segment is
  *    never fetched ahead from the origin (no origin turn): only the player's retry asks it again, else a
  *    failing origin would be asked in a loop, a failed prefetch making a new one.
+ * 10. A segment the player waits for with nothing buffered ahead of it (`playerWaiting`: starting, or
+ *    stalled) goes to HTTP when no peer fits its deadline (none can: it is now), not to peers on the
+ *    estimate that they are faster: that estimate is a guess for connections that carried nothing yet,
+ *    and a first transfer from holders whose uplinks relay the live edge came late. Rule 9's retries are
+ *    excepted (the origin just failed them). Measured in the simulator (`npm run sim -- --viewers 100
+ *    --duration 120 --arrival-window 10`, seeds 1 and 2): startup median 607 / 615 ms and p95 1869 / 1497
+ *    ms before, 496 / 502 and 1369 / 1159 after, the same as those viewers without P2P, for a P2P share
+ *    within a run's noise (0.752 → 0.736, 0.692 → 0.695).
  */
 import { isOriginFetcher, partialRelayFinishMs, requestMs, streamMs } from './estimates';
 import type { Decision, SchedulerSnapshot, SegmentSnapshot } from './policy-types';
@@ -276,7 +284,7 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
     if (nowMs < untilAtMs) return { action: 'wait', reason: 'waiting-for-first-peer', untilAtMs };
   }
   const httpFinishMs = nowMs + requestMs(remainingBytesOf(segment), httpEstimate);
-  if (source && source.finishMs <= httpFinishMs) {
+  if (source && source.finishMs <= httpFinishMs && !(segment.playerWaiting && !originRetry)) {
     return { action: 'p2p', reason: 'p2p-faster-than-http', peerIds: source.peerIds };
   }
   if (originRetry) return { action: 'http', reason: 'origin-retry' };

@@ -98,6 +98,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     const startTimeSec = known?.startTimeSec ?? task.segment.startTimeSec;
     let deadlineAtMs: number;
     let inLookahead = false;
+    let playerWaiting = false;
     if (playback && startTimeSec !== undefined) {
       // Media seconds until playback reaches the segment, counted from where playback is about to be.
       const aheadSec = startTimeSec - (anchorSec ?? playback.positionSec);
@@ -119,8 +120,11 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       const requestedAheadSec = bufferSec === 0 && firstRequestedSec !== undefined ? startTimeSec - Math.max(firstRequestedSec, playback.positionSec) : 0;
       const untilNeededSec = task.requestedByPlayer ? Math.max(bufferSec, requestedAheadSec) : Math.max(aheadSec, bufferSec);
       deadlineAtMs = nowMs + (untilNeededSec / rate) * 1000;
+      playerWaiting = task.requestedByPlayer && untilNeededSec <= 0;
     } else if (playback) {
-      deadlineAtMs = nowMs + (Math.max(0, playback.bufferedUntilSec - playback.positionSec) / rate) * 1000;
+      const bufferSec = Math.max(0, playback.bufferedUntilSec - playback.positionSec);
+      deadlineAtMs = nowMs + (bufferSec / rate) * 1000;
+      playerWaiting = task.requestedByPlayer && bufferSec === 0;
     } else {
       deadlineAtMs = nowMs; // nothing known of playback: as urgent as can be
     }
@@ -161,6 +165,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       wantedSinceAtMs: task.createdAtMs,
       ...(task.requestedByPlayer && task.requestedAtMs !== undefined ? { requestedSinceAtMs: task.requestedAtMs } : {}),
       ...(task.originFailed ? { originFailed: true } : {}),
+      ...(playerWaiting ? { playerWaiting: true } : {}),
       ...(task.p2pRetryAtMs !== undefined && task.p2pRetryAtMs > nowMs ? { p2pRetryAtMs: task.p2pRetryAtMs } : {}),
     });
   }

@@ -168,6 +168,25 @@ const CASES: Case[] = [
     }),
     expected: [{ action: 'p2p', key: key(1), reason: 'p2p-faster-than-http', peerIds: ['a'] }],
   },
+  {
+    name: 'rule 10: the player waits for it now (nothing buffered), P2P estimated sooner but not fitting → HTTP',
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW, playerWaiting: true, holders: ['a'] })], {
+      httpEstimate: { bytesPerSec: 1_000_000, ttfbMs: 3_000 },
+    }),
+    expected: [{ action: 'http', key: key(1), reason: 'p2p-too-slow' }],
+  },
+  {
+    name: 'rule 10 and rule 9: the player waits for its retry of a segment the origin failed → peers, sooner',
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW, playerWaiting: true, originFailed: true, holders: ['a'] })], {
+      httpEstimate: { bytesPerSec: 1_000_000, ttfbMs: 3_000 },
+    }),
+    expected: [{ action: 'p2p', key: key(1), reason: 'p2p-faster-than-http', peerIds: ['a'] }],
+  },
+  {
+    name: 'rule 10 only when no peer fits: a holder that fits the deadline → P2P',
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 10_000, playerWaiting: true, holders: ['a'] })]),
+    expected: [{ action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a'] }],
+  },
 
   // Rare live segments: each viewer takes its origin turn at a point drawn over its slack; the first one fetches
   // and announces a partial, the others relay from it.

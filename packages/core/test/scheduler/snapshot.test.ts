@@ -122,3 +122,26 @@ describe('buildSnapshot: deadlines of what the player asked for before anything 
     assert.equal(second, 2000);
   });
 });
+
+describe('buildSnapshot: which segments the player waits for now (policy rule 10)', () => {
+  function task(startTimeSec: number, requestedByPlayer = true): TaskView {
+    const segment = { url: `https://origin.test/v0/${startTimeSec}.ts`, startTimeSec, durationSec: 2 };
+    return { ...playerTask({ renditionId: 'v0', segmentId: startTimeSec }, segment, 'idle'), requestedByPlayer };
+  }
+  function waiting(tasks: TaskView[], state: PlaybackState | undefined): boolean[] {
+    return buildSnapshot(snapshotInput({ tasks, playback: state, lastRequestedStartSec: 10 })).segments.map((segment) => segment.playerWaiting === true);
+  }
+
+  test('starting (nothing buffered): the first segment asked for, not the one after it nor a prefetch', () => {
+    assert.deepEqual(waiting([task(10), task(12), task(14, false)], playback({ positionSec: 0, bufferedUntilSec: 0 })), [true, false, false]);
+  });
+
+  test('stalled mid-play (nothing buffered at the playhead): the segment at the playhead', () => {
+    assert.deepEqual(waiting([task(10)], playback({ positionSec: 10.5, bufferedUntilSec: 10.5 })), [true]);
+  });
+
+  test('buffered ahead of it, or playback not reported: no', () => {
+    assert.deepEqual(waiting([task(10)], playback({ positionSec: 8, bufferedUntilSec: 10 })), [false]);
+    assert.deepEqual(waiting([task(10)], undefined), [false]);
+  });
+});

@@ -16,6 +16,12 @@ const T = { timeout: 60_000 };
 /** Starts 4 s after the playhead: peers fit its deadline, and the victim's HTTP estimate (its default) does not beat them. */
 const SEGMENT = SEGMENTS[2]!;
 
+/** The victim has buffered up to `SEGMENT` (not started yet): the player does not wait for it now (policy rule 10). */
+function bufferedUpToSegment(sim: ReturnType<typeof hostileSetup>): ReturnType<typeof hostileSetup> {
+  sim.victim.setPlayback({ positionSec: 0, rate: 1, bufferedUntilSec: SEGMENT.startTimeSec, activeRenditions: ['r'] });
+  return sim;
+}
+
 /** Answers every request for `SEGMENT` with the origin's bytes, and counts the blocks it served. */
 function serveHonestly(session: HostileSession, bytes: Uint8Array): { blocks: number } {
   const served = { blocks: 0 };
@@ -32,7 +38,7 @@ function serveHonestly(session: HostileSession, bytes: Uint8Array): { blocks: nu
 
 test('a holder that appears while a peer download waits on a silent one joins it, and delivers', T, async () => {
   // The silent holder's requests time out (2 s) while HTTP for them would still make the deadline.
-  const sim = hostileSetup({ peerRequestTimeoutMs: 2_000 });
+  const sim = bufferedUpToSegment(hostileSetup({ peerRequestTimeoutMs: 2_000 }));
   try {
     const held = [{ segmentId: SEGMENT.segmentId, sizeBytes: SEGMENT_BYTES, partial: false }];
     const silent = await sim.connect({ holdings: held });
@@ -62,7 +68,7 @@ test('a holder that appears while a peer download waits on a silent one joins it
 });
 
 test('a holder that answered busy is not asked again by the same download', T, async () => {
-  const sim = hostileSetup();
+  const sim = bufferedUpToSegment(hostileSetup());
   try {
     const held = [{ segmentId: SEGMENT.segmentId, sizeBytes: SEGMENT_BYTES, partial: false }];
     const busy = await sim.connect({ holdings: held });
@@ -89,7 +95,7 @@ test('a holder that answered busy is not asked again by the same download', T, a
 });
 
 test('a holder that answers busy to later requests still delivers the ones it accepted: none is cancelled', T, async () => {
-  const sim = hostileSetup();
+  const sim = bufferedUpToSegment(hostileSetup());
   try {
     const held = [{ segmentId: SEGMENT.segmentId, sizeBytes: SEGMENT_BYTES, partial: false }];
     const partlyBusy = await sim.connect({ holdings: held });
@@ -124,7 +130,7 @@ test('a holder that answers busy to later requests still delivers the ones it ac
 });
 
 test('hostile: a holder that answers busy and never sends what it accepted cannot stall the load', T, async () => {
-  const sim = hostileSetup({ peerRequestTimeoutMs: 1_000 });
+  const sim = bufferedUpToSegment(hostileSetup({ peerRequestTimeoutMs: 1_000 }));
   try {
     const held = [{ segmentId: SEGMENT.segmentId, sizeBytes: SEGMENT_BYTES, partial: false }];
     const liar = await sim.connect({ holdings: held });
