@@ -21,6 +21,8 @@ export function webCryptoSha256(): Sha256Base64 | undefined {
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64_CODES = Array.from(BASE64_ALPHABET, (char) => char.charCodeAt(0));
 const PAD_CODE = '='.charCodeAt(0);
+/** Character codes per `String.fromCharCode` call: a digest's 44 in one, flat. */
+const FROM_CHAR_CODE_SLICE = 8192;
 
 /** Standard base64 with `=` padding (RFC 4648 §4), as Node's `digest('base64')` writes it. */
 export function base64Of(bytes: Uint8Array): string {
@@ -36,7 +38,12 @@ export function base64Of(bytes: Uint8Array): string {
     codes.push(b1 === undefined ? PAD_CODE : BASE64_CODES[(triple >> 6) & 63]!);
     codes.push(b2 === undefined ? PAD_CODE : BASE64_CODES[triple & 63]!);
   }
-  return String.fromCharCode(...codes);
+  let out = '';
+  // In slices: one call with every code as an argument would overflow the stack on a long input.
+  for (let start = 0; start < codes.length; start += FROM_CHAR_CODE_SLICE) {
+    out += String.fromCharCode(...codes.slice(start, start + FROM_CHAR_CODE_SLICE));
+  }
+  return out;
 }
 
 /**
