@@ -200,10 +200,7 @@ export class P2PDownload {
         this.settle(block);
         this.state[block] = BlockState.Checking;
         this.checkingBlocks++;
-        const bytes = joined(pieces);
-        // The request's closures outlive it (a cleared timer's, the peer's handlers): they must not keep the frames.
-        pieces.length = 0;
-        const verdict = this.options.onBlock(peer.id, offsetBytes, bytes);
+        const verdict = this.options.onBlock(peer.id, offsetBytes, joined(pieces));
         if (typeof verdict === 'boolean') this.checked(block, peer, verdict);
         else void verdict.then((taken) => this.checked(block, peer, taken));
       },
@@ -211,7 +208,6 @@ export class P2PDownload {
         if (!isCurrent()) return;
         this.settle(block);
         this.state[block] = BlockState.Missing;
-        pieces.length = 0;
         // Busy: its uplink is full for now. What it accepted before still comes (cancelling those would
         // waste bytes it may have sent already); it is only asked for nothing more.
         if (error.code === 'peer-busy') this.retire(peer, error);
@@ -224,7 +220,6 @@ export class P2PDownload {
       flight.peer.cancel(flight.requestId);
       this.settle(block);
       this.state[block] = BlockState.Missing;
-      pieces.length = 0;
       // Received bytes of a partly delivered block are simply overwritten when it is fetched again.
       this.setAside(peer, undefined);
     }, this.options.requestTimeoutMs);

@@ -284,7 +284,8 @@ function planIdle(segment: SegmentSnapshot, context: Context): Intent {
     if (nowMs < untilAtMs) return { action: 'wait', reason: 'waiting-for-first-peer', untilAtMs };
   }
   const httpFinishMs = nowMs + requestMs(remainingBytesOf(segment), httpEstimate);
-  if (source && source.finishMs <= httpFinishMs && !(segment.playerWaiting && !originRetry)) {
+  const originFirst = segment.playerWaiting === true && !originRetry; // rule 10
+  if (source && source.finishMs <= httpFinishMs && !originFirst) {
     return { action: 'p2p', reason: 'p2p-faster-than-http', peerIds: source.peerIds };
   }
   if (originRetry) return { action: 'http', reason: 'origin-retry' };
