@@ -26,8 +26,8 @@ const NOW = 100_000;
 const SIZE = 1_000_000;
 /** Below k / N = 3 / 10: an immediate fetcher when k = 3. */
 const IMMEDIATE_FETCHER = 0.1;
-/** A turn late in the window: NOW + 0.9 × 17,900 = NOW + 16,110 with the defaults. */
-const LATE_TURN = 0.9;
+/** A turn late in the window: NOW + √0.81 × 17,900 = NOW + 0.9 × 17,900 = NOW + 16,110 with the defaults. */
+const LATE_TURN = 0.81;
 /** The engine's defaults, from `DEFAULT_CONFIG` (their one home). */
 const DEFAULT_POLICY: SchedulerPolicyConfig = policyConfigOf(DEFAULT_CONFIG);
 const WITH_IMMEDIATE_FETCHERS: SchedulerPolicyConfig = { ...DEFAULT_POLICY, originFetchersPerSegment: 3 };
@@ -120,8 +120,8 @@ const CASES: Case[] = [
   // Rule 8: VOD viewers at one download frontier ask for the same segment at once; turns are staggered.
   {
     name: 'VOD segment nobody holds, time to spare, others in the swarm → wait for this viewer’s turn in the stagger window',
-    // Turn: wantedSinceAtMs + 0.9 × 1,000.
-    snapshot: snapshot([segment(1)], { live: false }),
+    // Turn: wantedSinceAtMs + 0.9 × 1,000 (VOD turns are uniform over the stagger window).
+    snapshot: snapshot([segment(1, { originLottery: 0.9 })], { live: false }),
     expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 900 }],
   },
   {
@@ -192,13 +192,13 @@ const CASES: Case[] = [
   // and announces a partial, the others relay from it.
   {
     name: 'nobody holds it, turn not yet come → wait until its turn',
-    // Window NOW → NOW + 17,900; turn = NOW + 0.9 × 17,900 = NOW + 16,110.
+    // Window NOW → NOW + 17,900; turn = NOW + √0.81 × 17,900 = NOW + 16,110.
     snapshot: snapshot([segment(1)]),
     expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 16_110 }],
   },
   {
     name: 'nobody holds it, a fast uploader (8 copies fit its slack) → its turn from the first tenth of the slack',
-    // 8 × 1,000,000 bytes at 1,000,000 B/s = 8,000 ms < 17,900; turn = NOW + 0.9 × 0.1 × 17,900 = NOW + 1,611.
+    // 8 × 1,000,000 bytes at 1,000,000 B/s = 8,000 ms < 17,900; turn = NOW + √0.81 × 0.1 × 17,900 = NOW + 1,611.
     snapshot: snapshot([segment(1)], { uplinkBytesPerSec: 1_000_000 }),
     expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 1_611 }],
   },
@@ -210,21 +210,21 @@ const CASES: Case[] = [
   },
   {
     name: 'nobody holds it, wanted earlier, turn not yet come → wait until its turn',
-    // since = NOW − 2,000, window (NOW + 17,900) − (NOW − 2,000) = 19,900; turn = NOW − 2,000 + 0.5 × 19,900
+    // since = NOW − 2,000, window (NOW + 17,900) − (NOW − 2,000) = 19,900; turn = NOW − 2,000 + √0.25 × 19,900
     // = NOW + 7,950.
-    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 2_000, originLottery: 0.5 })]),
+    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 2_000, originLottery: 0.25 })]),
     expected: [{ action: 'wait', key: key(1), reason: 'waiting-for-swarm', untilAtMs: NOW + 7_950 }],
   },
   {
     name: 'nobody holds it, turn come → HTTP (origin fetcher)',
-    // since = NOW − 10,000, window 27,900; turn = NOW − 10,000 + 0.25 × 27,900 = NOW − 3,025.
-    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 10_000, originLottery: 0.25 })]),
+    // since = NOW − 10,000, window 27,900; turn = NOW − 10,000 + √0.0625 × 27,900 = NOW − 3,025.
+    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 10_000, originLottery: 0.0625 })]),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
     name: 'nobody holds it, turn exactly now → HTTP (origin fetcher)',
-    // since = NOW − 17,900, window 35,800; turn = NOW − 17,900 + 0.5 × 35,800 = NOW.
-    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 17_900, originLottery: 0.5 })]),
+    // since = NOW − 17,900, window 35,800; turn = NOW − 17,900 + √0.25 × 35,800 = NOW.
+    snapshot: snapshot([segment(1, { wantedSinceAtMs: NOW - 17_900, originLottery: 0.25 })]),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
@@ -412,14 +412,14 @@ const CASES: Case[] = [
   },
   {
     name: 'prefetch nobody holds, turn not yet come → wait for peers until its turn',
-    // Turn NOW + 0.9 × 17,900 = NOW + 16,110.
+    // Turn NOW + √0.81 × 17,900 = NOW + 16,110.
     snapshot: snapshot([segment(1, { requestedByPlayer: false })]),
     expected: [{ action: 'wait', key: key(1), reason: 'prefetch-waiting-for-peers', untilAtMs: NOW + 16_110 }],
   },
   {
     name: 'prefetch of a rare live segment, turn come → HTTP (so the swarm gets it)',
-    // since = NOW − 10,000, window 27,900; turn = NOW − 10,000 + 0.25 × 27,900 = NOW − 3,025.
-    snapshot: snapshot([segment(1, { requestedByPlayer: false, wantedSinceAtMs: NOW - 10_000, originLottery: 0.25 })]),
+    // since = NOW − 10,000, window 27,900; turn = NOW − 10,000 + √0.0625 × 27,900 = NOW − 3,025.
+    snapshot: snapshot([segment(1, { requestedByPlayer: false, wantedSinceAtMs: NOW - 10_000, originLottery: 0.0625 })]),
     expected: [{ action: 'http', key: key(1), reason: 'origin-fetcher' }],
   },
   {
@@ -715,6 +715,14 @@ describe('scheduler policy: immediate origin fetchers scale with the swarm', () 
   });
 });
 
+/** ∫₀¹ f(x) dx by the midpoint rule (10,000 steps: far below the tests' statistical tolerances). */
+function integrate(f: (x: number) => number): number {
+  const steps = 10_000;
+  let sum = 0;
+  for (let i = 0; i < steps; i++) sum += f((i + 0.5) / steps);
+  return sum / steps;
+}
+
 /** Mean and standard error of the mean. */
 function meanAndError(values: number[]): { mean: number; error: number } {
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
@@ -741,8 +749,14 @@ describe('scheduler policy: staggered origin turns', () => {
     return decision.untilAtMs - NOW;
   }
 
+  test('a turn falls at √lottery of the slack: sparse at its start, denser towards its end', () => {
+    for (const lottery of [0.01, 0.25, 0.5, 0.81]) {
+      assert.ok(Math.abs(turnAfterWantedMs(lottery, 16) - Math.sqrt(lottery) * WINDOW_MS) < 1e-6, String(lottery));
+    }
+  });
+
   for (const viewers of [4, 16]) {
-    test(`${viewers} viewers: the first turn comes ≈ window/(N+1) in, few others within an announce delay`, () => {
+    test(`${viewers} viewers: the first turn comes as the square-root draw says, few others within an announce delay`, () => {
       const random = mulberry32(1_000 + viewers);
       const firstTurns: number[] = [];
       const turnsNearFirst: number[] = [];
@@ -753,21 +767,25 @@ describe('scheduler policy: staggered origin turns', () => {
         turnsNearFirst.push(turns.filter((turn) => turn - first <= ANNOUNCE_DELAY_MS).length);
       }
 
-      // The earliest of N uniform turns: E = window / (N + 1) (3,580 ms for 4, ~1,053 ms for 16), far from
-      // the latest HTTP start where the old rule sent every non-fetcher at once.
+      // A turn's fraction of the window t = √U has P(t ≤ x) = x². The earliest of N: P(first > x) = (1 − x²)^N,
+      // so E[first] = window · ∫₀¹ (1 − x²)^N dx (0.41 of the window for 4 viewers, 0.21 for 16; uniform
+      // turns put it at 1 / (N + 1): 0.2 and 0.06). Four standard errors: a seeded draw, not tuned to it.
       const first = meanAndError(firstTurns);
-      const expectedFirst = WINDOW_MS / (viewers + 1);
-      // Four standard errors: a seeded draw, but the bound is not tuned to the seed.
+      const expectedFirst = WINDOW_MS * integrate((x) => (1 - x * x) ** viewers);
       assert.ok(Math.abs(first.mean - expectedFirst) < 4 * first.error, `${first.mean} vs ${expectedFirst}`);
 
-      // Origin requests before the first viewer's partial announce reaches the others: the turns within D of
-      // the first. With d = D / window, given the first at f (a fraction of the window) the other N − 1 are
-      // uniform over the 1 − f left, so E = 1 + (N − 1)·d·E[1 / (1 − f)] = 1 + N·d − d^N exactly
-      // (≈ 1 + (N − 1)·d, slightly more because the first turn has already used part of the window):
-      // 1.11 for 4 viewers, 1.45 for 16, where every non-fetcher used to go to the origin at the same instant.
+      // Origin requests before the first fetch's news reaches the others: the turns within D of the first.
+      // Given the first at f (density N·2f·(1 − f²)^(N−1)), each other is over f, and within D of it with
+      // probability ((f + d)² − f²) / (1 − f²), d = D / window (capped at the window's end).
       const d = ANNOUNCE_DELAY_MS / WINDOW_MS;
+      const expectedNear =
+        1 +
+        (viewers - 1) *
+          integrate((f) => {
+            const within = (Math.min(1, f + d) ** 2 - f * f) / Math.max(1e-12, 1 - f * f);
+            return viewers * 2 * f * (1 - f * f) ** (viewers - 1) * Math.min(1, within);
+          });
       const near = meanAndError(turnsNearFirst);
-      const expectedNear = 1 + viewers * d - d ** viewers;
       assert.ok(Math.abs(near.mean - expectedNear) < 4 * near.error, `${near.mean} vs ${expectedNear}`);
     });
   }
