@@ -13,7 +13,7 @@
  *   committed by the time our download ends, and then its own commitment counts.)
  * - **No commitment at all** (every sender was a relay and no complete holder is connected, or the holders
  *   cannot hash): `unverified`. The segment is used — refusing it would make cut-through relaying of a
- *   fresh live segment impossible — and this is a documented gap (README "Security and integrity").
+ *   fresh live segment impossible — and this is a documented gap (`SECURITY.md`, "The commitments mode").
  * - **Commitments that disagree**: someone lies and we cannot tell who from hashes alone: `rejected`
  *   (`conflict`), the segment comes over HTTP.
  * - **One commitment, not our digest**: `rejected` (`mismatch`), over HTTP.

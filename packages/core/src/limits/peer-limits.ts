@@ -1,7 +1,7 @@
 /**
  * What one remote peer may make this viewer hold or do. Every per-peer structure is capped here; a peer
  * that goes past a cap is dropped with `ShoalError('peer-limit-exceeded')` naming the cap (`limit`).
- * README "Limits" adds them up into what `maxPeers` hostile peers can make an engine hold.
+ * `SECURITY.md` ("Limits") adds them up into what `maxPeers` hostile peers can make an engine hold.
  */
 
 /**
