@@ -10,8 +10,8 @@
  * 3. Otherwise, for a segment the player asked for: HTTP, except a new live segment nobody holds. For those
  *    only a few viewers (k / N of them, by the segment's lottery draw) fetch from the origin at once; the
  *    others wait for it to appear in the swarm until HTTP plus the margin would no longer fit, then use HTTP.
- *    Turns are drawn over the viewer's slack, sparse at its start (`originTurnMs`); a fast uploader's
- *    from its first tenth (`isFastUploader`).
+ *    Turns are drawn over the viewer's slack (sparse at its start for a viewer with many peers:
+ *    `originTurnMs`); a fast uploader's from its first tenth (`isFastUploader`).
  * 4. Look-ahead segments the player has not asked for come from peers, or from the origin only when this
  *    viewer is one of the rare segment's fetchers (so the swarm gets it); never from HTTP otherwise. One
  *    that peers could not finish waits until `p2pRetryAtMs` before asking peers again.
@@ -72,6 +72,22 @@ export {
  */
 export const FAST_UPLOADER_COPIES = 8;
 export const FAST_UPLOADER_TURN_SHARE = 0.1;
+
+/**
+ * Rule 3's turns are drawn as √lottery of the slack (`originTurnMs`) by a viewer with at least this many
+ * peers; with fewer, uniformly. Measured (share of the bound): in the simulator (`npm run sim --
+ * --duration 120 --arrival-window 10`, viewers with 6–12 peers) uniform → square root gave N = 100 seeds
+ * 1–3 0.752 → 0.775, 0.711 → 0.736, 0.781 → 0.812 and N = 50 seeds 1–2 0.729 → 0.796, 0.653 → 0.686 (with
+ * the side-by-side ranges of `HttpDownload`), startup identical (rule 10 sends a starting viewer's
+ * segment at once), one stall (≤ 0.3 s) in 4 of the 5 runs against 2 of 5 uniform; the square root for
+ * every viewer did about as well on share, with no stall in the same 5 runs (exponents 0.3 and 0.2: less).
+ * In real Chromium, 6 viewers (5 peers each at most; `bench:swarm --stream liveTs --throttle 40,1000000
+ * --rounds 2`), where every viewer hears of a fetch directly, the square root only delayed the first fetch
+ * and left the relays less time: 0.86 and 0.88 of the bound (1.65 and 1.60 origin requests per segment)
+ * against 0.91 (1.42) uniform. The threshold between the two is not measured: 6 is half the default
+ * `maxPeers`.
+ */
+export const SPARSE_TURNS_FROM_PEERS = 6;
 
 /** Whether peers may be used at all: the swarm (this viewer included) counts at least `minSwarmPeers`. */
 export function swarmLargeEnough(swarmSize: number, minSwarmPeers: number): boolean {
@@ -195,22 +211,20 @@ function anyoneFetching(segment: SegmentSnapshot): boolean {
 
 /**
  * When this viewer fetches a rare live segment itself if no peer has announced it by then: at
- * `√originLottery` of its slack (the later of two uniform draws), so turns are sparse at the start of the
- * slack and denser towards its end. News of the first fetch reaches only that viewer's neighbours at first,
- * and the rest of the swarm a hop per relay later (the relays wait for the fetcher's first byte, which
- * carries the segment's size); with uniform turns the swarm's second, third… turns fell in that time and
- * each fetched the segment again (~6 origin requests per segment and rendition at N = 100). Measured with
- * `npm run sim -- --duration 120 --arrival-window 10` (share of the bound, uniform → square root): N = 100
- * seeds 1–3 0.752 → 0.766, 0.711 → 0.745, 0.781 → 0.824; N = 50 seeds 1–2 0.729 → 0.776, 0.653 → 0.706;
- * N = 300 (40 s) 0.646 → 0.667; startup the same in every run (a starting viewer's segment goes at once,
- * rule 10), stalls no more. Exponents 0.3 and 0.2 instead of 0.5 gained less.
+ * `originLottery` of its slack, or — with `SPARSE_TURNS_FROM_PEERS` peers or more — at `√originLottery`
+ * (the later of two uniform draws), so turns are sparse at the start of the slack and denser towards its
+ * end. In a large swarm news of the first fetch reaches only the fetcher's neighbours at first, and the
+ * rest a hop per relay later (the relays wait for the fetcher's first byte, which carries the segment's
+ * size); with uniform turns the swarm's second, third… turns fell in that time and each fetched the
+ * segment again (~6 origin requests per segment and rendition at N = 100).
  */
 function originTurnMs(segment: SegmentSnapshot, context: Context): number {
   const latestMs = latestHttpStartMs(segment, context);
   const since = Math.min(segment.wantedSinceAtMs, latestMs);
   const slackMs = latestMs - since;
   const share = isFastUploader(segment, slackMs, context.snapshot.uplinkBytesPerSec) ? FAST_UPLOADER_TURN_SHARE : 1;
-  return since + Math.sqrt(segment.originLottery) * share * slackMs;
+  const draw = context.snapshot.swarmSize - 1 >= SPARSE_TURNS_FROM_PEERS ? Math.sqrt(segment.originLottery) : segment.originLottery;
+  return since + draw * share * slackMs;
 }
 
 /**
