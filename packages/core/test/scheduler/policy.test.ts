@@ -750,18 +750,24 @@ describe('scheduler policy: staggered origin turns', () => {
     return decision.untilAtMs - NOW;
   }
 
+  /** TRIALS swarms of `viewers` drawing their turns: each swarm's first turn, and its turns within an announce delay of it. */
+  function drawTurns(viewers: number): { firstTurns: number[]; turnsNearFirst: number[] } {
+    const random = mulberry32(1_000 + viewers);
+    const firstTurns: number[] = [];
+    const turnsNearFirst: number[] = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const turns = Array.from({ length: viewers }, () => turnAfterWantedMs(random(), viewers));
+      const first = Math.min(...turns);
+      firstTurns.push(first);
+      turnsNearFirst.push(turns.filter((turn) => turn - first <= ANNOUNCE_DELAY_MS).length);
+    }
+    return { firstTurns, turnsNearFirst };
+  }
+
   // Fewer than SPARSE_TURNS_FROM_PEERS peers: uniform turns.
   for (const viewers of [4, 6]) {
     test(`${viewers} viewers: the first turn comes ≈ window/(N+1) in, few others within an announce delay`, () => {
-      const random = mulberry32(1_000 + viewers);
-      const firstTurns: number[] = [];
-      const turnsNearFirst: number[] = [];
-      for (let trial = 0; trial < TRIALS; trial++) {
-        const turns = Array.from({ length: viewers }, () => turnAfterWantedMs(random(), viewers));
-        const first = Math.min(...turns);
-        firstTurns.push(first);
-        turnsNearFirst.push(turns.filter((turn) => turn - first <= ANNOUNCE_DELAY_MS).length);
-      }
+      const { firstTurns, turnsNearFirst } = drawTurns(viewers);
 
       // The earliest of N uniform turns: E = window / (N + 1) (3,580 ms for 4, ~2,557 ms for 6), far from
       // the latest HTTP start where the old rule sent every non-fetcher at once.
@@ -791,15 +797,7 @@ describe('scheduler policy: staggered origin turns', () => {
 
   for (const viewers of [8, 16]) {
     test(`${viewers} viewers: the first turn comes as the square-root draw says, few others within an announce delay`, () => {
-      const random = mulberry32(1_000 + viewers);
-      const firstTurns: number[] = [];
-      const turnsNearFirst: number[] = [];
-      for (let trial = 0; trial < TRIALS; trial++) {
-        const turns = Array.from({ length: viewers }, () => turnAfterWantedMs(random(), viewers));
-        const first = Math.min(...turns);
-        firstTurns.push(first);
-        turnsNearFirst.push(turns.filter((turn) => turn - first <= ANNOUNCE_DELAY_MS).length);
-      }
+      const { firstTurns, turnsNearFirst } = drawTurns(viewers);
 
       // A turn's fraction of the window t = √U has P(t ≤ x) = x². The earliest of N: P(first > x) = (1 − x²)^N,
       // so E[first] = window · ∫₀¹ (1 − x²)^N dx (0.30 of the window for 8 viewers, 0.22 for 16; uniform
@@ -823,5 +821,4 @@ describe('scheduler policy: staggered origin turns', () => {
       assert.ok(Math.abs(near.mean - expectedNear) < 4 * near.error, `${near.mean} vs ${expectedNear}`);
     });
   }
-
 });
