@@ -177,8 +177,8 @@ function latestHttpStartMs(segment: SegmentSnapshot, { snapshot }: Context): num
 
 /**
  * A new live segment nobody holds, and this viewer's origin turn has come. Turns are staggered: each
- * viewer's falls at `wantedSinceAtMs + √originLottery × (latest HTTP start − wantedSinceAtMs)` (see
- * `originTurnMs`). The viewer with the earliest turn fetches and announces the segment as fetching at
+ * viewer's falls at a draw over the slack between `wantedSinceAtMs` and the latest HTTP start
+ * (`originTurnMs`). The viewer with the earliest turn fetches and announces the segment as fetching at
  * once; everyone whose turn comes later finds a holder and relays instead. So the origin serves a new
  * segment about once per swarm (more when turns fall before news of the first fetch reaches them, which
  * takes longer the larger the swarm), and nobody waits past the time HTTP would still make the deadline.
