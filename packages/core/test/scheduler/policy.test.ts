@@ -301,6 +301,22 @@ const CASES: Case[] = [
     expected: [{ action: 'http', key: key(1), reason: 'deadline-close' }],
   },
   {
+    name: 'partial holders alone, estimated in time, but past the last moment HTTP could rescue them → HTTP',
+    // HTTP: 1,100 ms + the 1,000 ms margin > the 2,000 ms left. The relay's estimate (350 ms) is a guess.
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 2_000, partialHolders: [{ peerId: 'c', announcedAtMs: NOW - 5_000 }] })], {
+      p2pEstimate: { bytesPerSec: 4_000_000, ttfbMs: 100 },
+    }),
+    expected: [{ action: 'http', key: key(1), reason: 'deadline-close' }],
+  },
+  {
+    name: 'the same relay for a prefetch (no player waits on it) → P2P',
+    snapshot: snapshot(
+      [segment(1, { requestedByPlayer: false, deadlineAtMs: NOW + 2_000, partialHolders: [{ peerId: 'c', announcedAtMs: NOW - 5_000 }] })],
+      { p2pEstimate: { bytesPerSec: 4_000_000, ttfbMs: 100 } },
+    ),
+    expected: [{ action: 'p2p', key: key(1), reason: 'partial-fits', peerIds: ['c'] }],
+  },
+  {
     name: 'a partial holder that fits joins the complete holders',
     // A slow origin (200,000 B/s): 'late' started now and has it all only 5,100 ms from now.
     snapshot: snapshot(
