@@ -71,6 +71,8 @@ export class P2PDownload {
   /** Clock ms when the download started. */
   readonly startedAtMs: number;
   private receivedBytes = 0;
+  /** Clock ms of the last byte received; undefined before the first. */
+  private lastByteAtMsValue: number | undefined;
   private ended = false;
   private lastError: ShoalError | undefined;
   private resolve!: (outcome: P2PDownloadOutcome) => void;
@@ -119,6 +121,11 @@ export class P2PDownload {
   /** End now, cancelling outstanding requests; received blocks are kept. */
   stop(): void {
     this.end('incomplete');
+  }
+
+  /** Clock ms when the last byte arrived; undefined before the first. */
+  get lastByteAtMs(): number | undefined {
+    return this.lastByteAtMsValue;
   }
 
   /** Bytes received per second so far; undefined before the first byte. */
@@ -193,6 +200,7 @@ export class P2PDownload {
         if (!isCurrent()) return;
         this.inFlight.get(block)!.started = true;
         this.receivedBytes += payload.byteLength;
+        this.lastByteAtMsValue = this.options.clock.now();
         pieces.push(payload);
       },
       onComplete: () => {

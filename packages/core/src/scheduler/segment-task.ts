@@ -63,6 +63,10 @@ export class SegmentTask {
     return this.download.p2pStartedAtMs;
   }
 
+  get p2pLastByteAtMs(): number | undefined {
+    return this.download.p2pLastByteAtMs;
+  }
+
   get p2pRetryAtMs(): number | undefined {
     return this.download.p2pRetryAtMs;
   }
