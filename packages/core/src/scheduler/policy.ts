@@ -7,12 +7,12 @@
  * 1. A segment neither requested nor inside the look-ahead is never fetched; one being downloaded is cancelled.
  * 2. Peers when they can deliver before the deadline with `safetyMarginMs` to spare: complete holders, or
  *    partial holders (still downloading it) whose relay is expected to finish in time (cut-through). For a
- *    segment the player asked for, partial holders alone are no source past the last moment HTTP makes
- *    its deadline with the margin: their finish is a guess, and nothing could rescue a relay running late.
- *    The simulator's stalls were this case, a joiner's second segment relayed at a slow holder's pace:
- *    `npm run sim -- --arrival-window 10`, N = 25, 50, 100, 7 runs: stalls in 4 runs before (0.1 and
- *    0.2 s of them this case), in 2 after (each under 0.1 s: a complete holder's rescue started late),
- *    for a share of the bound 0.01 lower on average (−0.03 to 0 per run).
+ *    segment the player asked for, past the last moment HTTP makes its deadline with the margin, nothing
+ *    could rescue peers running late: while HTTP alone still makes the deadline it goes to HTTP; after
+ *    that, complete holders may still serve it, partial holders alone not (their finish is a guess). The
+ *    simulator's stalls were this: a joiner's second segment given to peers past that moment, at a slow
+ *    or busy holder's pace. `npm run sim -- --arrival-window 10`, N = 25, 50, 100, 7 runs: stalls in 4
+ *    runs before, 0 after (with rule 5's silence below), for a share of the bound 0.01 lower on average.
  * 3. Otherwise, for a segment the player asked for: HTTP, except a new live segment nobody holds. For those
  *    only a few viewers (k / N of them, by the segment's lottery draw) fetch from the origin at once; the
  *    others wait for it to appear in the swarm until HTTP plus the margin would no longer fit, then use HTTP.
@@ -282,11 +282,13 @@ function p2pSource(segment: SegmentSnapshot, context: Context): P2PSource | unde
   const { nowMs, httpEstimate, p2pEstimate, config } = snapshot;
   const remainingBytes = remainingBytesOf(segment);
   const fitsDeadline = (finishMs: number): boolean => finishMs + config.safetyMarginMs <= segment.deadlineAtMs;
-  // Past the last moment HTTP makes the player's deadline with the margin, nothing can rescue a relay
-  // that runs late: partial holders alone, whose finish is a guess (their origin fetch, then an unmeasured
-  // uplink), are no source then.
-  const relayOnly = segment.holders.length === 0 && segment.requestedByPlayer && nowMs >= latestHttpStartMs(segment, context);
-  const partial = (relayOnly ? [] : segment.partialHolders)
+  // Past the last moment HTTP makes the player's deadline with the margin, nothing could rescue peers that
+  // run late. While HTTP alone still makes the deadline, peers are no source; once it does not, complete
+  // holders still are (they may beat it), partial holders alone are not (their finish is a guess: their
+  // origin fetch, then an uplink nobody measured). Not for the player's retry of a failed origin (rule 9).
+  const noRescue = segment.requestedByPlayer && !segment.originFailed && nowMs >= latestHttpStartMs(segment, context);
+  if (noRescue && nowMs + requestMs(remainingBytes, httpEstimate) <= segment.deadlineAtMs) return undefined;
+  const partial = (noRescue && segment.holders.length === 0 ? [] : segment.partialHolders)
     .map((holder) => ({
       peerId: holder.peerId,
       finishMs: partialRelayFinishMs({

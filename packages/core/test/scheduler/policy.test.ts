@@ -309,6 +309,21 @@ const CASES: Case[] = [
     expected: [{ action: 'http', key: key(1), reason: 'deadline-close' }],
   },
   {
+    name: 'a complete holder estimated in time, past the last moment HTTP could rescue it, HTTP still in time → HTTP',
+    // HTTP: 1,100 ms, in time for the 2,000 ms left but not with the 1,000 ms margin.
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 2_000, holders: ['a'] })], { p2pEstimate: { bytesPerSec: 4_000_000, ttfbMs: 100 } }),
+    expected: [{ action: 'http', key: key(1), reason: 'deadline-close' }],
+  },
+  {
+    name: 'past that moment with HTTP too slow for the deadline itself: a complete holder in time → P2P',
+    // HTTP: 5,100 ms for the 3,000 ms left; the holder: 350 ms.
+    snapshot: snapshot([segment(1, { deadlineAtMs: NOW + 3_000, holders: ['a'] })], {
+      httpEstimate: { bytesPerSec: 200_000, ttfbMs: 100 },
+      p2pEstimate: { bytesPerSec: 4_000_000, ttfbMs: 100 },
+    }),
+    expected: [{ action: 'p2p', key: key(1), reason: 'p2p-fits', peerIds: ['a'] }],
+  },
+  {
     name: 'the same relay for a prefetch (no player waits on it) → P2P',
     snapshot: snapshot(
       [segment(1, { requestedByPlayer: false, deadlineAtMs: NOW + 2_000, partialHolders: [{ peerId: 'c', announcedAtMs: NOW - 5_000 }] })],
