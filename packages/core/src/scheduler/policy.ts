@@ -274,8 +274,8 @@ interface P2PSource {
 
 /**
  * Peers that can serve the segment: every complete holder, plus the partial holders whose relay fits the
- * deadline. Partial holders that cannot make it are no source at all; complete holders always are, and
- * `fits` says whether they make the deadline.
+ * deadline. Partial holders that cannot make it are no source at all; complete holders are (`fits` says
+ * whether they make the deadline), except for the player's segment past its last HTTP moment (rule 2).
  */
 function p2pSource(segment: SegmentSnapshot, context: Context): P2PSource | undefined {
   const { snapshot } = context;
