@@ -71,8 +71,8 @@ export class P2PDownload {
   /** Clock ms when the download started. */
   readonly startedAtMs: number;
   private receivedBytes = 0;
-  /** Clock ms of the last byte received; undefined before the first. */
-  private lastByteAtMsValue: number | undefined;
+  /** Clock ms when the receiver last took a whole block; undefined before the first. */
+  private lastBlockAtMsValue: number | undefined;
   private ended = false;
   private lastError: ShoalError | undefined;
   private resolve!: (outcome: P2PDownloadOutcome) => void;
@@ -123,9 +123,12 @@ export class P2PDownload {
     this.end('incomplete');
   }
 
-  /** Clock ms when the last byte arrived; undefined before the first. */
-  get lastByteAtMs(): number | undefined {
-    return this.lastByteAtMsValue;
+  /**
+   * Clock ms when the receiver last took a whole block; undefined before the first. Progress is counted in
+   * blocks taken, not bytes: a peer trickling a block a byte at a time looks as silent as it is.
+   */
+  get lastBlockAtMs(): number | undefined {
+    return this.lastBlockAtMsValue;
   }
 
   /** Bytes received per second so far; undefined before the first byte. */
@@ -200,7 +203,6 @@ export class P2PDownload {
         if (!isCurrent()) return;
         this.inFlight.get(block)!.started = true;
         this.receivedBytes += payload.byteLength;
-        this.lastByteAtMsValue = this.options.clock.now();
         pieces.push(payload);
       },
       onComplete: () => {
@@ -239,6 +241,7 @@ export class P2PDownload {
     this.checkingBlocks--;
     if (this.ended) return;
     if (taken) {
+      this.lastBlockAtMsValue = this.options.clock.now();
       this.servedBy.add(peer.id);
       this.state[block] = BlockState.Done;
       this.doneBlocks++;

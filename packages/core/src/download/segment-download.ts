@@ -86,9 +86,9 @@ export class SegmentDownload {
     return this.currentState === 'p2p' ? this.p2p?.startedAtMs : undefined;
   }
 
-  /** Clock ms when the running P2P download's last byte arrived; undefined when none runs or before its first. */
-  get p2pLastByteAtMs(): number | undefined {
-    return this.currentState === 'p2p' ? this.p2p?.lastByteAtMs : undefined;
+  /** Clock ms when the running P2P download last took a whole block; undefined when none runs or before its first. */
+  get p2pLastBlockAtMs(): number | undefined {
+    return this.currentState === 'p2p' ? this.p2p?.lastBlockAtMs : undefined;
   }
 
   /** Clock ms before which this prefetch does not ask peers again, after peers could not finish it. */

@@ -37,8 +37,8 @@ export interface SegmentSnapshot {
   p2pBytesPerSecNow?: number;
   /** Clock ms when the running P2P download started (rule 5 reads how long it has waited for a byte). */
   p2pStartedAtMs?: number;
-  /** Clock ms when the running P2P download's last byte arrived (rule 5 reads how long its flow has been silent). */
-  p2pLastByteAtMs?: number;
+  /** Clock ms when the running P2P download last took a whole block (rule 5 reads how long it has made no progress). */
+  p2pLastBlockAtMs?: number;
   /** Connected peers that hold all of it and serve uploads. */
   holders: string[];
   partialHolders: PartialHolder[];

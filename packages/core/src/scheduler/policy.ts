@@ -24,8 +24,8 @@
  * 5. A peer download projected to miss its deadline is completed over HTTP (Range for the missing bytes),
  *    when HTTP would finish sooner and the segment may use HTTP (rule 3 or 4) — at the last moment HTTP
  *    for the missing bytes still makes the deadline with the margin, not before: until then peers go on.
- *    A download silent for S ms (no byte yet, or none since the last) expects its next byte no sooner
- *    than S ms from now: its average rate says nothing of a holder that stopped sending.
+ *    A download silent for S ms (no byte yet, or no whole block since the last) expects the rest to start
+ *    no sooner than S ms from now: its average rate says nothing of a holder that stopped sending.
  * 6. At most `maxParallelHttp` and `maxParallelP2P` downloads at once. Running downloads are not preempted;
  *    new ones start earliest deadline first, and the rest wait for a slot.
  * 7. Before this viewer's first peer is ready, while the tracker counts other viewers (a connection is on
@@ -363,9 +363,11 @@ function planRunningP2P(segment: SegmentSnapshot, context: Context): Intent | un
   // No byte yet after waiting W ms: the holders are busy (their uplinks queue others' requests first), so
   // the first byte is expected no sooner than as long again, whatever the estimate says.
   const waitedMs = rateNow === undefined && segment.p2pStartedAtMs !== undefined ? nowMs - segment.p2pStartedAtMs : 0;
-  // Likewise once bytes flowed: silent for S ms (the holder waits for the bytes itself, or its uplink serves
-  // others first), the next byte is expected no sooner than S ms from now, whatever the average rate says.
-  const silentMs = rateNow !== undefined && segment.p2pLastByteAtMs !== undefined ? nowMs - segment.p2pLastByteAtMs : 0;
+  // Likewise once bytes flowed: no whole block for S ms (the holder waits for the bytes itself, or its
+  // uplink serves others first), the rest starts no sooner than S ms from now, whatever the average rate
+  // says. Counted in blocks taken, so a peer trickling a block a byte at a time does not look on track.
+  const lastProgressAtMs = segment.p2pLastBlockAtMs ?? segment.p2pStartedAtMs;
+  const silentMs = rateNow !== undefined && lastProgressAtMs !== undefined ? nowMs - lastProgressAtMs : 0;
   const nextByteAtMs = rateNow !== undefined ? nowMs + silentMs : nowMs + Math.max(p2pEstimate.ttfbMs, waitedMs);
   const p2pFinishMs = nextByteAtMs + streamMs(remainingBytes, rateNow ?? p2pEstimate.bytesPerSec);
   if (p2pFinishMs + config.safetyMarginMs <= segment.deadlineAtMs) return undefined;

@@ -63,8 +63,8 @@ export class SegmentTask {
     return this.download.p2pStartedAtMs;
   }
 
-  get p2pLastByteAtMs(): number | undefined {
-    return this.download.p2pLastByteAtMs;
+  get p2pLastBlockAtMs(): number | undefined {
+    return this.download.p2pLastBlockAtMs;
   }
 
   get p2pRetryAtMs(): number | undefined {

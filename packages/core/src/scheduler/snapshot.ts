@@ -39,8 +39,8 @@ export interface TaskView {
   p2pBytesPerSecNow(nowMs: number): number | undefined;
   /** Clock ms when the running P2P download started; undefined when none runs. */
   readonly p2pStartedAtMs?: number | undefined;
-  /** Clock ms when the running P2P download's last byte arrived. */
-  readonly p2pLastByteAtMs?: number | undefined;
+  /** Clock ms when the running P2P download last took a whole block. */
+  readonly p2pLastBlockAtMs?: number | undefined;
   readonly originLottery: number;
   readonly createdAtMs: number;
   readonly requestedAtMs?: number | undefined;
@@ -160,7 +160,7 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       receivedBytes: task.receivedBytes,
       ...(p2pBytesPerSecNow !== undefined ? { p2pBytesPerSecNow } : {}),
       ...(task.p2pStartedAtMs !== undefined ? { p2pStartedAtMs: task.p2pStartedAtMs } : {}),
-      ...(task.p2pLastByteAtMs !== undefined ? { p2pLastByteAtMs: task.p2pLastByteAtMs } : {}),
+      ...(task.p2pLastBlockAtMs !== undefined ? { p2pLastBlockAtMs: task.p2pLastBlockAtMs } : {}),
       holders,
       partialHolders,
       fetchingHolders,

@@ -390,14 +390,14 @@ const CASES: Case[] = [
     name: 'P2P with its last block not coming: silent 1.5 s, the next byte expected no sooner → HTTP for the rest',
     // 40,000 B left at the average 500,000 B/s: 80 ms, on track; but nothing came for 1,500 ms.
     snapshot: snapshot([
-      segment(1, { state: 'p2p', deadlineAtMs: NOW + 1_100, holders: ['a'], receivedBytes: 960_000, p2pBytesPerSecNow: 500_000, p2pLastByteAtMs: NOW - 1_500 }),
+      segment(1, { state: 'p2p', deadlineAtMs: NOW + 1_100, holders: ['a'], receivedBytes: 960_000, p2pBytesPerSecNow: 500_000, p2pLastBlockAtMs: NOW - 1_500 }),
     ]),
     expected: [{ action: 'http-rest', key: key(1), reason: 'p2p-falling-behind' }],
   },
   {
     name: 'the same download with its last byte just in → peers go on',
     snapshot: snapshot([
-      segment(1, { state: 'p2p', deadlineAtMs: NOW + 1_100, holders: ['a'], receivedBytes: 960_000, p2pBytesPerSecNow: 500_000, p2pLastByteAtMs: NOW }),
+      segment(1, { state: 'p2p', deadlineAtMs: NOW + 1_100, holders: ['a'], receivedBytes: 960_000, p2pBytesPerSecNow: 500_000, p2pLastBlockAtMs: NOW }),
     ]),
     expected: [],
   },

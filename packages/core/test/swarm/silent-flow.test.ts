@@ -2,18 +2,23 @@
  * Policy rule 5 with a flow that stops: a holder sends every block but the last, then nothing (its own copy
  * stalled, or its uplink serves others first). The average rate so far says the download is nearly done;
  * silent for S ms, the next byte is expected no sooner than S ms from now, so HTTP fetches the rest while
- * it still makes the deadline, long before the block's request would time out.
+ * it still makes the deadline, long before the block's request would time out. Progress counts whole
+ * blocks, so a holder trickling the last block a byte at a time is rescued the same way.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BLOCK_BYTES, type WireMessage } from '../../src/wire/messages';
+import type { VirtualClock } from '../../src/clock/virtual-clock';
 import { hostileSetup, SEGMENTS, SEGMENT_BYTES } from '../hostile/hostile-peer';
 
 const T = { timeout: 60_000 };
 /** Starts 4 s after the playhead. */
 const SEGMENT = SEGMENTS[2]!;
 
-test('a peer download whose last block never comes is completed over HTTP before its deadline', T, async () => {
+type SendData = (offsetBytes: number, payload: Uint8Array) => void;
+
+/** The load of `SEGMENT` from one holder that serves every block but the last honestly; `last` handles that one. */
+async function loadWithLastBlock(last: (send: SendData, bytes: Uint8Array, offsetBytes: number, clock: VirtualClock) => void): Promise<void> {
   // The block timeout (10 s) is far past the deadline: only rule 5 can rescue the segment in time.
   const sim = hostileSetup({ peerRequestTimeoutMs: 10_000 });
   try {
@@ -29,15 +34,17 @@ test('a peer download whose last block never comes is completed over HTTP before
     const holder = await sim.connect({ holdings: [{ segmentId: SEGMENT.segmentId, sizeBytes: SEGMENT_BYTES, partial: false }], linkBytesPerSec: 1_000_000 });
     const bytes = sim.origin.bytesOf(SEGMENT.url);
     const lastOffsetBytes = Math.floor((SEGMENT_BYTES - 1) / BLOCK_BYTES) * BLOCK_BYTES;
-    let withheld = 0;
+    let lastAsked = 0;
     holder.transport.on('frame', () => {
       for (const message of holder.received.splice(0) as WireMessage[]) {
         if (message.type !== 'request' || message.segmentId !== SEGMENT.segmentId) continue;
-        if (message.offsetBytes === lastOffsetBytes) {
-          withheld++;
+        const send = (offsetBytes: number, payload: Uint8Array): void => holder.send({ type: 'data', requestId: message.requestId, offsetBytes, payload });
+        if (message.offsetBytes !== lastOffsetBytes) {
+          send(message.offsetBytes, bytes.subarray(message.offsetBytes, message.offsetBytes + message.lengthBytes));
           continue;
         }
-        holder.send({ type: 'data', requestId: message.requestId, offsetBytes: message.offsetBytes, payload: bytes.subarray(message.offsetBytes, message.offsetBytes + message.lengthBytes) });
+        lastAsked++;
+        last(send, bytes, lastOffsetBytes, sim.clock);
       }
     });
     // When the origin's bytes arrived (the load itself settles after the segment's checks, which take host
@@ -47,7 +54,7 @@ test('a peer download whose last block never comes is completed over HTTP before
       if (source === 'http') httpBytesAtMs ??= sim.clock.now();
     });
     const result = await sim.victim.loadSegment(SEGMENT);
-    assert.equal(withheld, 1, 'the last block was asked of the holder once');
+    assert.equal(lastAsked, 1, 'the last block was asked of the holder once');
     assert.ok(httpBytesAtMs !== undefined && httpBytesAtMs < deadlineAtMs, `the rest came ${(httpBytesAtMs ?? Infinity) - deadlineAtMs} ms after the deadline`);
     assert.equal(result.source, 'p2p');
     assert.ok(result.p2pBytes >= lastOffsetBytes, 'every block but the last came from the peer');
@@ -57,4 +64,21 @@ test('a peer download whose last block never comes is completed over HTTP before
   } finally {
     sim.destroy();
   }
+}
+
+test('a peer download whose last block never comes is completed over HTTP before its deadline', T, async () => {
+  await loadWithLastBlock(() => {});
+});
+
+test('a holder trickling the last block a byte at a time looks as silent as it is: HTTP completes it in time', T, async () => {
+  await loadWithLastBlock((send, bytes, offsetBytes, clock) => {
+    // One byte every 100 ms: bytes keep coming, the block is not whole before the deadline.
+    let sentBytes = 0;
+    const trickle = (): void => {
+      send(offsetBytes + sentBytes, bytes.subarray(offsetBytes + sentBytes, offsetBytes + sentBytes + 1));
+      sentBytes++;
+      if (sentBytes < 60) clock.setTimeout(trickle, 100);
+    };
+    trickle();
+  });
 });
