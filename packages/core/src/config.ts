@@ -73,7 +73,9 @@ export interface ShoalConfig {
    * Peer connections asked for while the player starts, until its playhead moves in a buffered range
    * (or 5 s after joining); then up to `maxPeers`. Setting up a connection (ICE, DTLS, handshake) takes
    * CPU in this page and in the peer's while the first segments load and decode: on a busy 2-core
-   * machine, five at once made late joiners start ~0.3 s later than the plain player. @default 2
+   * machine, five at once made late joiners start ~0.3 s later than the plain player. None before the
+   * first frame (tried: the tracker joined once the playhead moved) gave the same startup within noise
+   * and 0.05 less of the bound (`bench:swarm`, liveTs, N = 6, two runs each). @default 2
    */
   startupPeers: number;
   /** Offers sent through the tracker and not answered within this time are closed. @default 15000 */
