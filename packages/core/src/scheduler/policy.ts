@@ -57,7 +57,6 @@
 import { isOriginFetcher, partialRelayFinishMs, requestMs, streamMs } from './estimates';
 import { liveOriginTurnMs } from './origin-turn';
 import type { Decision, SchedulerSnapshot, SegmentSnapshot } from './policy-types';
-export { FAST_UPLOADER_COPIES, FAST_UPLOADER_TURN_SHARE, SPARSE_TURNS_FROM_PEERS } from './origin-turn';
 
 export {
   policyConfigOf,

@@ -6,13 +6,13 @@ import {
   gatedSnapshot,
   policyConfigOf,
   swarmLargeEnough,
-  SPARSE_TURNS_FROM_PEERS,
   type Decision,
   type SchedulerPolicyConfig,
   type SchedulerSnapshot,
   type SegmentSnapshot,
 } from '../../src/scheduler/policy';
 import { originFetcherProbability } from '../../src/scheduler/estimates';
+import { SPARSE_TURNS_FROM_PEERS } from '../../src/scheduler/origin-turn';
 import type { SegmentKey } from '../../src/types';
 import { mulberry32 } from '../../sim/prng';
 
