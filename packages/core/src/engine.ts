@@ -198,9 +198,12 @@ export class ShoalEngine extends EventEmitter<ShoalEvents> {
       this.transfers.delivered('cache');
       const result = { source: 'cache' as const, sizeBytes: cached.byteLength, p2pBytes: 0, durationMs: 0, peerIds: [] };
       this.emit('segment:loaded', { key, ...result });
+      this.scheduler.handedToPlayer(segment);
       return { bytes: cached, ...result };
     }
-    return this.scheduler.request(segment, options.signal);
+    const result = await this.scheduler.request(segment, options.signal);
+    this.scheduler.handedToPlayer(segment);
+    return result;
   }
 
   /**

@@ -52,7 +52,10 @@
  *    excepted (the origin just failed them). Measured in the simulator (`npm run sim -- --viewers 100
  *    --duration 120 --arrival-window 10`, seeds 1 and 2): startup median 607 / 615 ms and p95 1869 / 1497
  *    ms before, 496 / 502 and 1369 / 1159 after, the same as those viewers without P2P, for a P2P share
- *    within a run's noise (0.752 → 0.736, 0.692 → 0.695).
+ *    within a run's noise (0.752 → 0.736, 0.692 → 0.695). On VOD, a segment that segments already handed
+ *    to the player lead up to is no stall, whatever the buffer reports (`handed-media.ts`): a starting
+ *    hls.js asks for its next segment a few ms after the last one loaded, before it is appended, and
+ *    such next segments went to the origin (its deadline is still the buffer's: no wait is added).
  */
 import { isOriginFetcher, partialRelayFinishMs, requestMs, streamMs } from './estimates';
 import { liveOriginTurnMs } from './origin-turn';

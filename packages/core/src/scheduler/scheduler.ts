@@ -13,6 +13,7 @@ import { segmentKeyString } from '../segment-key';
 import type { Swarm } from '../swarm/swarm';
 import type { Segment, SegmentKey } from '../types';
 import type { HttpEstimator, P2PEstimator } from './bandwidth-estimator';
+import { HandedMedia } from './handed-media';
 import { decide, type Decision, type SchedulerPolicyConfig } from './policy';
 import { lotteryDraw, SegmentTask, type LoadSegmentResult, type Waiter } from './segment-task';
 import { buildSnapshot, httpEstimateForDeadlines, playbackAnchorSec, type PlaybackState } from './snapshot';
@@ -58,6 +59,7 @@ export class Scheduler {
   private playback: PlaybackState | undefined;
   /** Media start of the segment the player asked for last: where it loads before anything is buffered. */
   private lastRequestedStartSec: number | undefined;
+  private readonly handed = new HandedMedia();
   private timer: TimerHandle | undefined;
   private timerAtMs = Infinity;
   private destroyed = false;
@@ -74,6 +76,15 @@ export class Scheduler {
   /** The player asked for a segment (served from the cache or not): it is loading around there. */
   playerAsked(segment: Segment): void {
     this.lastRequestedStartSec = this.options.registry.segment(segment)?.startTimeSec ?? segment.startTimeSec ?? this.lastRequestedStartSec;
+  }
+
+  /** The player got a segment's bytes (from the cache or a download): its deadlines count it as buffered. */
+  handedToPlayer(segment: Segment): void {
+    const known = this.options.registry.segment(segment);
+    const startSec = known?.startTimeSec ?? segment.startTimeSec;
+    const durationSec = known?.durationSec ?? segment.durationSec;
+    if (startSec === undefined || durationSec === undefined) return;
+    this.handed.add({ renditionId: segment.renditionId, startSec, endSec: startSec + durationSec });
   }
 
   /** The player asks for a segment: resolve it from whatever source the policy picks. */
@@ -154,6 +165,7 @@ export class Scheduler {
       policy: this.options.policy,
       prefetchLookaheadSec: this.options.prefetchLookaheadSec,
       lastRequestedStartSec: this.lastRequestedStartSec,
+      handedChainStartSec: (renditionId, startSec) => this.handed.chainStartSec(renditionId, startSec),
     });
     this.offerNewHolders(tasks);
     let nextMs = tasks.some((t) => t.state === 'p2p' || t.state === 'http') ? clock.now() + SCHEDULER_TICK_MS : Infinity;

@@ -11,6 +11,7 @@ import { isUsableClaim, p2pSizeOf } from '../sizes/size-claims';
 import type { SwarmView } from '../swarm/swarm-view';
 import type { Segment, SegmentKey } from '../types';
 import type { TransferEstimate } from './bandwidth-estimator';
+import { HANDED_GAP_TOLERANCE_SEC } from './handed-media';
 import type { SchedulerPolicyConfig, SchedulerSnapshot, SegmentSnapshot, SegmentState } from './policy';
 import type { StreamRegistry } from './stream-registry';
 
@@ -76,6 +77,11 @@ export interface SnapshotInput {
   prefetchLookaheadSec: number;
   /** Media start of the segment the player asked for last (see `playbackAnchorSec`). */
   lastRequestedStartSec: number | undefined;
+  /**
+   * Where the run of segments handed to the player that ends at `startSec` begins (`handed-media.ts`):
+   * media the player holds but may not have appended yet. `startSec` when nothing handed leads up to it.
+   */
+  handedChainStartSec?: (renditionId: string, startSec: number) => number;
 }
 
 /**
@@ -122,7 +128,11 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
       const requestedAheadSec = bufferSec === 0 && firstRequestedSec !== undefined ? startTimeSec - Math.max(firstRequestedSec, playback.positionSec) : 0;
       const untilNeededSec = task.requestedByPlayer ? Math.max(bufferSec, requestedAheadSec) : Math.max(aheadSec, bufferSec);
       deadlineAtMs = nowMs + (untilNeededSec / rate) * 1000;
-      playerWaiting = task.requestedByPlayer && untilNeededSec <= 0;
+      // VOD: media handed to the player just before it (not appended yet, or before playback starts) means
+      // the player does not stall on it: not rule 10's case. Its deadline stays what the buffer says
+      // (`handed-media.ts`). Live keeps rule 10 for it: hls.js's first frame came 0.2–0.3 s after its
+      // second live segment landed, and live holders' uplinks relay the edge.
+      playerWaiting = task.requestedByPlayer && untilNeededSec <= 0 && (registry.live || !handedBefore(input, playback, task.key.renditionId, startTimeSec));
     } else if (playback) {
       const bufferSec = Math.max(0, playback.bufferedUntilSec - playback.positionSec);
       deadlineAtMs = nowMs + (bufferSec / rate) * 1000;
@@ -183,6 +193,17 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
     segments,
     config: input.policy,
   };
+}
+
+/**
+ * Whether segments handed to the player lead up to this one (`handed-media.ts`) from before it is due: a
+ * starting player (the playhead at 0, or before its start position, until its first segment is appended)
+ * or a buffer that reports late. Not a player stalled at the segment's start, whatever was handed before.
+ */
+function handedBefore(input: SnapshotInput, playback: PlaybackState, renditionId: string, startSec: number): boolean {
+  if (startSec <= playback.positionSec + HANDED_GAP_TOLERANCE_SEC) return false;
+  const chainSec = input.handedChainStartSec?.(renditionId, startSec) ?? startSec;
+  return chainSec < startSec;
 }
 
 /** Media start of the earliest segment the player is waiting for; undefined when it waits for none. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG } from '../../src/config';
 import { policyConfigOf, type SegmentSnapshot } from '../../src/scheduler/policy';
 import { buildSnapshot, playbackAnchorSec, type PlaybackState, type SnapshotInput, type TaskView } from '../../src/scheduler/snapshot';
+import { HandedMedia, type HandedSpan } from '../../src/scheduler/handed-media';
 import type { PeerHolding, SwarmView } from '../../src/swarm/swarm-view';
 
 function playback(fields: Partial<PlaybackState>): PlaybackState {
@@ -143,5 +144,50 @@ describe('buildSnapshot: which segments the player waits for now (policy rule 10
   test('buffered ahead of it, or playback not reported: no', () => {
     assert.deepEqual(waiting([task(10)], playback({ positionSec: 8, bufferedUntilSec: 10 })), [false]);
     assert.deepEqual(waiting([task(10)], undefined), [false]);
+  });
+});
+
+describe('buildSnapshot: segments handed to the player before its buffer reports them (handed-media.ts)', () => {
+  function task(startTimeSec: number): TaskView {
+    const segment = { url: `https://origin.test/v0/${startTimeSec}.m4s`, startTimeSec, durationSec: 2 };
+    return playerTask({ renditionId: 'v0', segmentId: startTimeSec / 2 }, segment, 'idle');
+  }
+  function neededIn(startTimeSec: number, state: PlaybackState, handed: HandedSpan[], live = false): { deadlineMs: number; waiting: boolean } {
+    const media = new HandedMedia();
+    for (const span of handed) media.add(span);
+    const input = snapshotInput({
+      registry: { live, segment: () => undefined, typicalDurationSec: () => 2 },
+      tasks: [task(startTimeSec)],
+      playback: state,
+      lastRequestedStartSec: startTimeSec,
+      handedChainStartSec: (renditionId, startSec) => media.chainStartSec(renditionId, startSec),
+    });
+    const [segment] = buildSnapshot(input).segments;
+    return { deadlineMs: segment!.deadlineAtMs - 1000, waiting: segment!.playerWaiting === true };
+  }
+  const span = (startSec: number, renditionId = 'v0'): HandedSpan => ({ renditionId, startSec, endSec: startSec + 2 });
+
+  test('VOD from 0: the second segment, asked for before the first is appended, is no stall (rule 10 does not apply); its deadline stays the buffer\'s', () => {
+    assert.deepEqual(neededIn(2, playback({ positionSec: 0, bufferedUntilSec: 0 }), [span(0)]), { deadlineMs: 0, waiting: false });
+  });
+
+  test('VOD from 4 s, the playhead still at 0 until the first append: no stall either', () => {
+    assert.deepEqual(neededIn(6, playback({ positionSec: 0, bufferedUntilSec: 0 }), [span(4)]), { deadlineMs: 0, waiting: false });
+    assert.deepEqual(neededIn(8, playback({ positionSec: 0, bufferedUntilSec: 0 }), [span(4), span(6)]), { deadlineMs: 0, waiting: false });
+  });
+
+  test('stalled at the segment\'s start: waiting, whatever was handed before it', () => {
+    assert.deepEqual(neededIn(10, playback({ positionSec: 9.98, bufferedUntilSec: 9.98 }), [span(8)]), { deadlineMs: 0, waiting: true });
+  });
+
+  test('live: rule 10 still applies (the second live segment is on hls.js\'s way to its first frame)', () => {
+    assert.deepEqual(neededIn(2, playback({ positionSec: 0, bufferedUntilSec: 0 }), [span(0)], true), { deadlineMs: 0, waiting: true });
+  });
+
+  test('nothing handed leads up to it (another rendition, a gap, nothing): the reported buffer alone', () => {
+    const starting = playback({ positionSec: 0, bufferedUntilSec: 0 });
+    assert.deepEqual(neededIn(2, starting, [span(0, 'v1')]), { deadlineMs: 0, waiting: true });
+    assert.deepEqual(neededIn(6, starting, [span(0)]), { deadlineMs: 0, waiting: true });
+    assert.deepEqual(neededIn(2, starting, []), { deadlineMs: 0, waiting: true });
   });
 });
