@@ -4,17 +4,19 @@
  * append, nor before playback starts: a starting hls.js asks for its second segment a few ms after the
  * first one loaded, and the engine still saw nothing buffered, so that second segment (and often the
  * third) counted as one the player was stalled on (policy rule 10: origin first) when it had a whole
- * segment of slack. On VOD, a segment the player asks for right after the ones it was handed has their
- * media before it: not a stall (live keeps rule 10 there: `snapshot.ts`). Its deadline is still the buffer's. Counting the handed media as buffered
- * would put it a segment later, and before its first frame a player may want more than one segment
- * (Shaka's rebuffering goal): there a later deadline lets it wait for a VOD origin turn. Tried: Shaka
- * startup ×1.64 against the plain player in one 2-round run (N = 4), ×1.35 with the deadline kept; the
- * noise here is wide (its rounds ×1.04 and ×1.62), so the safer form was kept.
+ * segment of slack. On VOD, a segment right after one the player was handed is no stall (live keeps
+ * rule 10 there: `snapshot.ts`).
+ *
+ * Its deadline is still the buffer's. Counting the handed media as buffered would put it a segment
+ * later, and before its first frame a player may want more than one segment (Shaka's rebuffering goal):
+ * there a later deadline lets it wait for a VOD origin turn. Tried: Shaka startup ×1.64 against the
+ * plain player in one 2-round run (N = 4), ×1.35 with the deadline kept; the noise here is wide (its
+ * rounds ×1.04 and ×1.62), so the safer form was kept.
  */
 
 /** Spans remembered, newest last (a player asks for a few segments at a time; older ones are appended). */
 export const MAX_HANDED_SPANS = 16;
-/** A gap this small (seconds) between two handed segments still joins them. */
+/** A gap this small (seconds) between a handed segment's end and the next one's start still joins them. */
 export const HANDED_GAP_TOLERANCE_SEC = 0.1;
 
 export interface HandedSpan {
@@ -33,18 +35,8 @@ export class HandedMedia {
     if (this.spans.length > MAX_HANDED_SPANS) this.spans.shift();
   }
 
-  /**
-   * Where the run of handed media that ends at `startSec` begins: walking back over this rendition's handed
-   * segments, each ending where the next starts (within the tolerance). `startSec` itself when none ends
-   * there: nothing handed leads up to it.
-   */
-  chainStartSec(renditionId: string, startSec: number): number {
-    let fromSec = startSec;
-    for (let step = 0; step < this.spans.length; step++) {
-      const before = this.spans.find((span) => span.renditionId === renditionId && span.startSec < fromSec && Math.abs(span.endSec - fromSec) <= HANDED_GAP_TOLERANCE_SEC);
-      if (!before) break;
-      fromSec = before.startSec;
-    }
-    return fromSec;
+  /** Whether a segment of this rendition handed to the player ends where `startSec` begins (within the tolerance). */
+  leadsUpTo(renditionId: string, startSec: number): boolean {
+    return this.spans.some((span) => span.renditionId === renditionId && span.startSec < startSec && Math.abs(span.endSec - startSec) <= HANDED_GAP_TOLERANCE_SEC);
   }
 }

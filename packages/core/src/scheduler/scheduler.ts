@@ -78,7 +78,7 @@ export class Scheduler {
     this.lastRequestedStartSec = this.options.registry.segment(segment)?.startTimeSec ?? segment.startTimeSec ?? this.lastRequestedStartSec;
   }
 
-  /** The player got a segment's bytes (from the cache or a download): its deadlines count it as buffered. */
+  /** The player got a segment's bytes (from the cache or a download): the next one is no stall (`handed-media.ts`). */
   handedToPlayer(segment: Segment): void {
     const known = this.options.registry.segment(segment);
     const startSec = known?.startTimeSec ?? segment.startTimeSec;
@@ -165,7 +165,7 @@ export class Scheduler {
       policy: this.options.policy,
       prefetchLookaheadSec: this.options.prefetchLookaheadSec,
       lastRequestedStartSec: this.lastRequestedStartSec,
-      handedChainStartSec: (renditionId, startSec) => this.handed.chainStartSec(renditionId, startSec),
+      handedLeadsUpTo: (renditionId, startSec) => this.handed.leadsUpTo(renditionId, startSec),
     });
     this.offerNewHolders(tasks);
     let nextMs = tasks.some((t) => t.state === 'p2p' || t.state === 'http') ? clock.now() + SCHEDULER_TICK_MS : Infinity;

@@ -78,10 +78,10 @@ export interface SnapshotInput {
   /** Media start of the segment the player asked for last (see `playbackAnchorSec`). */
   lastRequestedStartSec: number | undefined;
   /**
-   * Where the run of segments handed to the player that ends at `startSec` begins (`handed-media.ts`):
-   * media the player holds but may not have appended yet. `startSec` when nothing handed leads up to it.
+   * Whether a segment handed to the player ends where `startSec` begins (`handed-media.ts`): media the
+   * player holds but may not have appended yet. Never, when undefined.
    */
-  handedChainStartSec?: (renditionId: string, startSec: number) => number;
+  handedLeadsUpTo?: (renditionId: string, startSec: number) => boolean;
 }
 
 /**
@@ -196,14 +196,12 @@ export function buildSnapshot(input: SnapshotInput): SchedulerSnapshot {
 }
 
 /**
- * Whether segments handed to the player lead up to this one (`handed-media.ts`) from before it is due: a
+ * Whether a segment handed to the player leads up to this one (`handed-media.ts`) before it is due: a
  * starting player (the playhead at 0, or before its start position, until its first segment is appended)
  * or a buffer that reports late. Not a player stalled at the segment's start, whatever was handed before.
  */
 function handedBefore(input: SnapshotInput, playback: PlaybackState, renditionId: string, startSec: number): boolean {
-  if (startSec <= playback.positionSec + HANDED_GAP_TOLERANCE_SEC) return false;
-  const chainSec = input.handedChainStartSec?.(renditionId, startSec) ?? startSec;
-  return chainSec < startSec;
+  return startSec > playback.positionSec + HANDED_GAP_TOLERANCE_SEC && (input.handedLeadsUpTo?.(renditionId, startSec) ?? false);
 }
 
 /** Media start of the earliest segment the player is waiting for; undefined when it waits for none. */

@@ -160,7 +160,7 @@ describe('buildSnapshot: segments handed to the player before its buffer reports
       tasks: [task(startTimeSec)],
       playback: state,
       lastRequestedStartSec: startTimeSec,
-      handedChainStartSec: (renditionId, startSec) => media.chainStartSec(renditionId, startSec),
+      handedLeadsUpTo: (renditionId, startSec) => media.leadsUpTo(renditionId, startSec),
     });
     const [segment] = buildSnapshot(input).segments;
     return { deadlineMs: segment!.deadlineAtMs - 1000, waiting: segment!.playerWaiting === true };
